@@ -1,0 +1,81 @@
+import { expect } from 'chai';
+import { CsrfHeaders, ForbiddenProblem, operations } from '../src/index.ts';
+import type { Operation } from '../src/index.ts';
+
+const entries = Object.entries(operations) as [string, Operation][];
+const apiEntries = entries.filter(([, op]) => op.path.startsWith('/api/'));
+
+describe('operations', () => {
+  it('when listed, then every route of the bff-web design table is there exactly once', () => {
+    const routes = apiEntries.map(([, op]) => `${op.method.toUpperCase()} ${op.path}`).sort();
+    expect(routes).to.deep.equal(
+      [
+        'POST /api/v1/users',
+        'POST /api/v1/session',
+        'GET /api/v1/session',
+        'DELETE /api/v1/session',
+        'GET /api/v1/users/{username}',
+        'PATCH /api/v1/me',
+        'PUT /api/v1/me/password',
+        'GET /api/v1/users/{username}/microposts',
+        'GET /api/v1/timeline',
+        'POST /api/v1/microposts',
+        'GET /api/v1/microposts/{id}',
+        'PATCH /api/v1/microposts/{id}',
+        'DELETE /api/v1/microposts/{id}',
+        'PUT /api/v1/users/{username}/follow',
+        'DELETE /api/v1/users/{username}/follow',
+        'GET /api/v1/users/{username}/followers',
+        'GET /api/v1/users/{username}/following',
+        'GET /api/v1/search',
+      ].sort(),
+    );
+  });
+
+  it('when the service routes are listed, then healthz, readyz, openapi.json and docs are there', () => {
+    const paths = entries.filter(([, op]) => !op.path.startsWith('/api/')).map(([, op]) => op.path);
+    expect(paths.sort()).to.deep.equal(['/docs', '/healthz', '/openapi.json', '/readyz']);
+  });
+
+  for (const [id, op] of entries) {
+    it(`when ${id} names path params, then they and the {params} of its path are the same set`, () => {
+      const inPath = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
+      const inSchema = Object.keys(op.request.params?.shape ?? {}).sort();
+      expect(inSchema).to.deep.equal(inPath);
+    });
+  }
+
+  for (const [id, op] of apiEntries.filter(([, op]) => op.method !== 'get')) {
+    it(`when ${id} is a write, then it requires X-CSRF and documents 403`, () => {
+      expect(op.request.headers).to.equal(CsrfHeaders);
+      expect(op.responses[403]).to.equal(ForbiddenProblem);
+    });
+  }
+
+  for (const [id, op] of apiEntries) {
+    it(`when ${id} is called, then it documents a success, 503, and 401 exactly when auth is required`, () => {
+      const statuses = Object.keys(op.responses).map(Number);
+      expect(statuses.some((s) => s >= 200 && s < 300)).to.equal(true);
+      expect(statuses).to.include(503);
+      expect(statuses.includes(401)).to.equal(op.auth === 'required' || id === 'signIn');
+    });
+
+    it(`when ${id} takes a body or query or params, then it documents the matching 400/422`, () => {
+      if (op.request.body !== undefined) expect(Object.keys(op.responses)).to.include.members(['400', '413', '415', '422']);
+      if (op.request.query !== undefined || op.request.params !== undefined) {
+        expect(Object.keys(op.responses)).to.include('400');
+      }
+    });
+  }
+
+  it('when an operation answers 204, then its schema is null, and only then', () => {
+    for (const [, op] of entries) {
+      for (const [status, schema] of Object.entries(op.responses)) expect(schema === null).to.equal(status === '204');
+    }
+  });
+
+  it('when method and path are combined, then no two operations share them', () => {
+    const keys = entries.map(([, op]) => `${op.method} ${op.path}`);
+    expect(new Set(keys).size).to.equal(keys.length);
+  });
+});
