@@ -1,0 +1,25 @@
+import { FollowSchema } from './follow.ts';
+import { IdempotencyRecordSchema } from './idempotency-record.ts';
+import { MentionSchema } from './mention.ts';
+import { MicropostSchema } from './micropost.ts';
+import { OutboxEventSchema } from './outbox-event.ts';
+import { PushTokenSchema } from './push-token.ts';
+import { SessionSchema } from './session.ts';
+import { TimelineMarkerSchema } from './timeline-marker.ts';
+import { UserSchema } from './user.ts';
+
+/** Every entity the ORM maps. */
+export const entities = [
+  UserSchema, MicropostSchema, MentionSchema, FollowSchema, SessionSchema,
+  IdempotencyRecordSchema, PushTokenSchema, OutboxEventSchema, TimelineMarkerSchema,
+];
+
+export { Follow } from './follow.ts';
+export { IdempotencyRecord } from './idempotency-record.ts';
+export { Mention } from './mention.ts';
+export { Micropost } from './micropost.ts';
+export { OutboxEvent } from './outbox-event.ts';
+export { PushToken } from './push-token.ts';
+export { Session } from './session.ts';
+export { TimelineMarker } from './timeline-marker.ts';
+export { User } from './user.ts';

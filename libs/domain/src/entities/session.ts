@@ -1,0 +1,45 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { User } from './user.ts';
+
+const SessionSchema = defineEntity({
+  name: 'Session',
+  tableName: 'sessions',
+  properties: {
+    id: p.bigint('string').primary().autoincrement(),
+    user: () => p.manyToOne(User).ref(),
+    /** `web`: a browser sign-in; `mobile`: one device of the app, with a refresh-token family. */
+    kind: p.enum(['web', 'mobile'] as const),
+    deviceId: p.string().length(128).nullable(),
+    deviceName: p.string().length(100).nullable(),
+    platform: p.string().length(16).nullable(),
+    /** SHA-256 of the current refresh token (mobile only); never the token itself. */
+    refreshTokenHash: p.string().length(64).nullable().hidden(),
+    /** How many times the refresh token was rotated; part of every token of the family. */
+    rotation: p.integer().default(0),
+    rotatedAt: p.datetime(3).nullable(),
+    createdAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+    lastUsedAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+    expiresAt: p.datetime(3),
+    revokedAt: p.datetime(3).nullable(),
+    revokedReason: p.string().length(32).nullable(),
+  },
+  indexes: [{ name: 'sessions_user_idx', properties: ['user'] }],
+});
+
+/** A signed-in browser or app device; revoking it ends access on the next request. */
+export class Session extends SessionSchema.class {
+  /** Whether the session may still be used at `now`. */
+  isActive(now: Date): boolean {
+    return this.revokedAt === null && this.expiresAt.getTime() > now.getTime();
+  }
+
+  /** Ends the session for good; `reason` is kept for the audit trail. */
+  revoke(reason: string, now = new Date()): void {
+    if (this.revokedAt !== null) return;
+    this.revokedAt = now;
+    this.revokedReason = reason;
+    this.refreshTokenHash = null;
+  }
+}
+SessionSchema.setClass(Session);
+export { SessionSchema };

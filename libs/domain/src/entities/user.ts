@@ -1,0 +1,45 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { ValidationError, type FieldError } from '../errors.ts';
+import { checkBio, checkDisplayName } from '../text-rules.ts';
+
+const UserSchema = defineEntity({
+  name: 'User',
+  tableName: 'users',
+  properties: {
+    id: p.bigint('string').primary().autoincrement(),
+    /** As registered (case kept). */
+    username: p.string().length(30),
+    /** Lower-cased username: the unique key, so `Alice` and `alice` cannot both exist. */
+    usernameKey: p.string().length(30).unique('users_username_key_unique'),
+    displayName: p.string().length(50).default(''),
+    bio: p.string().length(160).default(''),
+    passwordHash: p.text().hidden(),
+    // Counter columns, kept exact by the use cases in the same transaction as each change.
+    postsCount: p.integer().default(0),
+    followersCount: p.integer().default(0),
+    followingCount: p.integer().default(0),
+    createdAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+    passwordChangedAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+  },
+});
+
+/** A registered user; the profile edits it accepts are checked here. */
+export class User extends UserSchema.class {
+  /** Applies a profile edit, checking each given field. */
+  editProfile(changes: { displayName?: string | undefined; bio?: string | undefined }): void {
+    const errors: FieldError[] = [];
+    if (changes.displayName !== undefined) {
+      const error = checkDisplayName(changes.displayName);
+      if (error) errors.push(error);
+    }
+    if (changes.bio !== undefined) {
+      const error = checkBio(changes.bio);
+      if (error) errors.push(error);
+    }
+    if (errors.length > 0) throw new ValidationError(errors);
+    if (changes.displayName !== undefined) this.displayName = changes.displayName.normalize('NFC');
+    if (changes.bio !== undefined) this.bio = changes.bio.normalize('NFC');
+  }
+}
+UserSchema.setClass(User);
+export { UserSchema };

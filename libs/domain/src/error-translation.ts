@@ -1,0 +1,40 @@
+import { ConnectionException, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { Conflict, DomainError, Unavailable } from './errors.ts';
+
+// SQLSTATE classes and driver messages that mean "the database went away", not "the query was wrong".
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300']);
+const CONNECTION_MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down)/i;
+
+function isConnectionLoss(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (e instanceof ConnectionException) return true;
+    if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return true;
+    if (CONNECTION_MESSAGES.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** Maps what the ORM and driver throw to domain errors; anything else (a bug) passes through unchanged. */
+export function translateError(error: unknown): unknown {
+  if (error instanceof DomainError) return error;
+  if (error instanceof UniqueConstraintViolationException) {
+    // The use cases check uniqueness first; reaching here means a concurrent request won the race.
+    return /users_username_key_unique/.test(error.message) ? new Conflict('username is taken') : new Conflict('this already exists');
+  }
+  if (isConnectionLoss(error)) return new Unavailable();
+  return error;
+}
+
+/** Wraps a use case so that it only ever rejects with domain errors (or genuine bugs). */
+export function atTheEdge<F extends (...args: never[]) => Promise<unknown>>(useCase: F): F {
+  const wrapped = async (...args: Parameters<F>) => {
+    try {
+      return await useCase(...args);
+    } catch (error) {
+      throw translateError(error);
+    }
+  };
+  Object.defineProperty(wrapped, 'name', { value: useCase.name });
+  return wrapped as unknown as F;
+}

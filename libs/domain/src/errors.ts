@@ -1,0 +1,91 @@
+/** One field that broke a rule, as shown to the client. */
+export type FieldError = { field: string; message: string };
+
+/** Base of every error the domain throws on purpose: a stable code, never an HTTP status. */
+export class DomainError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Input breaks a rule; `errors` names each field. */
+export class ValidationError extends DomainError {
+  readonly errors: FieldError[];
+  constructor(errors: FieldError[]) {
+    super('validation_failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+    this.errors = errors;
+  }
+  /** Shortcut for a single failing field. */
+  static field(field: string, message: string): ValidationError {
+    return new ValidationError([{ field, message }]);
+  }
+}
+
+/** The thing asked for does not exist (or was deleted). */
+export class NotFound extends DomainError {
+  constructor(what: string) {
+    super('not_found', `${what} not found`);
+  }
+}
+
+/** The request clashes with the current state (taken username, stale version, request in flight). */
+export class Conflict extends DomainError {
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}
+
+/** The actor may not do this to this thing. */
+export class Forbidden extends DomainError {
+  constructor(message: string) {
+    super('forbidden', message);
+  }
+}
+
+/** Username and password do not match a user (deliberately silent about which). */
+export class InvalidCredentials extends DomainError {
+  constructor() {
+    super('invalid_credentials', 'username or password is incorrect');
+  }
+}
+
+/** A session is missing, expired or revoked. */
+export class Unauthenticated extends DomainError {
+  constructor(message = 'session is not valid') {
+    super('unauthenticated', message);
+  }
+}
+
+/** A refresh token that cannot be exchanged (unknown, expired, revoked, or already used). */
+export class InvalidGrant extends DomainError {
+  /** Set when the token was a rotated one: its whole session was revoked as a precaution. */
+  readonly reusedSessionId: string | null;
+  constructor(reusedSessionId: string | null = null) {
+    super('invalid_grant', 'refresh token is invalid, expired or revoked');
+    this.reusedSessionId = reusedSessionId;
+  }
+}
+
+/** A pagination cursor or sync token that was tampered with, is malformed, or belongs to another list. */
+export class InvalidCursor extends DomainError {
+  constructor(message = 'cursor is invalid') {
+    super('bad_cursor', message);
+  }
+}
+
+/** Same idempotency key as an earlier request, but a different request. */
+export class IdempotencyKeyReused extends DomainError {
+  constructor() {
+    super('idempotency_key_reused', 'this Idempotency-Key was already used for a different request');
+  }
+}
+
+/** The database cannot be reached; the caller may retry later. */
+export class Unavailable extends DomainError {
+  constructor(message = 'the database is unavailable') {
+    super('unavailable', message);
+  }
+}

@@ -1,0 +1,43 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { query } from './sql.ts';
+import type { MicropostView } from './views.ts';
+
+/** One micropost row joined with its author, as every feed query selects it. */
+export type MicropostRow = {
+  id: string;
+  author_id: string;
+  text: string;
+  created_at: Date;
+  edited_at: Date | null;
+  username: string;
+  display_name: string;
+};
+
+/** Column list matching MicropostRow for a query aliasing microposts `p` and users `u`. */
+export const MICROPOST_COLUMNS = 'p.id, p.author_id, p.text, p.created_at, p.edited_at, u.username, u.display_name';
+
+/** Turns rows into views, loading the mentions of all of them in one query. */
+export async function toMicropostViews(em: EntityManager, rows: MicropostRow[]): Promise<MicropostView[]> {
+  if (rows.length === 0) return [];
+  const mentions = await query<{ micropost_id: string; username: string }>(
+    em,
+    'select m.micropost_id, u.username from mentions m join users u on u.id = m.user_id where m.micropost_id in (?) order by m.id',
+    [rows.map((r) => r.id)],
+    { replica: true },
+  );
+  const byPost = new Map<string, string[]>();
+  for (const m of mentions) byPost.set(m.micropost_id, [...(byPost.get(m.micropost_id) ?? []), m.username]);
+  return rows.map((row) => ({
+    id: row.id,
+    author: { id: row.author_id, username: row.username, displayName: row.display_name },
+    text: row.text,
+    createdAt: row.created_at,
+    editedAt: row.edited_at,
+    mentions: byPost.get(row.id) ?? [],
+  }));
+}
+
+/** Keyset-row adapter: the position fields `cursorPage` reads. */
+export function withPosition(row: MicropostRow): MicropostRow & { createdAt: Date; id: string } {
+  return Object.assign(row, { createdAt: row.created_at });
+}

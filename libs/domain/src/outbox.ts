@@ -1,0 +1,13 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { OutboxEvent } from './entities/outbox-event.ts';
+
+/** Events the outbox carries, and what each says. */
+export type OutboxEventPayloads = {
+  'user.followed': { followerId: string; followerUsername: string; followeeId: string };
+  'user.mentioned': { micropostId: string; authorId: string; authorUsername: string; mentionedUserId: string; excerpt: string };
+};
+
+/** Records an event in the caller's transaction: it is delivered only if that transaction commits. */
+export function appendOutboxEvent<K extends keyof OutboxEventPayloads>(em: EntityManager, type: K, payload: OutboxEventPayloads[K]): void {
+  em.create(OutboxEvent, { type, payload });
+}

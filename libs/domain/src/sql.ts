@@ -1,0 +1,20 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/**
+ * Runs a read-model query (positional `?` parameters) inside the context's transaction if any.
+ * `replica: true` lets it go to a read replica when one is configured.
+ */
+export function query<T>(em: EntityManager, sql: string, params: unknown[] = [], options: { replica?: boolean } = {}): Promise<T[]> {
+  return em.execute<T[]>(sql, params as unknown[], { method: 'all', connectionType: options.replica ? 'read' : 'write' });
+}
+
+/** Runs a write statement and returns the number of rows it touched. */
+export async function run(em: EntityManager, sql: string, params: unknown[] = []): Promise<number> {
+  const result = await em.execute<{ affectedRows: number }>(sql, params as unknown[], { method: 'run' });
+  return result.affectedRows;
+}
+
+/** Whether a string is a database id (a positive int8 in decimal). */
+export function isId(value: string): boolean {
+  return /^[1-9][0-9]{0,18}$/.test(value) && BigInt(value) <= 9223372036854775807n;
+}

@@ -1,0 +1,17 @@
+import { LockMode } from '@mikro-orm/core';
+import type { DomainContext } from '../database.ts';
+import { Micropost } from '../entities/micropost.ts';
+import { NotFound } from '../errors.ts';
+import { isId, run } from '../sql.ts';
+
+/** Soft-deletes a post (author only): it leaves every timeline, and delta sync reports it as deleted. */
+export async function deleteMicropost(ctx: DomainContext, input: { actorId: string; micropostId: string }): Promise<void> {
+  if (!isId(input.micropostId)) throw new NotFound('micropost');
+  await ctx.em.transactional(async (em) => {
+    const post = await em.findOne(Micropost, { id: input.micropostId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!post) throw new NotFound('micropost');
+    post.delete(input.actorId);
+    await em.flush();
+    await run(em, 'update users set posts_count = posts_count - 1 where id = ?', [post.author.id]);
+  });
+}

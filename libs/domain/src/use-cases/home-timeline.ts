@@ -1,0 +1,57 @@
+import type { DomainContext } from '../database.ts';
+import { MICROPOST_COLUMNS, toMicropostViews, withPosition, type MicropostRow } from '../micropost-reads.ts';
+import { cursorPage, keysetWindow, numberedPage, type Paged, type Paging } from '../pagination.ts';
+import { query } from '../sql.ts';
+import type { MicropostView } from '../views.ts';
+import { loadUserById } from './find-user.ts';
+
+/**
+ * The viewer's home timeline: their own posts and those of everyone they follow, newest first, ties by id.
+ * Fan-out on read: each followed author's newest posts come from their own index range (a LATERAL
+ * per-author scan), and only those candidates are merged, so the cost follows the page, not the history.
+ */
+export async function homeTimeline<P extends Paging>(
+  ctx: DomainContext,
+  input: { viewerId: string; paging: P },
+): Promise<Paged<P, MicropostView>> {
+  const scope = `home:${input.viewerId}`;
+  const { after, limit, offset } = keysetWindow(ctx.keys, scope, input.paging);
+  const viewer = await loadUserById(ctx.em, input.viewerId);
+  const perAuthor = limit + offset;
+  const rows = await query<MicropostRow>(
+    ctx.em,
+    `with authors as (
+       select followee_id as author_id from follows where follower_id = ?
+       union all select ?::bigint
+     )
+     select ${MICROPOST_COLUMNS}
+     from authors a
+     cross join lateral (
+       select * from microposts m
+       where m.author_id = a.author_id and m.deleted_at is null
+         and (?::timestamptz is null or (m.created_at, m.id) < (?::timestamptz, ?::bigint))
+       order by m.created_at desc, m.id desc
+       limit ?
+     ) p
+     join users u on u.id = p.author_id
+     order by p.created_at desc, p.id desc
+     limit ? offset ?`,
+    [viewer.id, viewer.id, after?.createdAt ?? null, after?.createdAt ?? null, after?.id ?? null, perAuthor, limit, offset],
+    { replica: true },
+  );
+  const views = await toMicropostViews(ctx.em, rows);
+  const byId = new Map(views.map((v) => [v.id, v]));
+  if (input.paging.kind === 'page') {
+    // Totals from counter columns: cheap whatever the size of the history.
+    const [total] = await query<{ total: number }>(
+      ctx.em,
+      `select (u.posts_count + coalesce((select sum(f.posts_count) from follows fw join users f on f.id = fw.followee_id
+                                         where fw.follower_id = u.id), 0))::int as total
+       from users u where u.id = ?`,
+      [viewer.id],
+      { replica: true },
+    );
+    return numberedPage(views, input.paging, total?.total ?? 0) as Paged<P, MicropostView>;
+  }
+  return cursorPage(ctx.keys, scope, rows.map(withPosition), input.paging.limit, (row) => byId.get(row.id)!) as Paged<P, MicropostView>;
+}

@@ -1,0 +1,27 @@
+// Applies the committed migrations to DATABASE_URL (or to the embedded development database),
+// or, with --create, writes a new migration from the difference between the entities and a scratch database.
+import { MikroORM } from '@mikro-orm/postgresql';
+import { migrate, ormConfig } from '@microblog/domain';
+import { createTestDatabase, stopTestServer } from '@microblog/domain/testing';
+import { startDatabase } from './lib/database.ts';
+
+if (process.argv.includes('--create')) {
+  const scratch = await createTestDatabase('migration_create');
+  const orm = await MikroORM.init(ormConfig({ url: scratch.url, poolSize: 2 }));
+  try {
+    const result = await orm.migrator.create(undefined, false, false);
+    console.log(result.fileName ? `wrote migrations/${result.fileName}` : 'entities and migrations agree: nothing to write');
+  } finally {
+    await orm.close(true);
+    await scratch.drop();
+    await stopTestServer();
+  }
+} else {
+  const database = await startDatabase();
+  try {
+    const applied = await migrate(database.url);
+    console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+  } finally {
+    await database.stop();
+  }
+}
