@@ -49,7 +49,7 @@ export class InitialSchema extends Migration {
     this.addSql(`alter table "push_tokens" add constraint "push_tokens_session_id_foreign" foreign key ("session_id") references "sessions" ("id") on delete cascade;`);
 
     this.addSql(`alter table "microposts" add constraint "microposts_author_id_foreign" foreign key ("author_id") references "users" ("id");`);
-    this.addSql(`create or replace function "microposts_microposts_change_xid_fn"() returns trigger as \$\$ begin NEW.change_xid := pg_current_xact_id(); RETURN NEW; end; \$\$ language plpgsql;`);
+    this.addSql(`create or replace function "microposts_microposts_change_xid_fn"() returns trigger as $$ begin NEW.change_xid := pg_current_xact_id(); RETURN NEW; end; $$ language plpgsql;`);
     this.addSql(`create trigger "microposts_change_xid" BEFORE INSERT OR UPDATE on "microposts" for each ROW execute function "microposts_microposts_change_xid_fn"();`);
 
     this.addSql(`alter table "mentions" add constraint "mentions_micropost_id_foreign" foreign key ("micropost_id") references "microposts" ("id");`);

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query } from './sql.ts';
+import { query, toDate, toDateOrNull } from './sql.ts';
 import type { MicropostView } from './views.ts';
 
 /** One micropost row joined with its author, as every feed query selects it. */
@@ -7,8 +7,8 @@ export type MicropostRow = {
   id: string;
   author_id: string;
   text: string;
-  created_at: Date;
-  edited_at: Date | null;
+  created_at: Date | string;
+  edited_at: Date | string | null;
   username: string;
   display_name: string;
 };
@@ -31,13 +31,13 @@ export async function toMicropostViews(em: EntityManager, rows: MicropostRow[]):
     id: row.id,
     author: { id: row.author_id, username: row.username, displayName: row.display_name },
     text: row.text,
-    createdAt: row.created_at,
-    editedAt: row.edited_at,
+    createdAt: toDate(row.created_at),
+    editedAt: toDateOrNull(row.edited_at),
     mentions: byPost.get(row.id) ?? [],
   }));
 }
 
 /** Keyset-row adapter: the position fields `cursorPage` reads. */
 export function withPosition(row: MicropostRow): MicropostRow & { createdAt: Date; id: string } {
-  return Object.assign(row, { createdAt: row.created_at });
+  return Object.assign(row, { createdAt: toDate(row.created_at) });
 }

@@ -18,3 +18,17 @@ export async function run(em: EntityManager, sql: string, params: unknown[] = []
 export function isId(value: string): boolean {
   return /^[1-9][0-9]{0,18}$/.test(value) && BigInt(value) <= 9223372036854775807n;
 }
+
+/**
+ * A timestamp column from a raw query as a Date. (MikroORM sets the driver to return timestamps as text,
+ * `2026-11-21 15:18:23.028+00`, so that it can hydrate them itself; raw read models convert here.)
+ */
+export function toDate(value: Date | string): Date {
+  if (value instanceof Date) return value;
+  return new Date(value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
+}
+
+/** Like toDate, keeping null. */
+export function toDateOrNull(value: Date | string | null): Date | null {
+  return value === null ? null : toDate(value);
+}

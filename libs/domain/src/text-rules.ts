@@ -3,7 +3,8 @@ import { ValidationError, type FieldError } from './errors.ts';
 /** Longest micropost, in Unicode code points after NFC normalization. */
 export const MICROPOST_MAX_CHARS = 255;
 const USERNAME = /^[A-Za-z0-9_]{3,30}$/;
-// Control characters (C0, DEL, C1) other than the newline.
+// Control characters (C0, DEL, C1) other than the newline: matching them is the point.
+// oxlint-disable-next-line no-control-regex
 const FORBIDDEN_CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/u;
 
 /** Counts what the rules call a character: one Unicode code point. */

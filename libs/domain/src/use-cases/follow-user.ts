@@ -8,6 +8,13 @@ import { loadUserById, loadUserByUsername } from './find-user.ts';
 /** The relationship after a follow or unfollow, from the actor's side. */
 export type FollowState = { user: UserSummary; isFollowing: boolean; followsYou: boolean };
 
+// Both users' counter rows are locked in id order first, so that A following B while B follows A cannot deadlock.
+async function moveFollowCounters(em: DomainContext['em'], followerId: string, followeeId: string, delta: 1 | -1): Promise<void> {
+  await query(em, 'select id from users where id in (?, ?) order by id for no key update', [followerId, followeeId]);
+  await run(em, 'update users set following_count = following_count + ? where id = ?', [delta, followerId]);
+  await run(em, 'update users set followers_count = followers_count + ? where id = ?', [delta, followeeId]);
+}
+
 async function followsBack(ctx: DomainContext, userId: string, actorId: string): Promise<boolean> {
   const rows = await query<{ x: number }>(ctx.em, 'select 1 as x from follows where follower_id = ? and followee_id = ?', [userId, actorId]);
   return rows.length > 0;
@@ -26,8 +33,7 @@ export async function followUser(ctx: DomainContext, input: { followerId: string
       [follower.id, followee.id],
     );
     if (inserted === 0) return;
-    await run(em, 'update users set following_count = following_count + 1 where id = ?', [follower.id]);
-    await run(em, 'update users set followers_count = followers_count + 1 where id = ?', [followee.id]);
+    await moveFollowCounters(em, follower.id, followee.id, 1);
     appendOutboxEvent(em, 'user.followed', { followerId: follower.id, followerUsername: follower.username, followeeId: followee.id });
     await em.flush();
   });
@@ -46,8 +52,7 @@ export async function unfollowUser(ctx: DomainContext, input: { followerId: stri
   await ctx.em.transactional(async (em) => {
     const deleted = await run(em, 'delete from follows where follower_id = ? and followee_id = ?', [follower.id, followee.id]);
     if (deleted === 0) return;
-    await run(em, 'update users set following_count = following_count - 1 where id = ?', [follower.id]);
-    await run(em, 'update users set followers_count = followers_count - 1 where id = ?', [followee.id]);
+    await moveFollowCounters(em, follower.id, followee.id, -1);
   });
   return {
     user: { id: followee.id, username: followee.username, displayName: followee.displayName },

@@ -1,10 +1,10 @@
 import type { DomainContext } from '../database.ts';
 import { cursorPage, keysetWindow, numberedPage, type Paged, type Paging } from '../pagination.ts';
-import { query } from '../sql.ts';
+import { query, toDate } from '../sql.ts';
 import type { UserSummary } from '../views.ts';
 import { loadUserByUsername } from './find-user.ts';
 
-type FollowRow = { id: string; user_id: string; username: string; display_name: string; created_at: Date };
+type FollowRow = { id: string; user_id: string; username: string; display_name: string; created_at: Date | string };
 
 async function listFollows<P extends Paging>(
   ctx: DomainContext,
@@ -31,7 +31,7 @@ async function listFollows<P extends Paging>(
     const total = direction === 'followers' ? user.followersCount : user.followingCount;
     return numberedPage(rows.map(toSummary), input.paging, total) as Paged<P, UserSummary>;
   }
-  const positioned = rows.map((row) => Object.assign(row, { createdAt: row.created_at }));
+  const positioned = rows.map((row) => Object.assign(row, { createdAt: toDate(row.created_at) }));
   return cursorPage(ctx.keys, scope, positioned, input.paging.limit, toSummary) as Paged<P, UserSummary>;
 }
 

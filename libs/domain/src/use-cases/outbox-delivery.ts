@@ -1,6 +1,6 @@
 import type { DomainContext } from '../database.ts';
 import type { OutboxEventPayloads } from '../outbox.ts';
-import { query, run } from '../sql.ts';
+import { query, run, toDate } from '../sql.ts';
 
 /** An event claimed for delivery. */
 export type ClaimedEvent = {
@@ -12,7 +12,7 @@ export type ClaimedEvent = {
  * so a worker that dies mid-delivery only delays its events.
  */
 export async function claimOutboxEvents(ctx: DomainContext, input: { limit: number; leaseMs: number }): Promise<ClaimedEvent[]> {
-  const rows = await query<{ id: string; type: keyof OutboxEventPayloads; payload: never; attempts: number; created_at: Date }>(
+  const rows = await query<{ id: string; type: keyof OutboxEventPayloads; payload: never; attempts: number; created_at: Date | string }>(
     ctx.em,
     `update outbox_events set available_at = now() + (? * interval '1 millisecond'), attempts = attempts + 1
      where id in (
@@ -24,7 +24,7 @@ export async function claimOutboxEvents(ctx: DomainContext, input: { limit: numb
   );
   return rows
     .sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))
-    .map((r) => ({ id: r.id, type: r.type, payload: r.payload, attempts: r.attempts, createdAt: r.created_at }) as ClaimedEvent);
+    .map((r) => ({ id: r.id, type: r.type, payload: r.payload, attempts: r.attempts, createdAt: toDate(r.created_at) }) as ClaimedEvent);
 }
 
 /** Marks an event delivered. */
