@@ -48,8 +48,9 @@ try {
   await stopTestServer();
 }
 
-// Mocha prints "N passing", "N failing", "N pending" per package; add them up.
-const sum = (word: string) => [...result.output.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+// Mocha prints "N passing", "N failing", "N pending" per package (maybe coloured); add them up.
+const plain = result.output.replace(/\x1b\[[0-9;]*m/g, '');
+const sum = (word: string) => [...plain.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
 const passed = sum('passing');
 const failed = sum('failing') + (result.code !== 0 && sum('failing') === 0 ? 1 : 0);
 const skipped = sum('pending');
