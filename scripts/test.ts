@@ -49,6 +49,7 @@ try {
 }
 
 // Mocha prints "N passing", "N failing", "N pending" per package (maybe coloured); add them up.
+// oxlint-disable-next-line no-control-regex -- stripping ANSI colour codes
 const plain = result.output.replace(/\x1b\[[0-9;]*m/g, '');
 const sum = (word: string) => [...plain.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
 const passed = sum('passing');

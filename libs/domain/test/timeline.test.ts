@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import {
   deleteMicropost, editMicropost, followUser, homeTimeline, issueSyncToken, listUserMicroposts, postMicropost,
-  searchMicroposts, timelineChanges, type MicropostView,
+  searchMicroposts, timelineChanges, type CursorPage, type MicropostView,
 } from '../src/index.ts';
 import { makeUser } from '../src/testing/index.ts';
 import { context, expectDomainError, sql } from './helpers.ts';
@@ -31,7 +31,7 @@ describe('home timeline', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await homeTimeline(context(), { viewerId: viewer.id, paging: { kind: 'cursor', cursor, limit: 3 } });
+      const page: CursorPage<MicropostView> = await homeTimeline(context(), { viewerId: viewer.id, paging: { kind: 'cursor', cursor, limit: 3 } });
       seen.push(...page.items.map((p) => p.id));
       cursor = page.nextCursor;
     } while (cursor);
@@ -50,7 +50,7 @@ describe('home timeline', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await homeTimeline(context(), { viewerId: viewer.id, paging: { kind: 'cursor', cursor, limit: 3 } });
+      const page: CursorPage<MicropostView> = await homeTimeline(context(), { viewerId: viewer.id, paging: { kind: 'cursor', cursor, limit: 3 } });
       seen.push(...page.items.map((p) => p.id));
       cursor = page.nextCursor;
       await postMicropost(context(), { authorId: author.id, text: 'new while scrolling' });
