@@ -1,0 +1,19 @@
+// API v1: every route of @microblog/mobile-contract v1. A v2 would sit beside it in src/v2/ (see README).
+import { Router } from '@koa/router';
+import type { RouteDeps } from './deps.ts';
+import { authRoutes } from './routes/auth.ts';
+import { meRoutes } from './routes/me.ts';
+import { postRoutes } from './routes/posts.ts';
+import { timelineRoutes } from './routes/timeline.ts';
+import { userRoutes } from './routes/users.ts';
+
+/** The v1 router (paths carry their /v1 prefix). */
+export function v1Router(deps: RouteDeps): Router {
+  const router = new Router();
+  authRoutes(router, deps);
+  meRoutes(router, deps);
+  userRoutes(router, deps);
+  timelineRoutes(router, deps);
+  postRoutes(router, deps);
+  return router;
+}

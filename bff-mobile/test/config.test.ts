@@ -1,0 +1,34 @@
+import { expect } from 'chai';
+import { loadConfig } from '../src/config.ts';
+
+const SECRETS = { TOKEN_SECRET: 't'.repeat(32), JWT_SECRET: 'j'.repeat(32) };
+
+describe('config', () => {
+  it('when only the secrets are given, then the documented defaults apply', () => {
+    const config = loadConfig(SECRETS);
+    expect(config).to.include({ port: 3001, minAppVersion: '1.0.0', pushBaseUrl: 'https://exp.host', refreshReuseGraceMs: 5000, trustProxy: false, logLevel: 'info', redisUrl: null, databaseUrl: null });
+  });
+
+  it('when a value is bad, then the error names the variable', () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ MOBILE_PORT: 'abc' }, /MOBILE_PORT/],
+      [{ MOBILE_PORT: '70000' }, /MOBILE_PORT/],
+      [{ MIN_APP_VERSION: '1.0' }, /MIN_APP_VERSION/],
+      [{ REFRESH_REUSE_GRACE_MS: '-1' }, /REFRESH_REUSE_GRACE_MS/],
+      [{ TRUST_PROXY: 'maybe' }, /TRUST_PROXY/],
+      [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+      [{ PUSH_BASE_URL: 'not a url' }, /PUSH_BASE_URL/],
+      [{ REDIS_URL: 'http://x' }, /REDIS_URL/],
+      [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
+      [{ JWT_SECRET: 'short' }, /JWT_SECRET/],
+      [{ JWT_SECRET: SECRETS.TOKEN_SECRET }, /JWT_SECRET/],
+    ];
+    for (const [env, message] of cases) expect(() => loadConfig({ ...SECRETS, ...env }), JSON.stringify(env)).to.throw(message);
+    expect(() => loadConfig({ JWT_SECRET: SECRETS.JWT_SECRET })).to.throw(/TOKEN_SECRET/);
+  });
+
+  it('when values are given, then they are used', () => {
+    const config = loadConfig({ ...SECRETS, MOBILE_PORT: '4001', MIN_APP_VERSION: '2.1.0', REFRESH_REUSE_GRACE_MS: '0', TRUST_PROXY: 'on', REDIS_URL: 'redis://localhost:6379' });
+    expect(config).to.include({ port: 4001, minAppVersion: '2.1.0', refreshReuseGraceMs: 0, trustProxy: true, redisUrl: 'redis://localhost:6379' });
+  });
+});
