@@ -1,0 +1,75 @@
+// The composition root of bff-web: middleware in order, then the routers, then the single-page app.
+import type { Database } from '@microblog/domain';
+import type { Redis } from 'ioredis';
+import Koa from 'koa';
+import { koaBody } from 'koa-body';
+import type { AppState } from './auth.ts';
+import type { Config } from './config.ts';
+import { csrfGuard, jsonOnlyWrites } from './csrf.ts';
+import { errorHandler } from './error-handler.ts';
+import { DEFAULT_FRONTEND_DIR, serveFrontend } from './frontend.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { metaRouter } from './meta-routes.ts';
+import { HttpProblem } from './problem.ts';
+import { createThrottles, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limits.ts';
+import { requestIdAndAccessLog } from './request-id.ts';
+import { securityHeaders } from './security-headers.ts';
+import { sessionCookies } from './session-cookie.ts';
+import { v1Router } from './v1/router.ts';
+
+export type { Config } from './config.ts';
+export { readConfig } from './config.ts';
+export { serveFrontend } from './frontend.ts';
+export { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limits.ts';
+
+/** What the app is built from. */
+export type AppDeps = {
+  db: Database;
+  config: Config;
+  logger?: Logger;
+  /** Rate-limit counters go here when given (else memory). */
+  redis?: Redis | null;
+  /** Overrides of API.md's throttles (tests use small numbers). */
+  rateLimits?: Partial<RateLimits>;
+  /** The built client (default bff-web/client/dist). */
+  staticDir?: string;
+};
+
+/** Builds the Koa app; it does not listen. */
+export function createApp(deps: AppDeps): Koa<AppState> {
+  const { db, config } = deps;
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const cookies = sessionCookies({ jwtSecret: config.jwtSecret, ttlSeconds: config.sessionTokenTtlSeconds });
+  const throttles = createThrottles({ ...DEFAULT_RATE_LIMITS, ...deps.rateLimits }, deps.redis ?? null);
+
+  const app = new Koa<AppState>({ proxy: config.trustProxy, maxIpsCount: 1 });
+  const meta = metaRouter(db);
+  const v1 = v1Router({ cookies, throttles });
+
+  app.use(requestIdAndAccessLog(logger));
+  app.use(errorHandler(logger));
+  app.use(securityHeaders());
+  app.use(csrfGuard(config.publicOrigins));
+  app.use(jsonOnlyWrites());
+  app.use(
+    koaBody({ json: true, urlencoded: false, text: false, multipart: false, jsonLimit: '16kb', jsonStrict: true, patchNode: false }),
+  );
+  app.use(async (ctx, next) => {
+    ctx.state.domain = db.context();
+    ctx.state.viewer = null;
+    await next();
+  });
+  app.use(meta.routes());
+  app.use(meta.allowedMethods({ throw: true }));
+  app.use(v1.routes());
+  app.use(v1.allowedMethods({ throw: true }));
+  app.use(async (ctx, next) => {
+    const matched = (ctx as { matched?: unknown[] }).matched ?? [];
+    if ((ctx.path === '/api' || ctx.path.startsWith('/api/')) && matched.length === 0) {
+      throw new HttpProblem(404, 'not_found', 'no such API route');
+    }
+    await next();
+  });
+  app.use(serveFrontend(deps.staticDir ?? DEFAULT_FRONTEND_DIR));
+  return app;
+}

@@ -1,0 +1,80 @@
+// Microposts: post, read, edit, delete; the home timeline, a user's posts and search, as numbered pages.
+import {
+  deleteMicropost,
+  editMicropost,
+  getMicropost,
+  homeTimeline,
+  listUserMicroposts,
+  postMicropost,
+  searchMicroposts,
+  type NumberedPage,
+} from '@microblog/domain';
+import { MicropostIdParams, MicropostTextRequest, PageQuery, SearchQuery, UsernameParams } from '@microblog/web-contract';
+import type { ParameterizedContext } from 'koa';
+import { optionalViewer, requireViewer, signedIn, type AppState } from '../auth.ts';
+import { pageLinks } from './page-links.ts';
+import { parseBody, parseParams } from './parse.ts';
+import { presentMicropost, presentPage } from './presenters.ts';
+import type { V1Deps, V1Router } from './router.ts';
+
+/** Sets the Link header and returns the page body. */
+export function respondWithPage<T, R>(ctx: ParameterizedContext<AppState>, page: NumberedPage<T>, present: (item: T) => R): void {
+  ctx.set('Link', pageLinks(ctx.path, ctx.querystring, page));
+  ctx.body = presentPage(page, present);
+}
+
+const paging = (query: PageQuery) => ({ kind: 'page', number: query.page, size: query.per_page }) as const;
+
+/** Adds the micropost, timeline and search routes. */
+export function micropostRoutes(router: V1Router, deps: V1Deps): void {
+  router.post('createMicropost', '/microposts', requireViewer(deps.cookies), async (ctx) => {
+    const viewer = signedIn(ctx);
+    const body = parseBody(MicropostTextRequest, ctx.request.body);
+    await deps.throttles.post(viewer.userId);
+    const post = await postMicropost(ctx.state.domain, { authorId: viewer.userId, text: body.text });
+    ctx.status = 201;
+    ctx.body = presentMicropost(post, viewer.userId);
+  });
+
+  router.get('getMicropost', '/microposts/:id', optionalViewer(deps.cookies), async (ctx) => {
+    const { id } = parseParams(MicropostIdParams, ctx.params);
+    const post = await getMicropost(ctx.state.domain, { id });
+    ctx.body = presentMicropost(post, ctx.state.viewer?.userId ?? null);
+  });
+
+  router.patch('editMicropost', '/microposts/:id', requireViewer(deps.cookies), async (ctx) => {
+    const viewer = signedIn(ctx);
+    const { id } = parseParams(MicropostIdParams, ctx.params);
+    const body = parseBody(MicropostTextRequest, ctx.request.body);
+    const post = await editMicropost(ctx.state.domain, { actorId: viewer.userId, micropostId: id, text: body.text });
+    ctx.body = presentMicropost(post, viewer.userId);
+  });
+
+  router.delete('deleteMicropost', '/microposts/:id', requireViewer(deps.cookies), async (ctx) => {
+    const { id } = parseParams(MicropostIdParams, ctx.params);
+    await deleteMicropost(ctx.state.domain, { actorId: signedIn(ctx).userId, micropostId: id });
+    ctx.status = 204;
+  });
+
+  router.get('getTimeline', '/timeline', requireViewer(deps.cookies), async (ctx) => {
+    const viewer = signedIn(ctx);
+    const query = parseParams(PageQuery, ctx.query);
+    const page = await homeTimeline(ctx.state.domain, { viewerId: viewer.userId, paging: paging(query) });
+    respondWithPage(ctx, page, (post) => presentMicropost(post, viewer.userId));
+  });
+
+  router.get('listUserMicroposts', '/users/:username/microposts', optionalViewer(deps.cookies), async (ctx) => {
+    const { username } = parseParams(UsernameParams, ctx.params);
+    const query = parseParams(PageQuery, ctx.query);
+    const page = await listUserMicroposts(ctx.state.domain, { username, paging: paging(query) });
+    const viewerId = ctx.state.viewer?.userId ?? null;
+    respondWithPage(ctx, page, (post) => presentMicropost(post, viewerId));
+  });
+
+  router.get('searchMicroposts', '/search', optionalViewer(deps.cookies), async (ctx) => {
+    const query = parseParams(SearchQuery, ctx.query);
+    const page = await searchMicroposts(ctx.state.domain, { query: query.q, paging: paging(query) });
+    const viewerId = ctx.state.viewer?.userId ?? null;
+    respondWithPage(ctx, page, (post) => presentMicropost(post, viewerId));
+  });
+}

@@ -1,0 +1,30 @@
+// Request parsing with the contract's schemas: a bad body is 422 per field, a bad query or path is 400.
+import { formatIssues } from '@microblog/web-contract';
+import { HttpProblem } from '../problem.ts';
+
+type ContractError = Parameters<typeof formatIssues>[0];
+/** Any contract schema (zod), seen only through safeParse so bff-web does not depend on zod itself. */
+type Schema<T> = {
+  safeParse(input: unknown): { success: true; data: T } | { success: false; error: ContractError };
+};
+
+/** The JSON body, checked: 400 when absent or not an object, 422 with field errors when it breaks the schema. */
+export function parseBody<T>(schema: Schema<T>, body: unknown): T {
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new HttpProblem(400, 'bad_request', 'the body must be a JSON object');
+  }
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    throw new HttpProblem(422, 'validation_failed', 'some fields are not valid', { errors: formatIssues(result.error) });
+  }
+  return result.data;
+}
+
+/** Query string or path parameters, checked: 400 bad_request naming each bad parameter. */
+export function parseParams<T>(schema: Schema<T>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw new HttpProblem(400, 'bad_request', 'some parameters are not valid', { errors: formatIssues(result.error) });
+  }
+  return result.data;
+}
