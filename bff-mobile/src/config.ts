@@ -5,6 +5,8 @@ import { parseVersion } from './semver.ts';
 export type Config = {
   /** PostgreSQL URL; required by main.ts (tests open their own database). */
   databaseUrl: string | null;
+  /** Read replicas for timeline, profile and search reads (DATABASE_REPLICA_URLS, comma-separated). */
+  databaseReplicaUrls: string[];
   port: number;
   /** Domain secret: cursors, sync tokens and refresh tokens are signed with keys derived from it. */
   tokenSecret: string;
@@ -84,6 +86,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (tokenSecret === jwtSecret) fail('JWT_SECRET', 'must differ from TOKEN_SECRET');
   return {
     databaseUrl: url(env, 'DATABASE_URL', null, ['postgres:', 'postgresql:']),
+    databaseReplicaUrls: (env.DATABASE_REPLICA_URLS ?? '').split(',').filter((u) => u.trim() !== '')
+      .map((u) => url({ DATABASE_REPLICA_URLS: u.trim() }, 'DATABASE_REPLICA_URLS', null, ['postgres:', 'postgresql:']) ?? ''),
     port: integer(env, 'MOBILE_PORT', 3001, 0, 65535),
     tokenSecret,
     jwtSecret,

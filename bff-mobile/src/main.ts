@@ -11,7 +11,7 @@ import { createRateLimiters } from './rate-limits.ts';
 const config = loadConfig();
 if (config.databaseUrl === null) throw new Error('DATABASE_URL is required');
 const log = jsonLogger(config.logLevel);
-const db = await openDatabase({ url: config.databaseUrl, tokenSecret: config.tokenSecret });
+const db = await openDatabase({ url: config.databaseUrl, replicaUrls: config.databaseReplicaUrls, tokenSecret: config.tokenSecret });
 const limiters = createRateLimiters({}, config.redisUrl);
 const app = createApp({ db, config, log, limiters });
 const server = http.createServer(app.callback());

@@ -9,6 +9,12 @@ describe('config', () => {
     expect(config).to.include({ port: 3001, minAppVersion: '1.0.0', pushBaseUrl: 'https://exp.host', refreshReuseGraceMs: 5000, trustProxy: false, logLevel: 'info', redisUrl: null, databaseUrl: null });
   });
 
+  it('when DATABASE_REPLICA_URLS lists replicas, then each is used for reads; a bad one names the variable', () => {
+    expect(loadConfig({ ...SECRETS, DATABASE_REPLICA_URLS: 'postgres://r1/db,postgres://r2/db' }).databaseReplicaUrls).to.deep.equal(['postgres://r1/db', 'postgres://r2/db']);
+    expect(loadConfig(SECRETS).databaseReplicaUrls).to.deep.equal([]);
+    expect(() => loadConfig({ ...SECRETS, DATABASE_REPLICA_URLS: 'mysql://x' })).to.throw(/DATABASE_REPLICA_URLS/);
+  });
+
   it('when a value is bad, then the error names the variable', () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{ MOBILE_PORT: 'abc' }, /MOBILE_PORT/],

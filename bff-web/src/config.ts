@@ -4,6 +4,8 @@
 export type Config = {
   /** PostgreSQL URL (required by main.ts; tests open their own database). */
   databaseUrl: string | null;
+  /** Read replicas for timeline, profile and search reads (DATABASE_REPLICA_URLS, comma-separated). */
+  databaseReplicaUrls: string[];
   port: number;
   /** The domain's signing secret (cursors, refresh tokens). */
   tokenSecret: string;
@@ -91,6 +93,8 @@ export function readConfig(env: Env = process.env): Config {
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) fail('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   return {
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseReplicaUrls: (env.DATABASE_REPLICA_URLS ?? '').split(',').filter((u) => u.trim() !== '')
+      .map((u) => url({ DATABASE_REPLICA_URLS: u.trim() }, 'DATABASE_REPLICA_URLS', ['postgres:', 'postgresql:']) ?? ''),
     port,
     tokenSecret: secret(env, 'TOKEN_SECRET'),
     jwtSecret: secret(env, 'JWT_SECRET'),

@@ -10,7 +10,7 @@ const config = readConfig();
 const logger = createLogger(config.logLevel);
 if (config.databaseUrl === null) throw new Error('DATABASE_URL: is required');
 
-const db = await openDatabase({ url: config.databaseUrl, tokenSecret: config.tokenSecret });
+const db = await openDatabase({ url: config.databaseUrl, replicaUrls: config.databaseReplicaUrls, tokenSecret: config.tokenSecret });
 // enableOfflineQueue off: a dead Redis fails fast, and the limiters fall back to memory.
 const redis = config.redisUrl === null ? null : new Redis(config.redisUrl, { enableOfflineQueue: false });
 const app = createApp({ db, config, logger, redis });

@@ -19,6 +19,13 @@ describe('configuration', () => {
     expect(config.publicOrigins).to.deep.equal(['https://micro.example', 'http://localhost:5173']);
   });
 
+  it('when DATABASE_REPLICA_URLS lists replicas, then each is used for reads; a bad one names the variable', () => {
+    const config = readConfig({ ...SECRETS, DATABASE_REPLICA_URLS: 'postgres://r1/db, postgres://r2/db' });
+    expect(config.databaseReplicaUrls).to.deep.equal(['postgres://r1/db', 'postgres://r2/db']);
+    expect(readConfig(SECRETS).databaseReplicaUrls).to.deep.equal([]);
+    expect(() => readConfig({ ...SECRETS, DATABASE_REPLICA_URLS: 'postgres://r1/db,http://x' })).to.throw(/DATABASE_REPLICA_URLS/);
+  });
+
   for (const [name, value, message] of [
     ['WEB_PORT', 'abc', /WEB_PORT/],
     ['WEB_PORT', '70000', /WEB_PORT/],
