@@ -1,0 +1,21 @@
+// The server's rule for micropost length, so the counter agrees with what the server will accept.
+
+/** The longest micropost, in Unicode code points after NFC normalization. */
+export const MICROPOST_MAX_CHARS = 255;
+
+/** How many characters the server counts: code points of the NFC form. */
+export function countChars(text: string): number {
+  return [...text.normalize('NFC')].length;
+}
+
+/** Whether a text could be posted: 1 to 255 characters, not only whitespace. */
+export function isPostable(text: string): boolean {
+  const length = countChars(text);
+  return length > 0 && length <= MICROPOST_MAX_CHARS && !/^\s*$/u.test(text);
+}
+
+/** Search needs 3 to 100 characters (code points). */
+export function isSearchable(q: string): boolean {
+  const length = [...q].length;
+  return length >= 3 && length <= 100;
+}
