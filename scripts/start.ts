@@ -56,7 +56,8 @@ let database: Awaited<ReturnType<typeof startDatabase>>;
 try {
   database = await startDatabase();
 } catch (error) {
-  console.error(`\nCould not start the embedded PostgreSQL:\n  ${(error as Error).message}\n`);
+  const reason = error instanceof Error ? error.message : 'it exited at once (is another `npm start` already running? it uses port 54320, set EMBEDDED_PG_PORT to change it)';
+  console.error(`\nCould not start the embedded PostgreSQL:\n  ${reason}\n`);
   process.exit(1);
 }
 const children: ChildProcess[] = [];

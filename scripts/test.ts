@@ -40,7 +40,7 @@ console.log(`\n== test database server: ${usingEmbedded ? 'embedded PostgreSQL (
 let result: { code: number; output: string };
 try {
   const scopes = (values.scope ?? []).flatMap((s) => ['--scope', s]);
-  result = await run('lerna', ['run', 'test', '--stream', '--concurrency', '1', '--no-prefix', ...scopes], {
+  result = await run('lerna', ['run', 'test', '--stream', '--concurrency', '1', '--no-prefix', '--skip-nx-cache', ...scopes], {
     ...process.env,
     TEST_DATABASE_URL: serverUrl,
   });

@@ -71,6 +71,7 @@ export async function startEmbeddedPostgres(options: {
   onLog?: (message: string) => void;
 }): Promise<EmbeddedServer> {
   const port = options.port ?? (await freePort());
+  await mkdir(path.dirname(path.resolve(options.dataDir)), { recursive: true });
   await assertReachableByOthers(options.dataDir);
   const exists = await access(path.join(options.dataDir, 'PG_VERSION'), constants.F_OK).then(() => true, () => false);
   const quiet: (message: unknown) => void = options.onLog ? (m) => options.onLog?.(String(m)) : () => {};
@@ -88,7 +89,6 @@ export async function startEmbeddedPostgres(options: {
     onError: quiet,
   });
   if (!exists) {
-    await mkdir(path.dirname(options.dataDir), { recursive: true });
     await server.initialise();
   } else {
     await removeStalePidFile(options.dataDir);
