@@ -3,6 +3,7 @@
 //   --scope <package>   run only that package's suite (repeatable)
 //   --skip-static       skip type-check and lint
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { stopTestServer, testServerUrl } from '@microblog/domain/testing';
 
@@ -22,8 +23,9 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
 }
 
 const started = Date.now();
+const rootScripts = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts;
 if (!values['skip-static']) {
-  for (const script of ['typecheck', 'lint', 'build']) {
+  for (const script of ['typecheck', 'lint', 'build', 'contracts:check'].filter((s) => s in rootScripts)) {
     console.log(`\n== npm run ${script}`);
     const { code } = await run('npm', ['run', script, '--silent']);
     if (code !== 0) {
@@ -40,10 +42,14 @@ console.log(`\n== test database server: ${usingEmbedded ? 'embedded PostgreSQL (
 let result: { code: number; output: string };
 try {
   const scopes = (values.scope ?? []).flatMap((s) => ['--scope', s]);
-  result = await run('lerna', ['run', 'test', '--stream', '--concurrency', '1', '--no-prefix', '--skip-nx-cache', ...scopes], {
-    ...process.env,
-    TEST_DATABASE_URL: serverUrl,
-  });
+  const env = { ...process.env, TEST_DATABASE_URL: serverUrl };
+  result = await run('lerna', ['run', 'test', '--stream', '--concurrency', '1', '--no-prefix', '--skip-nx-cache', ...scopes], env);
+  // Repository-level suites (scripts, release gate, benchmark harness) live in scripts/test/.
+  if (!values.scope && existsSync(new URL('./test', import.meta.url))) {
+    console.log('\n== scripts/test');
+    const scriptsSuite = await run('mocha', ['--config', 'scripts/.mocharc.json'], env);
+    result = { code: result.code || scriptsSuite.code, output: result.output + scriptsSuite.output };
+  }
 } finally {
   await stopTestServer();
 }
