@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { DomainContext } from './database.ts';
+import { cursorPage, numberedPage, type Paged, type Paging } from './pagination.ts';
 import { query, toDate, toDateOrNull } from './sql.ts';
 import type { MicropostView } from './views.ts';
 
@@ -40,4 +42,21 @@ export async function toMicropostViews(em: EntityManager, rows: MicropostRow[]):
 /** Keyset-row adapter: the position fields `cursorPage` reads. */
 export function withPosition(row: MicropostRow): MicropostRow & { createdAt: Date; id: string } {
   return Object.assign(row, { createdAt: toDate(row.created_at) });
+}
+
+/**
+ * The page answering `paging` from the rows a feed query returned: numbered (with `totalItems()`, asked only
+ * then) or keyset (rows hold one extra row that only says there is more).
+ */
+export async function micropostPage<P extends Paging>(
+  ctx: DomainContext,
+  scope: string,
+  paging: P,
+  rows: MicropostRow[],
+  totalItems: () => Promise<number>,
+): Promise<Paged<P, MicropostView>> {
+  const views = await toMicropostViews(ctx.em, rows);
+  if (paging.kind === 'page') return numberedPage(views, paging, await totalItems()) as Paged<P, MicropostView>;
+  const byId = new Map(views.map((v) => [v.id, v]));
+  return cursorPage(ctx.keys, scope, rows.map(withPosition), paging.limit, (row) => byId.get(row.id)!) as Paged<P, MicropostView>;
 }

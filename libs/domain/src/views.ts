@@ -1,3 +1,4 @@
+import type { Micropost } from './entities/micropost.ts';
 import type { User } from './entities/user.ts';
 
 /** A user as shown in lists and next to posts. */
@@ -33,5 +34,17 @@ export function toUserProfile(user: User): UserProfile {
     bio: user.bio,
     joinedAt: user.createdAt,
     counts: { posts: user.postsCount, followers: user.followersCount, following: user.followingCount },
+  };
+}
+
+/** The view of a micropost entity just written by `author`, with its mentioned usernames. */
+export function toMicropostView(post: Micropost, author: User, mentions: string[]): MicropostView {
+  return {
+    id: post.id,
+    author: { id: author.id, username: author.username, displayName: author.displayName },
+    text: post.text,
+    createdAt: post.createdAt,
+    editedAt: post.editedAt ?? null,
+    mentions,
   };
 }

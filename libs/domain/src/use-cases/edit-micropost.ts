@@ -4,7 +4,7 @@ import { Micropost } from '../entities/micropost.ts';
 import { NotFound } from '../errors.ts';
 import { syncMentions } from '../mentions.ts';
 import { isId } from '../sql.ts';
-import type { MicropostView } from '../views.ts';
+import { toMicropostView, type MicropostView } from '../views.ts';
 
 /** Replaces a post's text (author only), re-reading its mentions. */
 export async function editMicropost(
@@ -19,13 +19,6 @@ export async function editMicropost(
     const author = post.author.getEntity();
     const mentions = await syncMentions(em, post, author);
     await em.flush();
-    return {
-      id: post.id,
-      author: { id: author.id, username: author.username, displayName: author.displayName },
-      text: post.text,
-      createdAt: post.createdAt,
-      editedAt: post.editedAt ?? null,
-      mentions,
-    };
+    return toMicropostView(post, author, mentions);
   });
 }

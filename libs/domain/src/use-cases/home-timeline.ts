@@ -1,6 +1,6 @@
 import type { DomainContext } from '../database.ts';
-import { MICROPOST_COLUMNS, toMicropostViews, withPosition, type MicropostRow } from '../micropost-reads.ts';
-import { cursorPage, keysetWindow, numberedPage, type Paged, type Paging } from '../pagination.ts';
+import { MICROPOST_COLUMNS, micropostPage, type MicropostRow } from '../micropost-reads.ts';
+import { keysetWindow, type Paged, type Paging } from '../pagination.ts';
 import { query } from '../sql.ts';
 import type { MicropostView } from '../views.ts';
 import { loadUserById } from './find-user.ts';
@@ -39,10 +39,8 @@ export async function homeTimeline<P extends Paging>(
     [viewer.id, viewer.id, after?.createdAt ?? null, after?.createdAt ?? null, after?.id ?? null, perAuthor, limit, offset],
     { replica: true },
   );
-  const views = await toMicropostViews(ctx.em, rows);
-  const byId = new Map(views.map((v) => [v.id, v]));
-  if (input.paging.kind === 'page') {
-    // Totals from counter columns: cheap whatever the size of the history.
+  // Totals from counter columns: cheap whatever the size of the history.
+  return micropostPage(ctx, scope, input.paging, rows, async () => {
     const [total] = await query<{ total: number }>(
       ctx.em,
       `select (u.posts_count + coalesce((select sum(f.posts_count) from follows fw join users f on f.id = fw.followee_id
@@ -51,7 +49,6 @@ export async function homeTimeline<P extends Paging>(
       [viewer.id],
       { replica: true },
     );
-    return numberedPage(views, input.paging, total?.total ?? 0) as Paged<P, MicropostView>;
-  }
-  return cursorPage(ctx.keys, scope, rows.map(withPosition), input.paging.limit, (row) => byId.get(row.id)!) as Paged<P, MicropostView>;
+    return total?.total ?? 0;
+  });
 }

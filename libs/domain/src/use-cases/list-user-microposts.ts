@@ -1,6 +1,6 @@
 import type { DomainContext } from '../database.ts';
-import { MICROPOST_COLUMNS, toMicropostViews, withPosition, type MicropostRow } from '../micropost-reads.ts';
-import { cursorPage, keysetWindow, numberedPage, type Paged, type Paging } from '../pagination.ts';
+import { MICROPOST_COLUMNS, micropostPage, type MicropostRow } from '../micropost-reads.ts';
+import { keysetWindow, type Paged, type Paging } from '../pagination.ts';
 import { query } from '../sql.ts';
 import type { MicropostView } from '../views.ts';
 import { loadUserByUsername } from './find-user.ts';
@@ -22,10 +22,5 @@ export async function listUserMicroposts<P extends Paging>(
     [author.id, after?.createdAt ?? null, after?.createdAt ?? null, after?.id ?? null, limit, offset],
     { replica: true },
   );
-  const views = await toMicropostViews(ctx.em, rows);
-  const byId = new Map(views.map((v) => [v.id, v]));
-  if (input.paging.kind === 'page') {
-    return numberedPage(views, input.paging, author.postsCount) as Paged<P, MicropostView>;
-  }
-  return cursorPage(ctx.keys, scope, rows.map(withPosition), input.paging.limit, (row) => byId.get(row.id)!) as Paged<P, MicropostView>;
+  return micropostPage(ctx, scope, input.paging, rows, async () => author.postsCount);
 }

@@ -3,7 +3,7 @@ import { Micropost } from '../entities/micropost.ts';
 import { syncMentions } from '../mentions.ts';
 import { run } from '../sql.ts';
 import { normalizeMicropostText } from '../text-rules.ts';
-import type { MicropostView } from '../views.ts';
+import { toMicropostView, type MicropostView } from '../views.ts';
 import { loadUserById } from './find-user.ts';
 
 /** Publishes a micropost: the post, its mentions, the author's post count and the notifications commit together. */
@@ -16,13 +16,6 @@ export async function postMicropost(ctx: DomainContext, input: { authorId: strin
     const mentions = await syncMentions(em, post, author);
     await run(em, 'update users set posts_count = posts_count + 1 where id = ?', [author.id]);
     await em.flush();
-    return {
-      id: post.id,
-      author: { id: author.id, username: author.username, displayName: author.displayName },
-      text: post.text,
-      createdAt: post.createdAt,
-      editedAt: null,
-      mentions,
-    };
+    return toMicropostView(post, author, mentions);
   });
 }

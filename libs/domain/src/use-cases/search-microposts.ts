@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DomainContext } from '../database.ts';
 import { ValidationError } from '../errors.ts';
-import { MICROPOST_COLUMNS, toMicropostViews, withPosition, type MicropostRow } from '../micropost-reads.ts';
-import { cursorPage, keysetWindow, numberedPage, type Paged, type Paging } from '../pagination.ts';
+import { MICROPOST_COLUMNS, micropostPage, type MicropostRow } from '../micropost-reads.ts';
+import { keysetWindow, type Paged, type Paging } from '../pagination.ts';
 import { query } from '../sql.ts';
 import { countChars } from '../text-rules.ts';
 import type { MicropostView } from '../views.ts';
@@ -32,9 +32,7 @@ export async function searchMicroposts<P extends Paging>(
     [q, after?.createdAt ?? null, after?.createdAt ?? null, after?.id ?? null, limit, offset],
     { replica: true },
   );
-  const views = await toMicropostViews(ctx.em, rows);
-  const byId = new Map(views.map((v) => [v.id, v]));
-  if (input.paging.kind === 'page') {
+  return micropostPage(ctx, scope, input.paging, rows, async () => {
     const [total] = await query<{ total: number }>(
       ctx.em,
       `select count(*)::int as total from microposts p
@@ -42,7 +40,6 @@ export async function searchMicroposts<P extends Paging>(
       [q],
       { replica: true },
     );
-    return numberedPage(views, input.paging, total?.total ?? 0) as Paged<P, MicropostView>;
-  }
-  return cursorPage(ctx.keys, scope, rows.map(withPosition), input.paging.limit, (row) => byId.get(row.id)!) as Paged<P, MicropostView>;
+    return total?.total ?? 0;
+  });
 }
