@@ -12,7 +12,7 @@ export async function getMicropost(ctx: DomainContext, input: { id: string }): P
     `select ${MICROPOST_COLUMNS} from microposts p join users u on u.id = p.author_id where p.id = ? and p.deleted_at is null`,
     [input.id],
   );
-  const [view] = await toMicropostViews(ctx.em, rows);
+  const [view] = toMicropostViews(rows);
   if (!view) throw new NotFound('micropost');
   return view;
 }

@@ -83,5 +83,5 @@ export async function timelineChanges(
   const next: SyncPosition = hasMore && last
     ? { floor: position.floor, after: { xid: last.change_xid, id: last.id } }
     : { floor: horizon, after: null };
-  return { items: await toMicropostViews(ctx.em, live), deleted, syncToken: encodeSyncToken(ctx, input.viewerId, next), hasMore };
+  return { items: toMicropostViews(live), deleted, syncToken: encodeSyncToken(ctx, input.viewerId, next), hasMore };
 }
