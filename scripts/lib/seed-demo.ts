@@ -135,6 +135,14 @@ export async function seedDemo(db: Database): Promise<{ created: boolean; users:
       batch.flatMap((p) => [p.id, p.createdAt]),
       'run',
     );
+    // The materialized home timelines carry the post's time too (it is their order).
+    await connection.execute(
+      `update home_feed as h set created_at = v.created_at
+       from (values ${batch.map(() => '(?::bigint, ?::timestamptz)').join(', ')}) as v(id, created_at)
+       where h.micropost_id = v.id`,
+      batch.flatMap((p) => [p.id, p.createdAt]),
+      'run',
+    );
   }
   return { created: true, users };
 }

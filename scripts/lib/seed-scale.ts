@@ -218,13 +218,30 @@ export async function seedScale(url: string, options: ScaleOptions): Promise<Sca
       return result.rowCount ?? 0;
     });
 
+    // The materialized home timelines (fan-out on write, see libs/domain/src/home-feed.ts): every new post goes
+    // to its author and to each follower. Loaded without its primary key, which is built once afterwards.
+    const feedRows = await phase('home feeds', async () => {
+      await client.query('alter table home_feed drop constraint home_feed_pkey');
+      const result = await client.query(
+        `insert into home_feed (owner_id, created_at, micropost_id, author_id)
+         select m.author_id, m.created_at, m.id, m.author_id from microposts m where m.id > $1::bigint and m.deleted_at is null
+         union all
+         select f.follower_id, m.created_at, m.id, m.author_id
+         from microposts m join follows f on f.followee_id = m.author_id
+         where m.id > $1::bigint and m.deleted_at is null`,
+        [firstNewPost.toString()],
+      );
+      dropped.push({ table: 'home_feed', name: 'home_feed_pkey', kind: 'unique', definition: 'primary key (owner_id, created_at, micropost_id)' });
+      return result.rowCount ?? 0;
+    });
+
     await phase('rebuild indexes', async () => {
       // Unique constraints and plain indexes, then the foreign keys (which need the referenced keys).
       const order = { unique: 0, index: 1, foreign: 2 } as const;
       for (const item of [...dropped].sort((a, b) => order[a.kind] - order[b.kind])) {
         await client.query(item.kind === 'index' ? item.definition : `alter table ${item.table} add constraint ${quoteIdent(item.name)} ${item.definition}`);
       }
-      return postRows + followRows + mentionRows;
+      return postRows + followRows + mentionRows + feedRows;
     });
 
     await phase('counters', async () => {
@@ -262,7 +279,7 @@ export async function seedScale(url: string, options: ScaleOptions): Promise<Sca
 
     // Fresh statistics for the planner and a visibility map for index-only scans.
     await phase('vacuum analyze', async () => {
-      await client.query('vacuum (analyze) users, microposts, follows, mentions');
+      await client.query('vacuum (analyze) users, microposts, follows, mentions, home_feed');
       return 0;
     });
 

@@ -9,10 +9,10 @@ import { mentionedUsernameKeys } from './text-rules.ts';
  * Makes the post's mention rows match its text and queues a notification for each newly mentioned user
  * (never the author). Returns the mentioned usernames as registered.
  */
-export async function syncMentions(em: EntityManager, post: Micropost, author: User): Promise<string[]> {
+export async function syncMentions(em: EntityManager, post: Micropost, author: User, options: { isNew?: boolean } = {}): Promise<string[]> {
   const keys = mentionedUsernameKeys(post.text);
   const users = keys.length ? await em.find(User, { usernameKey: { $in: keys } }) : [];
-  const existing = await em.find(Mention, { micropost: post.id });
+  const existing = options.isNew ? [] : await em.find(Mention, { micropost: post.id });
   const already = new Set(existing.map((m) => m.user.id));
   const wanted = new Set(users.map((u) => u.id));
   for (const mention of existing) if (!wanted.has(mention.user.id)) em.remove(mention);

@@ -1,4 +1,5 @@
 import { FollowSchema } from './follow.ts';
+import { HomeFeedEntrySchema } from './home-feed-entry.ts';
 import { IdempotencyRecordSchema } from './idempotency-record.ts';
 import { MentionSchema } from './mention.ts';
 import { MicropostSchema } from './micropost.ts';
@@ -11,10 +12,11 @@ import { UserSchema } from './user.ts';
 /** Every entity the ORM maps. */
 export const entities = [
   UserSchema, MicropostSchema, MentionSchema, FollowSchema, SessionSchema,
-  IdempotencyRecordSchema, PushTokenSchema, OutboxEventSchema, TimelineMarkerSchema,
+  IdempotencyRecordSchema, PushTokenSchema, OutboxEventSchema, TimelineMarkerSchema, HomeFeedEntrySchema,
 ];
 
 export { Follow } from './follow.ts';
+export { HomeFeedEntry } from './home-feed-entry.ts';
 export { IdempotencyRecord } from './idempotency-record.ts';
 export { Mention } from './mention.ts';
 export { Micropost } from './micropost.ts';

@@ -1,5 +1,6 @@
 import type { DomainContext } from '../database.ts';
 import { ValidationError } from '../errors.ts';
+import { backfillFeed, removeAuthorFromFeed } from '../home-feed.ts';
 import { appendOutboxEvent } from '../outbox.ts';
 import { query, run } from '../sql.ts';
 import type { UserSummary } from '../views.ts';
@@ -8,7 +9,8 @@ import { loadUserById, loadUserByUsername } from './find-user.ts';
 /** The relationship after a follow or unfollow, from the actor's side. */
 export type FollowState = { user: UserSummary; isFollowing: boolean; followsYou: boolean };
 
-// Both users' counter rows are locked in id order first, so that A following B while B follows A cannot deadlock.
+// Both users' counter rows are locked in id order first, so that A following B while B follows A cannot deadlock
+// (and so that a follow and a post of the followee serialize: see home-feed.ts).
 async function moveFollowCounters(em: DomainContext['em'], followerId: string, followeeId: string, delta: 1 | -1): Promise<void> {
   await query(em, 'select id from users where id in (?, ?) order by id for no key update', [followerId, followeeId]);
   await run(em, 'update users set following_count = following_count + ? where id = ?', [delta, followerId]);
@@ -34,6 +36,7 @@ export async function followUser(ctx: DomainContext, input: { followerId: string
     );
     if (inserted === 0) return;
     await moveFollowCounters(em, follower.id, followee.id, 1);
+    await backfillFeed(em, follower.id, followee.id);
     appendOutboxEvent(em, 'user.followed', { followerId: follower.id, followerUsername: follower.username, followeeId: followee.id });
     await em.flush();
   });
@@ -53,6 +56,7 @@ export async function unfollowUser(ctx: DomainContext, input: { followerId: stri
     const deleted = await run(em, 'delete from follows where follower_id = ? and followee_id = ?', [follower.id, followee.id]);
     if (deleted === 0) return;
     await moveFollowCounters(em, follower.id, followee.id, -1);
+    await removeAuthorFromFeed(em, follower.id, followee.id);
   });
   return {
     user: { id: followee.id, username: followee.username, displayName: followee.displayName },

@@ -7,9 +7,8 @@ import type { MicropostView } from '../views.ts';
 
 /**
  * The viewer's home timeline: their own posts and those of everyone they follow, newest first, ties by id.
- * Fan-out on read: each followed author's newest posts come from their own index range (a LATERAL
- * per-author index-only scan, in the `home_timeline_page` SQL function so its plan is cached), and only the
- * page's rows are read, so the cost follows the page, not the history.
+ * Fan-out on write: the timeline is materialized in `home_feed` (kept exact by the writes, see home-feed.ts),
+ * so a page is one range scan of its primary key, whatever the size of the history or the number followed.
  */
 export async function homeTimeline<P extends Paging>(
   ctx: DomainContext,
@@ -21,11 +20,16 @@ export async function homeTimeline<P extends Paging>(
   const rows = await query<MicropostRow>(
     ctx.em,
     `select ${MICROPOST_COLUMNS}
-     from home_timeline_page(?, ?::timestamptz, ?::bigint, ?, ?) page
-     join microposts p on p.id = page.id
+     from (
+       select micropost_id from home_feed
+       where owner_id = ? and (?::timestamptz is null or (created_at, micropost_id) < (?::timestamptz, ?::bigint))
+       order by created_at desc, micropost_id desc
+       limit ? offset ?
+     ) page
+     join microposts p on p.id = page.micropost_id
      join users u on u.id = p.author_id
      order by p.created_at desc, p.id desc`,
-    [input.viewerId, after?.createdAt ?? null, after?.id ?? null, limit, offset],
+    [input.viewerId, after?.createdAt ?? null, after?.createdAt ?? null, after?.id ?? null, limit, offset],
     { replica: true },
   );
   // Totals from counter columns: cheap whatever the size of the history.
