@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       scale: { type: 'boolean', default: false },
+      explain: { type: 'boolean', default: false },
       users: { type: 'string' },
       posts: { type: 'string' },
       'follows-per-user': { type: 'string' },
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
     strict: true,
   });
   if (values.help) {
-    console.log('usage: npm run seed [-- --scale [--users N] [--posts N] [--follows-per-user N]]');
+    console.log('usage: npm run seed [-- --scale [--users N] [--posts N] [--follows-per-user N]] | [-- --explain]');
     return;
   }
   if (!values.scale && (values.users ?? values.posts ?? values['follows-per-user']) !== undefined) {
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     const applied = await migrate(database.url);
     if (applied.length) console.log(`applied migrations: ${applied.join(', ')}`);
     if (values.scale) await scale(database.url, values);
+    else if (values.explain) await explain(database.url, scaleUsername(1, 10_000), await describeData(database.url));
     else await demo(database.url);
   } finally {
     await database.stop();
@@ -83,13 +85,38 @@ async function scale(url: string, values: { users?: string | undefined; posts?: 
   const result = await seedScale(url, options);
   console.log(`done in ${result.seconds.toFixed(1)} s; every userNNNNN signs in with the password ${SCALE_PASSWORD}`);
 
-  const viewer = scaleUsername(1, users);
+  await explain(
+    url,
+    scaleUsername(1, users),
+    `${result.users} users, ${result.posts} microposts, ${result.follows} follows, ${result.mentions} mentions ` +
+      `(npm run seed -- --scale --users ${options.users} --posts ${options.posts} --follows-per-user ${options.followsPerUser})`,
+  );
+}
+
+/** Row counts of the loaded data, for the EXPLAIN report. */
+async function describeData(url: string): Promise<string> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<Record<string, string>>(
+      `select (select count(*) from users) as users, (select count(*) from microposts) as microposts,
+              (select count(*) from follows) as follows, (select count(*) from home_feed) as feed_lines`,
+    );
+    const r = rows[0] ?? {};
+    return `${r.users} users, ${r.microposts} microposts, ${r.follows} follows, ${r.feed_lines} home-feed lines`;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Saves (and prints) the EXPLAIN (ANALYZE, BUFFERS) of a scale user's home timeline. */
+async function explain(url: string, viewer: string, data: string): Promise<void> {
   const explained = await explainHomeTimeline(url, viewer);
   const report = [
     `EXPLAIN (ANALYZE, BUFFERS) of the home timeline (libs/domain/src/use-cases/home-timeline.ts), first page,`,
     `limit 21, for ${viewer} (id ${explained.viewerId}, following ${explained.following}), second run (warm cache).`,
-    `Data: ${result.users} users, ${result.posts} microposts, ${result.follows} follows, ${result.mentions} mentions`,
-    `(npm run seed -- --scale --users ${options.users} --posts ${options.posts} --follows-per-user ${options.followsPerUser}).`,
+    `Data: ${data}. Regenerate with npm run seed -- --explain.`,
     `Server: ${explained.server}`,
     `Generated: ${new Date().toISOString()}`,
     '',
@@ -103,7 +130,7 @@ async function scale(url: string, values: { users?: string | undefined; posts?: 
   console.log(explained.plan);
   console.log(
     `home timeline of ${viewer}: execution ${explained.executionMs ?? '?'} ms; ` +
-      `${explained.usesAuthorIndex ? 'uses' : 'does NOT use'} microposts_author_created_idx; saved to ${path.relative(process.cwd(), EXPLAIN_FILE)}`,
+      `${explained.usesFeedIndex ? 'uses' : 'does NOT use'} home_feed_pkey; saved to ${path.relative(process.cwd(), EXPLAIN_FILE)}`,
   );
 }
 

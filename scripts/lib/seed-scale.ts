@@ -4,7 +4,7 @@
 // benchmark database should not send a million notifications).
 import { Client } from 'pg';
 import { checkPassword, hashPassword } from '../../libs/domain/src/passwords.ts';
-import { MICROPOST_COLUMNS } from '../../libs/domain/src/micropost-reads.ts';
+import { HOME_TIMELINE_SQL } from '@microblog/domain';
 
 /** The password of every `userNNNNN` account the scale seed creates (benchmarks sign in with it). */
 export const SCALE_PASSWORD = 'microblog-bench-2026';
@@ -305,23 +305,9 @@ function quoteIdent(name: string): string {
  */
 export function homeTimelineSql(viewerId: string, limit = 21): string {
   if (!/^[1-9][0-9]{0,18}$/.test(viewerId)) throw new Error(`not an id: ${viewerId}`);
-  const after = { createdAt: 'null', id: 'null' };
-  return `with authors as (
-       select followee_id as author_id from follows where follower_id = ${viewerId}
-       union all select ${viewerId}::bigint
-     )
-     select ${MICROPOST_COLUMNS}
-     from authors a
-     cross join lateral (
-       select * from microposts m
-       where m.author_id = a.author_id and m.deleted_at is null
-         and (${after.createdAt}::timestamptz is null or (m.created_at, m.id) < (${after.createdAt}::timestamptz, ${after.id}::bigint))
-       order by m.created_at desc, m.id desc
-       limit ${limit}
-     ) p
-     join users u on u.id = p.author_id
-     order by p.created_at desc, p.id desc
-     limit ${limit} offset 0`;
+  // The domain's own query, with the first page's parameters written in.
+  const values = [`${viewerId}::bigint`, 'null', 'null', 'null', String(limit), '0'];
+  return HOME_TIMELINE_SQL.replace(/\?/g, () => values.shift() ?? '?');
 }
 
 /** `EXPLAIN (ANALYZE, BUFFERS)` of a user's home timeline (run once to warm the cache, then measured). */
@@ -333,7 +319,7 @@ export async function explainHomeTimeline(
   following: number;
   plan: string;
   executionMs: number | null;
-  usesAuthorIndex: boolean;
+  usesFeedIndex: boolean;
   sql: string;
   server: string;
 }> {
@@ -357,7 +343,7 @@ export async function explainHomeTimeline(
       following: viewer.following_count,
       plan,
       executionMs: execution ? Number(execution[1]) : null,
-      usesAuthorIndex: plan.includes('microposts_author_created_idx'),
+      usesFeedIndex: plan.includes('home_feed_pkey'),
       sql,
       server: version.rows[0]?.version ?? 'unknown',
     };

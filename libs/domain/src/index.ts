@@ -56,6 +56,7 @@ export type { Device, SessionView } from './use-cases/start-session.ts';
 export { SESSION_IDLE_TTL_MS } from './use-cases/start-session.ts';
 export type { TimelineChanges } from './use-cases/timeline-changes.ts';
 export type { TimelineMarkerView } from './use-cases/timeline-marker.ts';
+export { HOME_TIMELINE_SQL } from './use-cases/home-timeline.ts';
 
 /** Creates an account. */
 export const registerUser = atTheEdge(registerUserUseCase);

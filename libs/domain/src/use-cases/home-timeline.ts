@@ -6,6 +6,21 @@ import { isId, query } from '../sql.ts';
 import type { MicropostView } from '../views.ts';
 
 /**
+ * The SQL behind homeTimeline, for tools (benchmarks, EXPLAIN). Positional `?` parameters: viewer id, the
+ * cursor's createdAt (twice) and id (all null for the first page), limit, offset.
+ */
+export const HOME_TIMELINE_SQL = `select ${MICROPOST_COLUMNS}
+     from (
+       select micropost_id from home_feed
+       where owner_id = ? and (?::timestamptz is null or (created_at, micropost_id) < (?::timestamptz, ?::bigint))
+       order by created_at desc, micropost_id desc
+       limit ? offset ?
+     ) page
+     join microposts p on p.id = page.micropost_id
+     join users u on u.id = p.author_id
+     order by p.created_at desc, p.id desc`;
+
+/**
  * The viewer's home timeline: their own posts and those of everyone they follow, newest first, ties by id.
  * Fan-out on write: the timeline is materialized in `home_feed` (kept exact by the writes, see home-feed.ts),
  * so a page is one range scan of its primary key, whatever the size of the history or the number followed.
@@ -19,16 +34,7 @@ export async function homeTimeline<P extends Paging>(
   if (!isId(input.viewerId)) throw new NotFound('user');
   const rows = await query<MicropostRow>(
     ctx.em,
-    `select ${MICROPOST_COLUMNS}
-     from (
-       select micropost_id from home_feed
-       where owner_id = ? and (?::timestamptz is null or (created_at, micropost_id) < (?::timestamptz, ?::bigint))
-       order by created_at desc, micropost_id desc
-       limit ? offset ?
-     ) page
-     join microposts p on p.id = page.micropost_id
-     join users u on u.id = p.author_id
-     order by p.created_at desc, p.id desc`,
+    HOME_TIMELINE_SQL,
     [input.viewerId, after?.createdAt ?? null, after?.createdAt ?? null, after?.id ?? null, limit, offset],
     { replica: true },
   );
