@@ -3,11 +3,14 @@ import { constants as zlib } from 'node:zlib';
 import type { Database } from '@microblog/domain';
 import Koa from 'koa';
 import compress from 'koa-compress';
+import { serveVersions, versionOf, type ApiVersion } from './api-versions.ts';
+import { appVersionMix, countAppVersions, type AppVersionMix } from './app-version-mix.ts';
 import { accessTokens } from './auth/access-tokens.ts';
 import { bearerAuth } from './auth/bearer.ts';
 import type { Config } from './config.ts';
 import { jsonLogger, type Logger } from './logger.ts';
 import { appVersionGate } from './middleware/app-version.ts';
+import { deprecationHeaders } from './middleware/deprecation.ts';
 import { errorHandler } from './middleware/error-handler.ts';
 import { etags } from './middleware/etag.ts';
 import { jsonBody } from './middleware/json-body.ts';
@@ -19,8 +22,10 @@ import { createRateLimiters, type Limits, type RateLimiters } from './rate-limit
 import type { Hooks } from './v1/deps.ts';
 import { v1Router } from './v1/router.ts';
 
+export type { ApiVersion } from './api-versions.ts';
 export type { Config } from './config.ts';
 export { loadConfig } from './config.ts';
+export { appVersionMix, reportAppVersionMix, type AppVersionMix } from './app-version-mix.ts';
 
 /** What the app is built from; everything but db and config has a production default. */
 export type AppDeps = {
@@ -34,11 +39,11 @@ export type AppDeps = {
   limiters?: RateLimiters;
   /** Test seams. */
   hooks?: Hooks;
+  /** Where the X-App-Version mix is counted (main.ts logs it every APP_VERSION_MIX_INTERVAL_SECONDS). */
+  appVersionMix?: AppVersionMix;
+  /** More API versions served through the same registry, before the real ones (tests: a fixture version). */
+  extraApiVersions?: ApiVersion[];
 };
-
-function isVersioned(path: string): boolean {
-  return path === '/v1' || path.startsWith('/v1/');
-}
 
 /** Builds the Koa app for bff-mobile. */
 export function createApp(deps: AppDeps): Koa {
@@ -52,11 +57,22 @@ export function createApp(deps: AppDeps): Koa {
   // Errors are answered and logged by errorHandler; keep Koa from printing them again.
   app.silent = true;
 
+  // The majors served side by side, each under /<version> from its own folder. A v2 is one more line:
+  // { version: 'v2', router: v2Router(routeDeps) }. Deprecations come from API_DEPRECATIONS.
+  const routeDeps = { config, tokens, limiters, requireAuth: auth.required, optionalAuth: auth.optional, hooks: deps.hooks ?? {} };
+  const apiVersions: ApiVersion[] = [
+    ...(deps.extraApiVersions ?? []),
+    { version: 'v1', router: v1Router(routeDeps) },
+  ];
+  const versions = serveVersions(apiVersions, config.apiDeprecations);
+
   const versionGate = appVersionGate(config.minAppVersion);
-  const v1Only = (middleware: Koa.Middleware): Koa.Middleware => (ctx, next) =>
-    isVersioned(ctx.path) ? middleware(ctx, next) : next();
+  const versionedOnly = (middleware: Koa.Middleware): Koa.Middleware => (ctx, next) =>
+    versionOf(versions, ctx.path) !== undefined ? middleware(ctx, next) : next();
 
   app.use(requestLog(log));
+  app.use(countAppVersions(deps.appVersionMix ?? appVersionMix(), versions));
+  app.use(deprecationHeaders(versions));
   app.use(errorHandler(log));
   app.use(securityHeaders());
   app.use(
@@ -67,8 +83,8 @@ export function createApp(deps: AppDeps): Koa {
       deflate: false,
     }),
   );
-  app.use(v1Only(etags()));
-  app.use(v1Only(versionGate));
+  app.use(versionedOnly(etags()));
+  app.use(versionedOnly(versionGate));
   for (const middleware of jsonBody()) app.use(middleware);
   app.use(headerOnlyTokens());
   app.use(async (ctx, next) => {
@@ -77,10 +93,11 @@ export function createApp(deps: AppDeps): Koa {
   });
 
   const ops = opsRouter(db);
-  const v1 = v1Router({ config, tokens, limiters, requireAuth: auth.required, optionalAuth: auth.optional, hooks: deps.hooks ?? {} });
   app.use(ops.routes());
   app.use(ops.allowedMethods({ throw: true }));
-  app.use(v1.routes());
-  app.use(v1.allowedMethods({ throw: true }));
+  for (const { router } of versions) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
   return app;
 }

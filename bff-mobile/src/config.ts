@@ -28,7 +28,14 @@ export type Config = {
   /** Lifetime of an access token in seconds (900). */
   accessTokenTtlSeconds: number;
   production: boolean;
+  /** API versions marked deprecated (API_DEPRECATIONS); their answers carry Deprecation, Sunset and Link. */
+  apiDeprecations: ApiDeprecation[];
+  /** How often the X-App-Version mix per API version is logged (APP_VERSION_MIX_INTERVAL_SECONDS; 0 = never). */
+  appVersionMixIntervalSeconds: number;
 };
+
+/** One deprecated API version: when it was (or will be) deprecated, when it goes away, where the migration notes are. */
+export type ApiDeprecation = { version: string; deprecatedAt: Date; sunsetAt: Date | null; link: string };
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -75,6 +82,53 @@ function flag(env: Env, name: string): boolean {
   fail(name, 'must be on/off (true/false, 1/0)');
 }
 
+// An instant with an explicit zone: a date (midnight UTC), or a date and time ending in Z or ±HH:MM.
+const INSTANT = /^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,3})?)?(?:Z|[+-][0-9]{2}:[0-9]{2}))?$/;
+const DEPRECATION_ENTRY = /^(?<version>[^@]*)@(?<deprecatedAt>[^>|]*)(?:>(?<sunsetAt>[^|]*))?\|(?<link>.*)$/;
+const DEPRECATION_EXAMPLE = 'v1@2027-01-01T00:00:00Z>2027-07-01T00:00:00Z|https://docs.example/migrate-to-v2';
+
+function instant(name: string, raw: string, what: string): Date {
+  const m = INSTANT.exec(raw);
+  const value = new Date(raw);
+  // Date would roll 2027-02-30 over into March: the calendar day must exist as written.
+  const day = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+  if (!m || !day || Number.isNaN(value.getTime()) || day.getUTCMonth() !== Number(m[2]) - 1 || day.getUTCDate() !== Number(m[3])) {
+    fail(name, `${what} ${JSON.stringify(raw)} must be a date (2027-01-01) or a date and time with a zone (2027-01-01T00:00:00Z)`);
+  }
+  return value;
+}
+
+/**
+ * API_DEPRECATIONS: comma-separated `<version>@<deprecation>[><sunset>]|<migration notes URL>`, e.g.
+ * `v1@2027-01-01T00:00:00Z>2027-07-01T00:00:00Z|https://docs.example/migrate-to-v2`.
+ */
+function deprecations(env: Env, name: string): ApiDeprecation[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  const seen = new Set<string>();
+  return raw.split(',').map((entry): ApiDeprecation => {
+    const m = DEPRECATION_ENTRY.exec(entry.trim());
+    if (!m?.groups) fail(name, `${JSON.stringify(entry.trim())} must look like ${DEPRECATION_EXAMPLE} (the ">sunset" part is optional)`);
+    const version = (m.groups.version ?? '').trim();
+    const link = (m.groups.link ?? '').trim();
+    const sunsetAt = m.groups.sunsetAt?.trim();
+    if (!/^v[0-9]+$/.test(version)) fail(name, `${JSON.stringify(version)} is not an API version (v1, v2, …)`);
+    if (seen.has(version)) fail(name, `lists ${version} twice`);
+    seen.add(version);
+    const deprecatedAt = instant(name, (m.groups.deprecatedAt ?? '').trim(), `${version}'s deprecation date`);
+    const sunset = sunsetAt === undefined ? null : instant(name, sunsetAt, `${version}'s sunset date`);
+    if (sunset !== null && sunset.getTime() <= deprecatedAt.getTime()) fail(name, `${version}'s sunset must come after its deprecation`);
+    let parsed: URL;
+    try {
+      parsed = new URL(link);
+    } catch {
+      fail(name, `${version}'s migration notes ${JSON.stringify(link)} must be an absolute http(s) URL`);
+    }
+    if (!['http:', 'https:'].includes(parsed.protocol)) fail(name, `${version}'s migration notes ${JSON.stringify(link)} must be an http(s) URL`);
+    return { version, deprecatedAt, sunsetAt: sunset, link: parsed.href };
+  });
+}
+
 /** Reads and validates the configuration from `env` (process.env by default). */
 export function loadConfig(env: Env = process.env): Config {
   const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
@@ -100,5 +154,7 @@ export function loadConfig(env: Env = process.env): Config {
     refreshReuseGraceMs: integer(env, 'REFRESH_REUSE_GRACE_MS', 5000, 0, 600_000),
     accessTokenTtlSeconds: 900,
     production: env.NODE_ENV === 'production',
+    apiDeprecations: deprecations(env, 'API_DEPRECATIONS'),
+    appVersionMixIntervalSeconds: integer(env, 'APP_VERSION_MIX_INTERVAL_SECONDS', 60, 0, 86_400),
   };
 }

@@ -3,6 +3,7 @@
 import http from 'node:http';
 import { openDatabase } from '@microblog/domain';
 import { createApp } from './app.ts';
+import { appVersionMix, reportAppVersionMix } from './app-version-mix.ts';
 import { loadConfig } from './config.ts';
 import { jsonLogger } from './logger.ts';
 import { startPushDispatcher } from './push/index.ts';
@@ -13,7 +14,9 @@ if (config.databaseUrl === null) throw new Error('DATABASE_URL is required');
 const log = jsonLogger(config.logLevel);
 const db = await openDatabase({ url: config.databaseUrl, replicaUrls: config.databaseReplicaUrls, tokenSecret: config.tokenSecret });
 const limiters = createRateLimiters({}, config.redisUrl);
-const app = createApp({ db, config, log, limiters });
+const mix = appVersionMix();
+const app = createApp({ db, config, log, limiters, appVersionMix: mix });
+const mixReport = reportAppVersionMix({ mix, log, intervalSeconds: config.appVersionMixIntervalSeconds });
 const server = http.createServer(app.callback());
 const push = startPushDispatcher({ db, baseUrl: config.pushBaseUrl, accessToken: config.pushAccessToken, log });
 
@@ -29,6 +32,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   log({ level: 'info', msg: 'shutting down', signal });
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  mixReport.stop();
   await push.stop();
   await limiters.close();
   await db.close();

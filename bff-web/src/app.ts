@@ -3,9 +3,11 @@ import type { Database } from '@microblog/domain';
 import type { Redis } from 'ioredis';
 import Koa from 'koa';
 import { koaBody } from 'koa-body';
+import { serveVersions, type ApiVersion } from './api-versions.ts';
 import type { AppState } from './auth.ts';
 import type { Config } from './config.ts';
 import { csrfGuard, jsonOnlyWrites } from './csrf.ts';
+import { deprecationHeaders } from './deprecation.ts';
 import { errorHandler } from './error-handler.ts';
 import { DEFAULT_FRONTEND_DIR, serveFrontend } from './frontend.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -17,6 +19,7 @@ import { securityHeaders } from './security-headers.ts';
 import { sessionCookies } from './session-cookie.ts';
 import { v1Router } from './v1/router.ts';
 
+export type { ApiVersion } from './api-versions.ts';
 export type { Config } from './config.ts';
 export { readConfig } from './config.ts';
 export { serveFrontend } from './frontend.ts';
@@ -33,6 +36,8 @@ export type AppDeps = {
   rateLimits?: Partial<RateLimits>;
   /** The built client (default bff-web/client/dist). */
   staticDir?: string;
+  /** More API versions served through the same registry, before the real ones (tests: a fixture version). */
+  extraApiVersions?: ApiVersion[];
 };
 
 /** Builds the Koa app; it does not listen. */
@@ -44,9 +49,17 @@ export function createApp(deps: AppDeps): Koa<AppState> {
 
   const app = new Koa<AppState>({ proxy: config.trustProxy, maxIpsCount: 1 });
   const meta = metaRouter(db);
-  const v1 = v1Router({ cookies, throttles });
+
+  // The majors served side by side, each under /api/<version> from its own folder. A v2 is one more line:
+  // { version: 'v2', router: v2Router({ cookies, throttles }) }. Deprecations come from API_DEPRECATIONS.
+  const apiVersions: ApiVersion[] = [
+    ...(deps.extraApiVersions ?? []),
+    { version: 'v1', router: v1Router({ cookies, throttles }) },
+  ];
+  const versions = serveVersions(apiVersions, config.apiDeprecations);
 
   app.use(requestIdAndAccessLog(logger));
+  app.use(deprecationHeaders(versions));
   app.use(errorHandler(logger));
   app.use(securityHeaders());
   app.use(csrfGuard(config.publicOrigins));
@@ -61,8 +74,10 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   });
   app.use(meta.routes());
   app.use(meta.allowedMethods({ throw: true }));
-  app.use(v1.routes());
-  app.use(v1.allowedMethods({ throw: true }));
+  for (const { router } of versions) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
   app.use(async (ctx, next) => {
     const matched = (ctx as { matched?: unknown[] }).matched ?? [];
     if ((ctx.path === '/api' || ctx.path.startsWith('/api/')) && matched.length === 0) {

@@ -20,7 +20,12 @@ export type Config = {
   publicOrigins: string[];
   /** How long one session JWT is valid; it is renewed when less than half remains. */
   sessionTokenTtlSeconds: number;
+  /** API versions marked deprecated (API_DEPRECATIONS); their answers carry Deprecation, Sunset and Link. */
+  apiDeprecations: ApiDeprecation[];
 };
+
+/** One deprecated API version: when it was (or will be) deprecated, when it goes away, where to read how to move. */
+export type ApiDeprecation = { version: string; deprecatedAt: Date; sunsetAt: Date | null; link: string };
 
 type Env = Record<string, string | undefined>;
 
@@ -86,6 +91,52 @@ function origins(env: Env, name: string, fallback: string): string[] {
   });
 }
 
+// An instant with an explicit zone: a date (midnight UTC) or a date and time ending in Z or ±HH:MM.
+const INSTANT = /^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,3})?)?(?:Z|[+-][0-9]{2}:[0-9]{2}))?$/;
+const DEPRECATION_ENTRY = /^(?<version>[^@]*)@(?<deprecatedAt>[^>|]*)(?:>(?<sunsetAt>[^|]*))?\|(?<link>.*)$/;
+const DEPRECATION_EXAMPLE = 'v1@2027-01-01T00:00:00Z>2027-07-01T00:00:00Z|https://docs.example/migrate-to-v2';
+
+function instant(name: string, raw: string, what: string): Date {
+  const match = INSTANT.exec(raw);
+  const value = new Date(raw);
+  // Date would roll 2027-02-30 over into March; the calendar day must exist as written.
+  const day = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : null;
+  if (!match || !day || Number.isNaN(value.getTime()) || day.getUTCMonth() !== Number(match[2]) - 1 || day.getUTCDate() !== Number(match[3])) {
+    fail(name, `${what} "${raw}" must be a date (2027-01-01) or a date and time with a zone (2027-01-01T00:00:00Z)`);
+  }
+  return value;
+}
+
+/**
+ * API_DEPRECATIONS: comma-separated `<version>@<deprecation>[><sunset>]|<migration notes URL>`, e.g.
+ * `v1@2027-01-01T00:00:00Z>2027-07-01T00:00:00Z|https://docs.example/migrate-to-v2`.
+ */
+function deprecations(env: Env, name: string): ApiDeprecation[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  const seen = new Set<string>();
+  return raw.split(',').map((entry) => {
+    const match = DEPRECATION_ENTRY.exec(entry.trim());
+    if (!match?.groups) return fail(name, `"${entry.trim()}" must look like ${DEPRECATION_EXAMPLE} (the ">sunset" part is optional)`);
+    const [version, deprecatedAt, link] = [match.groups.version, match.groups.deprecatedAt, match.groups.link].map((part) => (part ?? '').trim()) as [string, string, string];
+    const sunsetAt = match.groups.sunsetAt?.trim();
+    if (!/^v[0-9]+$/.test(version)) fail(name, `"${version}" is not an API version (v1, v2, …)`);
+    if (seen.has(version)) fail(name, `${version} is listed twice`);
+    seen.add(version);
+    const deprecation = instant(name, deprecatedAt, `${version}'s deprecation date`);
+    const sunset = sunsetAt === undefined ? null : instant(name, sunsetAt, `${version}'s sunset date`);
+    if (sunset !== null && sunset.getTime() <= deprecation.getTime()) fail(name, `${version}'s sunset must come after its deprecation`);
+    let parsed: URL;
+    try {
+      parsed = new URL(link);
+    } catch {
+      return fail(name, `${version}'s migration notes "${link}" must be an absolute http(s) URL`);
+    }
+    if (!['http:', 'https:'].includes(parsed.protocol)) fail(name, `${version}'s migration notes "${link}" must be an http(s) URL`);
+    return { version, deprecatedAt: deprecation, sunsetAt: sunset, link: parsed.href };
+  });
+}
+
 /** Reads and checks the environment. */
 export function readConfig(env: Env = process.env): Config {
   const port = integer(env, 'WEB_PORT', 3000, 0, 65535);
@@ -103,5 +154,6 @@ export function readConfig(env: Env = process.env): Config {
     logLevel: logLevel as Config['logLevel'],
     publicOrigins: origins(env, 'PUBLIC_ORIGIN', `http://localhost:${port}`),
     sessionTokenTtlSeconds: integer(env, 'SESSION_TOKEN_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
+    apiDeprecations: deprecations(env, 'API_DEPRECATIONS'),
   };
 }
