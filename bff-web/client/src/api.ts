@@ -1,15 +1,7 @@
-// Every call to bff-web's /api/v1: same-origin cookie, `X-CSRF: 1` on writes, problem+json turned into ApiError.
-import type {
-  CurrentUser,
-  FieldError,
-  Micropost,
-  MicropostPage,
-  Problem,
-  Profile,
-  Relationship,
-  SessionInfo,
-  UserPage,
-} from '@microblog/web-contract';
+// Every call to bff-web's /api/v1 goes through the contract's typed client (same origin, the session cookie,
+// `X-CSRF: 1` on writes); a problem+json answer becomes an ApiError. The client module imports no zod.
+import { createWebClient } from '@microblog/web-contract/client';
+import type { FieldError, Problem } from '@microblog/web-contract';
 
 /** A failed call: the server's problem (or one made up for a network failure or a non-problem body). */
 export class ApiError extends Error {
@@ -29,8 +21,6 @@ export class ApiError extends Error {
   }
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
 /** Called when the server says the session is gone, so the app can show the sign-in screen. */
 let onUnauthenticated: () => void = () => {};
 export function whenUnauthenticated(handler: () => void): void {
@@ -47,66 +37,59 @@ function problemFor(status: number, title: string, detail?: string): Problem {
   return problem;
 }
 
-async function request<T>(method: Method, path: string, body?: unknown, options: { quiet401?: boolean } = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (method !== 'GET') headers['X-CSRF'] = '1';
-  const init: RequestInit = { method, credentials: 'same-origin', headers };
-  if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  let response: Response;
+/** bff-web on this origin (baseUrl ''), as typed by the web contract. */
+const client = createWebClient({ baseUrl: '', headers: { Accept: 'application/json' } });
+
+/** What every client call resolves to: the typed body on success, the parsed error body otherwise. */
+type Answer<T> = { data?: T; error?: unknown; response: Response };
+
+/** Waits for a client call: its body when it succeeded, else an ApiError (a 401 also signs the app out). */
+async function settle<T>(call: Promise<Answer<T>>, options: { quiet401?: boolean } = {}): Promise<T> {
+  let answer: Answer<T>;
   try {
-    response = await fetch(`/api/v1${path}`, init);
-  } catch {
+    answer = await call;
+  } catch (error) {
+    if (error instanceof SyntaxError) {
+      throw new ApiError(0, problemFor(502, 'Unreadable answer', 'The server sent an answer the app could not read. Try again.'));
+    }
     throw new ApiError(0, problemFor(503, 'Network error', 'Could not reach the server. Check your connection and try again.'));
   }
-  if (response.status === 204) return undefined as T;
-  const text = await response.text();
-  let parsed: unknown = undefined;
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  if (response.ok) return parsed as T;
-  const problem = isProblem(parsed)
-    ? parsed
+  const { response } = answer;
+  if (response.ok) return answer.data as T;
+  const problem = isProblem(answer.error)
+    ? answer.error
     : problemFor(response.status, response.statusText || 'Request failed', `The server answered ${response.status}.`);
   if (response.status === 401 && !options.quiet401) onUnauthenticated();
   throw new ApiError(response.status, problem);
 }
 
-function pageQuery(page: number, extra: Record<string, string> = {}): string {
-  const query = new URLSearchParams(extra);
-  if (page !== 1) query.set('page', String(page));
-  const s = query.toString();
-  return s === '' ? '' : `?${s}`;
-}
-
-const user = (username: string): string => `/users/${encodeURIComponent(username)}`;
+/** `?page=` only past the first page, as the app's links write it. */
+const pageQuery = (page: number): { page?: string } => (page === 1 ? {} : { page: String(page) });
+const user = (username: string) => ({ path: { username } });
+const micropost = (id: string) => ({ path: { id } });
 
 /** The API, one function per operation of the web contract. */
 export const api = {
-  getSession: () => request<SessionInfo>('GET', '/session', undefined, { quiet401: true }),
-  signIn: (body: { username: string; password: string }) =>
-    request<SessionInfo>('POST', '/session', body, { quiet401: true }),
-  signUp: (body: { username: string; password: string; displayName?: string }) =>
-    request<SessionInfo>('POST', '/users', body),
-  signOut: () => request<void>('DELETE', '/session', undefined, { quiet401: true }),
-  updateMe: (body: { displayName?: string; bio?: string }) => request<CurrentUser>('PATCH', '/me', body),
+  getSession: () => settle(client.GET('/api/v1/session'), { quiet401: true }),
+  signIn: (body: { username: string; password: string }) => settle(client.POST('/api/v1/session', { body }), { quiet401: true }),
+  signUp: (body: { username: string; password: string; displayName?: string }) => settle(client.POST('/api/v1/users', { body })),
+  signOut: () => settle(client.DELETE('/api/v1/session'), { quiet401: true }),
+  updateMe: (body: { displayName?: string; bio?: string }) => settle(client.PATCH('/api/v1/me', { body })),
 
-  timeline: (page: number) => request<MicropostPage>('GET', `/timeline${pageQuery(page)}`),
-  createMicropost: (text: string) => request<Micropost>('POST', '/microposts', { text }),
-  editMicropost: (id: string, text: string) => request<Micropost>('PATCH', `/microposts/${encodeURIComponent(id)}`, { text }),
-  deleteMicropost: (id: string) => request<void>('DELETE', `/microposts/${encodeURIComponent(id)}`),
-  search: (q: string, page: number) => request<MicropostPage>('GET', `/search${pageQuery(page, { q })}`),
+  timeline: (page: number) => settle(client.GET('/api/v1/timeline', { params: { query: pageQuery(page) } })),
+  createMicropost: (text: string) => settle(client.POST('/api/v1/microposts', { body: { text } })),
+  editMicropost: (id: string, text: string) =>
+    settle(client.PATCH('/api/v1/microposts/{id}', { params: micropost(id), body: { text } })),
+  deleteMicropost: (id: string) => settle(client.DELETE('/api/v1/microposts/{id}', { params: micropost(id) })),
+  search: (q: string, page: number) => settle(client.GET('/api/v1/search', { params: { query: { q, ...pageQuery(page) } } })),
 
-  profile: (username: string) => request<Profile>('GET', user(username)),
+  profile: (username: string) => settle(client.GET('/api/v1/users/{username}', { params: user(username) })),
   userMicroposts: (username: string, page: number) =>
-    request<MicropostPage>('GET', `${user(username)}/microposts${pageQuery(page)}`),
-  followers: (username: string, page: number) => request<UserPage>('GET', `${user(username)}/followers${pageQuery(page)}`),
-  following: (username: string, page: number) => request<UserPage>('GET', `${user(username)}/following${pageQuery(page)}`),
-  follow: (username: string) => request<Relationship>('PUT', `${user(username)}/follow`),
-  unfollow: (username: string) => request<Relationship>('DELETE', `${user(username)}/follow`),
+    settle(client.GET('/api/v1/users/{username}/microposts', { params: { ...user(username), query: pageQuery(page) } })),
+  followers: (username: string, page: number) =>
+    settle(client.GET('/api/v1/users/{username}/followers', { params: { ...user(username), query: pageQuery(page) } })),
+  following: (username: string, page: number) =>
+    settle(client.GET('/api/v1/users/{username}/following', { params: { ...user(username), query: pageQuery(page) } })),
+  follow: (username: string) => settle(client.PUT('/api/v1/users/{username}/follow', { params: user(username) })),
+  unfollow: (username: string) => settle(client.DELETE('/api/v1/users/{username}/follow', { params: user(username) })),
 };

@@ -125,3 +125,22 @@ export type {
   /** `{ ok: true } | { ok: false, errors }`. */
   ValidationResult,
 } from './validate.ts';
+
+export {
+  /** Creates a typed fetch client of bff-mobile that sends the bearer token and X-App-Version. */
+  createMobileClient,
+} from './client.ts';
+export type {
+  /** The client: openapi-fetch's `Client<paths>` plus `setTokenProvider`. */
+  MobileClient,
+  /** `{ baseUrl, fetch?, appVersion?, token? }`. */
+  MobileClientOptions,
+  /** Gives the current access token (or nothing when signed out). */
+  TokenProvider,
+} from './client.ts';
+export type {
+  /** Every path of the API, generated from openapi.json by openapi-typescript. */
+  paths,
+  /** Every component (schemas, parameters, headers), generated from openapi.json. */
+  components,
+} from './generated/openapi-types.ts';

@@ -102,3 +102,12 @@ export type { ResponseValidation } from './validate.ts';
 export { requestSchemas } from './validate.ts';
 /** Turns a ZodError into problem `errors` (`field` is the dotted path). */
 export { formatIssues } from './format-issues.ts';
+
+/** Creates a typed fetch client of bff-web that sends `X-CSRF: 1` on writes (zod-free at `@microblog/web-contract/client`). */
+export { createWebClient } from './client.ts';
+/** The middleware that adds `X-CSRF: 1` to every non-GET request. */
+export { csrfHeader } from './client.ts';
+/** The client, its options, and the paths it accepts (the generated `paths` with X-CSRF supplied). */
+export type { WebClient, WebClientOptions, WebPaths } from './client.ts';
+/** Types generated from openapi.json by openapi-typescript: every path and every component schema. */
+export type { components, paths } from './generated/openapi-types.ts';
