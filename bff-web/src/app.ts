@@ -48,6 +48,10 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const throttles = createThrottles({ ...DEFAULT_RATE_LIMITS, ...deps.rateLimits }, deps.redis ?? null);
 
   const app = new Koa<AppState>({ proxy: config.trustProxy, maxIpsCount: 1 });
+  // Errors are answered and logged by errorHandler. What still reaches Koa happened after the answer began,
+  // typically a browser closing the connection mid-download (ERR_STREAM_PREMATURE_CLOSE): a debug line is enough.
+  app.silent = true;
+  app.on('error', (error: Error & { code?: string }) => logger.debug({ msg: 'response ended early', code: error.code ?? error.name }));
   const meta = metaRouter(db);
 
   // The majors served side by side, each under /api/<version> from its own folder. A v2 is one more line:
