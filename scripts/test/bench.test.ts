@@ -1,0 +1,125 @@
+// The benchmark harness itself, end to end in its quick mode (small data, a second per scenario): every scenario
+// and every ceiling gets a row with figures and no failed request, and the table is printed and saved. Speed is
+// never asserted here: the targets are the benchmark's business (`npm run bench`), not the test suite's.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import type { Report } from '../lib/bench-report.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const BUDGET_MS = 90_000;
+
+const ENDPOINT_ROWS = [
+  'me',
+  'timeline',
+  'timeline-deep',
+  'web-timeline-1',
+  'web-timeline-deep',
+  'user-posts',
+  'create-post',
+  'sign-in',
+  'mixed',
+  'mixed-web',
+  'timeline-growth',
+];
+const CEILING_ROWS = [
+  'ceiling-http',
+  'ceiling-koa',
+  'ceiling-sql-me',
+  'ceiling-sql-timeline',
+  'ceiling-sql-timeline-deep',
+  'ceiling-sql-web-timeline-1',
+  'ceiling-sql-web-timeline-deep',
+  'ceiling-sql-user-posts',
+  'ceiling-sql-create-post',
+  'ceiling-sql-sign-in',
+  'ceiling-sql-mixed',
+];
+const TARGET_ROWS = ['me', 'timeline', 'timeline-deep', 'web-timeline-deep', 'create-post', 'mixed', 'timeline-growth', 'rss-bff-mobile', 'rss-bff-web'];
+
+function runQuickBench(outDir: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env };
+    // Under `npm test` the suite's PostgreSQL server is reused (the harness makes and drops its own databases there).
+    if (process.env.TEST_DATABASE_URL) env.BENCH_DATABASE_URL = process.env.TEST_DATABASE_URL;
+    const child = spawn(process.execPath, ['scripts/bench.ts', '--quick', '--out', outDir], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGINT'), BUDGET_MS - 5_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+describe('npm run bench -- --quick', function () {
+  this.timeout(BUDGET_MS);
+  let outDir: string;
+  let output: string;
+  let report: Report;
+
+  before(async function () {
+    this.timeout(BUDGET_MS);
+    outDir = mkdtempSync(join(tmpdir(), 'microblog-bench-test-'));
+    const run = await runQuickBench(outDir);
+    output = run.output;
+    expect(run.code, `the harness exited with ${run.code}:\n${output}`).to.equal(0);
+    const files = readdirSync(outDir).filter((f) => f.endsWith('-quick.json'));
+    expect(files, output).to.have.length(1);
+    report = JSON.parse(readFileSync(join(outDir, files[0] as string), 'utf8')) as Report;
+  });
+
+  after(() => {
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('when it runs, then the saved report has a row for every scenario and every ceiling', () => {
+    expect(report.mode).to.equal('quick');
+    const ids = report.rows.map((r) => r.id);
+    expect(ids).to.include.members([...ENDPOINT_ROWS, ...CEILING_ROWS, 'rss-bff-mobile', 'rss-bff-web']);
+  });
+
+  it('when it runs, then every measured row has throughput and latency figures and no failed request', () => {
+    for (const row of report.rows.filter((r) => r.kind !== 'derived')) {
+      const where = `${row.id}: ${JSON.stringify(row.result?.statuses)} ${row.result?.failures.join(' | ')}`;
+      expect(row.result?.responses, where).to.be.greaterThan(0);
+      expect(row.rps, where).to.be.a('number').and.greaterThan(0);
+      expect(row.p50, where).to.be.a('number').and.greaterThan(0);
+      expect(row.p99, where).to.be.a('number').and.at.least(row.p50 ?? 0);
+      expect(row.errors, where).to.equal(0);
+    }
+  });
+
+  it('when it runs, then each BFF row is compared with its ceiling and each target is judged', () => {
+    for (const id of ENDPOINT_ROWS.filter((id) => id !== 'mixed-web' && id !== 'timeline-growth')) {
+      const row = report.rows.find((r) => r.id === id);
+      expect(row?.ceiling?.ratio, id).to.be.a('number').and.greaterThan(0);
+    }
+    for (const id of TARGET_ROWS) {
+      const target = report.rows.find((r) => r.id === id)?.target;
+      expect(target?.text, id).to.be.a('string').and.not.equal('');
+      expect(target?.measured, id).to.be.a('string').and.not.equal('');
+      expect(target?.pass, id).to.be.a('boolean');
+    }
+    const memory = report.rows.find((r) => r.id === 'rss-bff-mobile');
+    expect(memory?.detail?.peakKb).to.be.a('number').and.greaterThan(0);
+  });
+
+  it('when it runs, then it prints the table with every row', () => {
+    expect(output).to.match(/endpoint\s+req\/s\s+p50 ms\s+p99 ms\s+errors\s+vs ceiling\s+target\s+measured\s+result/);
+    for (const row of report.rows) expect(output, row.label).to.include(row.label);
+    expect(output).to.match(/\d+ of \d+ targets pass/);
+  });
+
+  it('when it runs, then the plans of the hot queries are saved with the figures', () => {
+    expect(report.explain.length).to.be.greaterThan(0);
+    for (const e of report.explain) expect(e.plan, e.name).to.include('Execution Time');
+    expect(report.explain.map((e) => e.name).join('\n')).to.match(/first page/).and.to.match(/web page/).and.to.match(/microposts/);
+  });
+});
