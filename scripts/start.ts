@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrate, openDatabase } from '@microblog/domain';
 import { DATA_DIR, startDatabase } from './lib/database.ts';
+import { PRODUCTION_NODE_FLAGS } from './lib/node-flags.ts';
 import { DEMO_PASSWORD, seedDemo } from './seed.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -87,7 +88,7 @@ try {
 
   const common = { ...process.env, DATABASE_URL: database.url };
   const launch = (file: string, env: NodeJS.ProcessEnv) => {
-    const child = spawn(process.execPath, [file], { cwd: root, env, stdio: 'inherit' });
+    const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, file], { cwd: root, env, stdio: 'inherit' });
     child.on('exit', (code) => {
       if (!stopping) {
         console.error(`${file} stopped unexpectedly (code ${code}); shutting down`);

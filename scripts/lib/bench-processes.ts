@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@microblog/domain/embedded-postgres';
 import type { CapturePlan, CaptureSummary, CeilingOptions, CeilingPorts } from './bench-ceilings.ts';
+import { PRODUCTION_NODE_FLAGS } from './node-flags.ts';
 import type { LoadResult, LoadSpec } from './bench-load.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -46,7 +47,7 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', grac
 }
 
 /**
- * Starts `node bff-web/src/main.ts` or `node bff-mobile/src/main.ts` with NODE_ENV=production, fresh secrets,
+ * Starts `node bff-web/src/main.ts` or `node bff-mobile/src/main.ts` with the production heap limits, NODE_ENV=production, fresh secrets,
  * TRUST_PROXY on (the load generator gives each sign-in its own X-Forwarded-For address, as clients behind a
  * proxy have), in-memory rate limits (no REDIS_URL), LOG_LEVEL warn; resolves once /readyz answers 200.
  */
@@ -64,7 +65,7 @@ export async function startBff(name: Bff['name'], options: { databaseUrl: string
     ...(name === 'bff-web' ? { WEB_PORT: String(port) } : { MOBILE_PORT: String(port), PUSH_BASE_URL: 'http://127.0.0.1:9' }),
   };
   for (const unset of ['REDIS_URL', 'DATABASE_REPLICA_URLS', 'PUBLIC_ORIGIN', 'MIN_APP_VERSION']) delete env[unset];
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), `${name}/src/main.ts`], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, ...(options.nodeArgs ?? []), `${name}/src/main.ts`], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = keepTail(child);
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {

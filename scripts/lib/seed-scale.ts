@@ -74,7 +74,7 @@ export async function seedScale(url: string, options: ScaleOptions): Promise<Sca
     log(`only ${users - 1} other users to follow: follows per user lowered from ${followsPerUser} to ${users - 1}`);
     followsPerUser = users - 1;
   }
-  const passwordError = checkPassword(SCALE_PASSWORD, 'user00001');
+  const passwordError = await checkPassword(SCALE_PASSWORD, 'user00001');
   if (passwordError) throw new Error(`SCALE_PASSWORD ${passwordError.message}`);
 
   const width = Math.max(5, String(users).length);

@@ -16,7 +16,7 @@ export async function changePassword(
   if (!(await passwordMatches(user.passwordHash, input.currentPassword.slice(0, 1024)))) {
     throw ValidationError.field('currentPassword', 'is incorrect');
   }
-  const problem = checkPassword(input.newPassword, user.username, 'newPassword');
+  const problem = await checkPassword(input.newPassword, user.username, 'newPassword');
   if (problem) throw new ValidationError([problem]);
   if (input.newPassword === input.currentPassword) {
     throw ValidationError.field('newPassword', 'must differ from the current password');

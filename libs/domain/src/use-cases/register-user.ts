@@ -12,7 +12,7 @@ export async function registerUser(
 ): Promise<UserProfile> {
   const errors = [
     checkUsername(input.username),
-    checkPassword(input.password, input.username),
+    await checkPassword(input.password, input.username),
     input.displayName === undefined ? null : checkDisplayName(input.displayName),
   ].filter((e): e is FieldError => e !== null);
   if (errors.length > 0) throw new ValidationError(errors);
