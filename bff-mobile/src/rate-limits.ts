@@ -1,4 +1,5 @@
 // The throttles of API.md, counted in Redis when REDIS_URL is set (shared by every instance), else in memory.
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { HttpProblem } from './problem.ts';
@@ -21,8 +22,12 @@ export const DEFAULT_LIMITS: Limits = {
   postsPerUser: { points: 300, durationSeconds: 3600 },
 };
 
-/** The limiters, by throttle, plus how to release the Redis connection. */
-export type RateLimiters = { [K in keyof Limits]: RateLimiterAbstract } & { close(): Promise<void> };
+/** The limiters, by throttle, plus the Redis connection's readiness and release. */
+export type RateLimiters = { [K in keyof Limits]: RateLimiterAbstract } & {
+  /** Resolves once Redis is connected (at once without Redis); until then counts fall back to memory. */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+};
 
 /** Builds the limiters over Redis (when a URL is given) or memory. */
 export function createRateLimiters(limits: Partial<Limits>, redisUrl: string | null): RateLimiters {
@@ -39,8 +44,13 @@ export function createRateLimiters(limits: Partial<Limits>, redisUrl: string | n
     signInAttemptsPerAddress: make('signInAttemptsPerAddress'),
     signUpsPerAddress: make('signUpsPerAddress'),
     postsPerUser: make('postsPerUser'),
+    ready: async () => {
+      if (redis && redis.status !== 'ready') await once(redis, 'ready');
+    },
     close: async () => {
-      if (redis) await redis.quit();
+      // QUIT needs a live connection; one still connecting (or never reached) is simply dropped.
+      if (redis?.status === 'ready') await redis.quit();
+      else redis?.disconnect();
     },
   };
 }
