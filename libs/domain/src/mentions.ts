@@ -9,7 +9,12 @@ import { mentionedUsernameKeys } from './text-rules.ts';
  * Makes the post's mention rows match its text and queues a notification for each newly mentioned user
  * (never the author). Returns the mentioned usernames as registered.
  */
-export async function syncMentions(em: EntityManager, post: Micropost, author: User, options: { isNew?: boolean } = {}): Promise<string[]> {
+export async function syncMentions(
+  em: EntityManager,
+  post: Micropost,
+  author: { id: string; username: string },
+  options: { isNew?: boolean } = {},
+): Promise<string[]> {
   const keys = mentionedUsernameKeys(post.text);
   const users = keys.length ? await em.find(User, { usernameKey: { $in: keys } }) : [];
   const existing = options.isNew ? [] : await em.find(Mention, { micropost: post.id });

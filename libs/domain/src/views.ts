@@ -38,7 +38,7 @@ export function toUserProfile(user: User): UserProfile {
 }
 
 /** The view of a micropost entity just written by `author`, with its mentioned usernames. */
-export function toMicropostView(post: Micropost, author: User, mentions: string[]): MicropostView {
+export function toMicropostView(post: Micropost, author: UserSummary, mentions: string[]): MicropostView {
   return {
     id: post.id,
     author: { id: author.id, username: author.username, displayName: author.displayName },

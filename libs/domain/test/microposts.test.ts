@@ -46,6 +46,14 @@ describe('posting, editing and deleting microposts', () => {
     expect(row?.posts_count).to.equal(0);
   });
 
+  it('when the author does not exist, then posting is not found and nothing is stored', async () => {
+    for (const authorId of ['9223372036854775806', 'nope']) {
+      await expectDomainError(postMicropost(context(), { authorId, text: 'from nobody' }), 'not_found');
+    }
+    const [row] = await sql<{ n: number }>("select count(*)::int as n from microposts where text = 'from nobody'");
+    expect(row?.n).to.equal(0);
+  });
+
   it('when an id is malformed or unknown, then it is not found (never a database error)', async () => {
     for (const id of ['abc', '0', '-1', '99999999999999999999', '1 or 1=1', '9223372036854775807']) {
       await expectDomainError(getMicropost(context(), { id }), 'not_found');
