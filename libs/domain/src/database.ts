@@ -41,8 +41,6 @@ export function ormConfig(options: Pick<DatabaseOptions, 'url' | 'replicaUrls' |
     driverOptions: { connectionTimeoutMillis: 5000, options: '-c jit=off' },
     forceUtcTimezone: true,
     debug: options.debug ?? false,
-    // SQL functions (the home-timeline read model) are written by hand in migrations, not declared as Routines.
-    schemaGenerator: { ignoreRoutines: true },
     // The schema changes only through committed migrations.
     ensureDatabase: false,
     allowGlobalContext: false,
