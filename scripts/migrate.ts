@@ -4,6 +4,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { migrate, ormConfig } from '@microblog/domain';
 import { createTestDatabase, stopTestServer } from '@microblog/domain/testing';
 import { startDatabase } from './lib/database.ts';
+import { launcherSettingsOrExit } from './lib/launcher-settings.ts';
 
 if (process.argv.includes('--create')) {
   const scratch = await createTestDatabase('migration_create');
@@ -17,7 +18,7 @@ if (process.argv.includes('--create')) {
     await stopTestServer();
   }
 } else {
-  const database = await startDatabase();
+  const database = await startDatabase(launcherSettingsOrExit().embeddedPostgresPort);
   try {
     const applied = await migrate(database.url);
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');

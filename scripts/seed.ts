@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { migrate, openDatabase } from '@microblog/domain';
 import { startDatabase } from './lib/database.ts';
+import { launcherSettingsOrExit } from './lib/launcher-settings.ts';
 import { DEMO_PASSWORD, seedDemo } from './lib/seed-demo.ts';
 import { explainHomeTimeline, SCALE_PASSWORD, scaleUsername, seedScale, SeedRefused } from './lib/seed-scale.ts';
 
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
     throw new Error('--users, --posts and --follows-per-user go with --scale');
   }
 
-  const database = await startDatabase();
+  const database = await startDatabase(launcherSettingsOrExit().embeddedPostgresPort);
   try {
     const applied = await migrate(database.url);
     if (applied.length) console.log(`applied migrations: ${applied.join(', ')}`);

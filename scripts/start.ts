@@ -1,20 +1,28 @@
-// `npm start`: one command for a working microblog on this machine. Starts PostgreSQL (embedded under
-// .data/ unless DATABASE_URL is set), applies migrations, seeds demo data on first run, builds the web
-// client when stale, then runs bff-web and bff-mobile as two processes, as they run in production.
-// Ctrl-C (or SIGTERM) stops all of it cleanly.
+// `npm start`: one command for a working microblog on this machine. Checks every setting and port first, starts
+// PostgreSQL (embedded unless DATABASE_URL is set), applies migrations, seeds demo data on first run, builds the web
+// client, then runs bff-web and bff-mobile as two processes, as they run in production.
+// `npm run dev` (`--dev`): the same, with both BFFs restarting on every change to their sources (node --watch), the
+// web client rebuilt on change (vite build --watch), and readable one-line logs. Ctrl-C (or SIGTERM) stops it all.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { migrate, openDatabase } from '@microblog/domain';
 import { DATA_DIR, startDatabase } from './lib/database.ts';
+import { bffSettingsProblems } from './lib/bff-settings.ts';
+import { portUnavailable, readLauncherSettings } from './lib/launcher-settings.ts';
 import { PRODUCTION_NODE_FLAGS } from './lib/node-flags.ts';
 import { DEMO_PASSWORD, seedDemo } from './seed.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const WEB_PORT = Number(process.env.WEB_PORT ?? 3000);
-const MOBILE_PORT = Number(process.env.MOBILE_PORT ?? 3001);
+const dev = parseArgs({ options: { dev: { type: 'boolean', default: false } } }).values.dev === true;
+
+if (process.env.NODE_ENV === 'production') {
+  console.error('npm start is the development launcher. In production run each BFF on its own: node bff-web/src/main.ts, node bff-mobile/src/main.ts (see README.md).');
+  process.exit(1);
+}
 
 type Secrets = { web: { tokenSecret: string; jwtSecret: string }; mobile: { tokenSecret: string; jwtSecret: string } };
 
@@ -29,6 +37,61 @@ async function developmentSecrets(): Promise<Secrets> {
   await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
+
+// 1. Every setting, then every port, before anything starts.
+const { settings, problems } = readLauncherSettings();
+const secrets = await developmentSecrets();
+// A secret given in the environment is used as it is; the generated ones only fill what is not given.
+const given = (name: string, generated: string) => process.env[name] || generated;
+const common = { ...process.env, ...(dev ? { NODE_ENV: 'development' } : {}) };
+const webEnv: NodeJS.ProcessEnv = {
+  ...common, WEB_PORT: String(settings.webPort),
+  TOKEN_SECRET: given('TOKEN_SECRET', secrets.web.tokenSecret), JWT_SECRET: given('JWT_SECRET', secrets.web.jwtSecret),
+};
+const mobileEnv: NodeJS.ProcessEnv = {
+  ...common, MOBILE_PORT: String(settings.mobilePort),
+  TOKEN_SECRET: given('TOKEN_SECRET', secrets.mobile.tokenSecret), JWT_SECRET: given('JWT_SECRET', secrets.mobile.jwtSecret),
+};
+// DATABASE_URL is filled in once the database runs; a placeholder lets the BFFs' schemas check everything else now.
+const placeholderUrl = process.env.DATABASE_URL || 'postgres://127.0.0.1/microblog';
+const allProblems = [...new Set([...problems, ...bffSettingsProblems({ web: { ...webEnv, DATABASE_URL: placeholderUrl }, mobile: { ...mobileEnv, DATABASE_URL: placeholderUrl } })])];
+if (allProblems.length > 0) {
+  for (const line of allProblems) console.error(line);
+  process.exit(2);
+}
+const ports: Array<[string, number]> = [['WEB_PORT', settings.webPort], ['MOBILE_PORT', settings.mobilePort]];
+if (!process.env.DATABASE_URL) ports.push(['EMBEDDED_PG_PORT', settings.embeddedPostgresPort]);
+for (const [name, port] of ports) {
+  const why = await portUnavailable(port);
+  if (why !== null) {
+    console.error(`port ${port} (${name}) ${why}: is another \`npm start\` running? Stop it, or set ${name} to a free port.`);
+    process.exit(1);
+  }
+}
+
+// 2. The database.
+let database: Awaited<ReturnType<typeof startDatabase>>;
+try {
+  database = await startDatabase(settings.embeddedPostgresPort);
+} catch (error) {
+  const reason = error instanceof Error && error.message ? error.message : 'it exited at once (see its log above)';
+  console.error(`\nCould not start the embedded PostgreSQL:\n  ${reason}\n`);
+  process.exit(1);
+}
+const children: ChildProcess[] = [];
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('close', r)) : null)));
+    await database.stop();
+  }
+  process.exit(code);
+}
+process.once('SIGINT', () => void stopAll(0));
+process.once('SIGTERM', () => void stopAll(0));
 
 function runToEnd(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -48,47 +111,25 @@ async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`${url} was not ready within a minute`);
 }
 
-if (process.env.NODE_ENV === 'production') {
-  console.error('npm start is the development launcher. In production run each BFF on its own: node bff-web/src/main.ts, node bff-mobile/src/main.ts (see README.md).');
-  process.exit(1);
-}
-
-let database: Awaited<ReturnType<typeof startDatabase>>;
-try {
-  database = await startDatabase();
-} catch (error) {
-  const reason = error instanceof Error ? error.message : 'it exited at once (is another `npm start` already running? it uses port 54320, set EMBEDDED_PG_PORT to change it)';
-  console.error(`\nCould not start the embedded PostgreSQL:\n  ${reason}\n`);
-  process.exit(1);
-}
-const children: ChildProcess[] = [];
-let stopping = false;
-
-async function stopAll(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('close', r)) : null)));
-    await database.stop();
-  }
-  process.exit(code);
-}
-process.once('SIGINT', () => void stopAll(0));
-process.once('SIGTERM', () => void stopAll(0));
-
 try {
   const applied = await migrate(database.url);
   console.log(applied.length ? `database: applied ${applied.join(', ')}` : 'database: up to date');
-  const secrets = await developmentSecrets();
-  const db = await openDatabase({ url: database.url, tokenSecret: secrets.web.tokenSecret });
+  const db = await openDatabase({ url: database.url, tokenSecret: webEnv.TOKEN_SECRET ?? '' });
   const demo = await seedDemo(db).finally(() => db.close());
   console.log(demo.created ? `demo data: created users ${demo.users.join(', ')}` : 'demo data: already there');
 
-  await runToEnd('npm', ['run', 'build', '--silent', '-w', '@microblog/bff-web']);
+  // 3. The web client: built once, or rebuilt on every change in development.
+  if (dev) {
+    const watcher = spawn('npx', ['vite', 'build', '--watch', '--logLevel', 'warn', '--config', 'bff-web/client/vite.config.ts'], { cwd: root, stdio: 'inherit' });
+    children.push(watcher);
+  } else {
+    await runToEnd('npm', ['run', 'build', '--silent', '-w', '@microblog/bff-web']);
+  }
 
-  const common = { ...process.env, DATABASE_URL: database.url };
+  // 4. Both BFFs, as in production (heap limits), or restarting on change.
+  const nodeFlags = dev ? ['--watch', '--watch-preserve-output'] : PRODUCTION_NODE_FLAGS;
   const launch = (file: string, env: NodeJS.ProcessEnv) => {
-    const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, file], { cwd: root, env, stdio: 'inherit' });
+    const child = spawn(process.execPath, [...nodeFlags, file], { cwd: root, env: { ...env, DATABASE_URL: database.url }, stdio: 'inherit' });
     child.on('exit', (code) => {
       if (!stopping) {
         console.error(`${file} stopped unexpectedly (code ${code}); shutting down`);
@@ -98,21 +139,18 @@ try {
     children.push(child);
     return child;
   };
-  const web = launch('bff-web/src/main.ts', {
-    ...common, WEB_PORT: String(WEB_PORT), TOKEN_SECRET: secrets.web.tokenSecret, JWT_SECRET: secrets.web.jwtSecret,
-  });
-  const mobile = launch('bff-mobile/src/main.ts', {
-    ...common, MOBILE_PORT: String(MOBILE_PORT), TOKEN_SECRET: secrets.mobile.tokenSecret, JWT_SECRET: secrets.mobile.jwtSecret,
-  });
+  const web = launch('bff-web/src/main.ts', webEnv);
+  const mobile = launch('bff-mobile/src/main.ts', mobileEnv);
   await Promise.all([
-    waitUntilReady(`http://127.0.0.1:${WEB_PORT}/readyz`, web),
-    waitUntilReady(`http://127.0.0.1:${MOBILE_PORT}/readyz`, mobile),
+    waitUntilReady(`http://127.0.0.1:${settings.webPort}/readyz`, web),
+    waitUntilReady(`http://127.0.0.1:${settings.mobilePort}/readyz`, mobile),
   ]);
+  const dataDir = database.dataDir === null ? 'DATABASE_URL' : `embedded PostgreSQL, data in ${path.relative(root, database.dataDir).startsWith('..') ? database.dataDir : path.relative(root, database.dataDir)}`;
   console.log(`
-  Microblog is running.
-    web (browser):      http://localhost:${WEB_PORT}        API docs: http://localhost:${WEB_PORT}/docs
-    mobile (app API):   http://localhost:${MOBILE_PORT}/v1     API docs: http://localhost:${MOBILE_PORT}/docs
-    database:           ${database.embedded ? `embedded PostgreSQL, data in ${path.relative(root, DATA_DIR) || DATA_DIR}/postgres` : 'DATABASE_URL'}
+  Microblog is running${dev ? ' in development mode (restarts on change)' : ''}.
+    web (browser):      http://localhost:${settings.webPort}        API docs: http://localhost:${settings.webPort}/docs
+    mobile (app API):   http://localhost:${settings.mobilePort}/v1     API docs: http://localhost:${settings.mobilePort}/docs
+    database:           ${dataDir}
     demo sign-in:       alice / ${DEMO_PASSWORD}   (also bob, carol, dave, erin)
   Press Ctrl-C to stop.
 `);
