@@ -43,7 +43,9 @@ const { settings, problems } = readLauncherSettings();
 const secrets = await developmentSecrets();
 // A secret given in the environment is used as it is; the generated ones only fill what is not given.
 const given = (name: string, generated: string) => process.env[name] || generated;
-const common = { ...process.env, ...(dev ? { NODE_ENV: 'development' } : {}) };
+// In development, V8's compile cache (kept in node_modules/.cache) saves about a third of each restart.
+const developmentEnv = { NODE_ENV: 'development', NODE_COMPILE_CACHE: path.join(root, 'node_modules', '.cache', 'node-compile-cache') };
+const common = { ...process.env, ...(dev ? developmentEnv : {}) };
 const webEnv: NodeJS.ProcessEnv = {
   ...common, WEB_PORT: String(settings.webPort),
   TOKEN_SECRET: given('TOKEN_SECRET', secrets.web.tokenSecret), JWT_SECRET: given('JWT_SECRET', secrets.web.jwtSecret),

@@ -33,8 +33,8 @@ export async function freePort(): Promise<number> {
 const runningAsRoot = () => process.getuid?.() === 0;
 
 /**
- * The first directory on the way to `target` that users other than its owner cannot enter (no `o+x`), or null
- * when every one of them can. Run as root, PostgreSQL switches to the unprivileged `postgres` user, who must
+ * The first directory above `target` that users other than its owner cannot enter (no `o+x`), or null when
+ * every one of them can. Run as root, PostgreSQL switches to the unprivileged `postgres` user, who must
  * walk down to both its binaries and its data directory.
  */
 export async function closedDirectoryOnPathTo(target: string): Promise<string | null> {
@@ -47,12 +47,12 @@ export async function closedDirectoryOnPathTo(target: string): Promise<string | 
 
 /** Whether the `postgres` user that the embedded server runs as (when started as root) can reach `dir`. */
 export async function postgresUserCanReach(dir: string): Promise<boolean> {
-  return !runningAsRoot() || (await closedDirectoryOnPathTo(path.join(dir, 'x'))) === null;
+  return !runningAsRoot() || (await closedDirectoryOnPathTo(dir)) === null;
 }
 
 async function assertReachableByOthers(dataDir: string): Promise<void> {
   if (!runningAsRoot()) return;
-  const closed = await closedDirectoryOnPathTo(path.join(dataDir, 'x'));
+  const closed = await closedDirectoryOnPathTo(dataDir);
   if (closed === null) return;
   const mode = ((await stat(closed)).mode & 0o777).toString(8);
   throw new Error(
@@ -96,7 +96,7 @@ async function binariesReachableByPostgres(): Promise<void> {
   if ((await closedDirectoryOnPathTo(path.join(packageDir, 'native', 'bin', 'postgres'))) === null) return;
   const { version } = JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8')) as { version: string };
   const cache = path.join(os.tmpdir(), `microblog-${BINARIES_PACKAGE.replace(/^@/, '').replace('/', '-')}-${version}`);
-  if ((await closedDirectoryOnPathTo(path.join(cache, 'x'))) !== null) {
+  if ((await closedDirectoryOnPathTo(cache)) !== null) {
     throw new Error(`The embedded PostgreSQL's binaries must be copied where the "postgres" user can reach them, but it cannot reach ${cache} either`);
   }
   if (!(await trustworthyCache(cache))) {
