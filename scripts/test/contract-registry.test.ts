@@ -273,7 +273,8 @@ describe('the contracts through a private registry, as a client team installs th
   after(async function () {
     this.timeout(60_000);
     await Promise.all(bffs.map((b) => b.stop()));
-    registry?.child.kill('SIGTERM');
+    const child = registry?.child;
+    if (child && child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM'));
     await database?.drop();
     rmSync(scratch, { recursive: true, force: true });
   });
