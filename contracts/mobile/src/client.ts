@@ -50,3 +50,6 @@ export function createMobileClient(options: MobileClientOptions): MobileClient {
     },
   });
 }
+
+/** Every path and component of the API, generated from openapi.json by openapi-typescript. */
+export type { components, paths } from './generated/openapi-types.ts';

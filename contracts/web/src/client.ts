@@ -44,3 +44,6 @@ export function createWebClient(options: WebClientOptions): WebClient {
   client.use(csrfHeader);
   return client;
 }
+
+/** Every path and component of the API, generated from openapi.json by openapi-typescript. */
+export type { components, paths } from './generated/openapi-types.ts';
