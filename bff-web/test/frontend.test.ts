@@ -34,9 +34,9 @@ describe('the single-page app', () => {
     expect(answer.headers.get('x-frame-options')).to.equal('DENY');
   });
 
-  it('when a client route is asked for, then index.html (the app routes it)', async () => {
+  it('when a browser navigates to a client route, then index.html (the app routes it)', async () => {
     for (const route of ['/users/someone', '/microposts/12', '/search?q=abc']) {
-      const answer = await request(t, 'GET', route);
+      const answer = await request(t, 'GET', route, { headers: { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
       expect(answer.status, route).to.equal(200);
       expect(answer.text).to.include('fake app');
     }
