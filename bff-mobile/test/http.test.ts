@@ -59,7 +59,7 @@ describe('compression', () => {
 
 describe('app versions', () => {
   it('when X-App-Version is below the minimum (prereleases included), then 426 upgrade_required names the minimum', async () => {
-    const app = await startApp({ config: { minAppVersion: '1.2.0' } });
+    const app = await startApp({ settings: { minAppVersion: '1.2.0' } });
     for (const version of ['1.1.9', '0.9.0', '1.2.0-rc.1']) {
       const answer = await app.call('getProfile', 'GET', '/v1/users/anyone', { headers: { 'x-app-version': version } });
       expect(answer.status, version).to.equal(426);
@@ -70,7 +70,7 @@ describe('app versions', () => {
   });
 
   it('when X-App-Version is at or above the minimum or absent, then the request is served', async () => {
-    const app = await startApp({ config: { minAppVersion: '1.2.0' } });
+    const app = await startApp({ settings: { minAppVersion: '1.2.0' } });
     const user = await signUp(app);
     for (const version of ['1.2.0', '1.2.1-beta', '1.10.0', '2.0.0+build.7']) {
       const answer = await app.call('getMe', 'GET', '/v1/me', { token: user.token, headers: { 'x-app-version': version } });
@@ -87,7 +87,7 @@ describe('app versions', () => {
   });
 
   it('when an unversioned route gets an old version, then it is still served', async () => {
-    const app = await startApp({ config: { minAppVersion: '9.0.0' } });
+    const app = await startApp({ settings: { minAppVersion: '9.0.0' } });
     expect((await app.call('healthz', 'GET', '/healthz', { headers: { 'x-app-version': '1.0.0' } })).status).to.equal(200);
   });
 });

@@ -1,15 +1,17 @@
 // The registry of API majors a BFF serves side by side (each a folder src/v1/, src/v2/, … with its own routes and
 // presenters over the same domain), and the Deprecation (RFC 9745), Sunset (RFC 8594) and Link headers of a
 // deprecated one.
-import type { Router } from '@koa/router';
 import type { Middleware } from 'koa';
 import type { ApiDeprecation } from './settings.ts';
 
+/** What the registry needs of a version's router (@koa/router's): the paths of its routes. */
+export type VersionRouter = { stack: ReadonlyArray<{ path: unknown }> };
+
 /** One major: its name (`v1`) and the router of its folder (every path under its base path). */
-export type ApiVersion<R extends Router<any, any> = Router<any, any>> = { version: string; router: R };
+export type ApiVersion<R extends VersionRouter = VersionRouter> = { version: string; router: R };
 
 /** A registered version, checked, with its base path and its deprecation (from API_DEPRECATIONS), if any. */
-export type ServedVersion<R extends Router<any, any> = Router<any, any>> = ApiVersion<R> & { basePath: string; deprecation: ApiDeprecation | null };
+export type ServedVersion<R extends VersionRouter = VersionRouter> = ApiVersion<R> & { basePath: string; deprecation: ApiDeprecation | null };
 
 /** Whether `path` is the base path or below it (`/v10` is not under `/v1`). */
 export function isUnder(path: string, basePath: string): boolean {
@@ -17,7 +19,7 @@ export function isUnder(path: string, basePath: string): boolean {
 }
 
 /** The served version `path` belongs to, if any. */
-export function versionOf<R extends Router<any, any>>(versions: readonly ServedVersion<R>[], path: string): ServedVersion<R> | undefined {
+export function versionOf<R extends VersionRouter>(versions: readonly ServedVersion<R>[], path: string): ServedVersion<R> | undefined {
   return versions.find(({ basePath }) => isUnder(path, basePath));
 }
 
@@ -25,7 +27,7 @@ export function versionOf<R extends Router<any, any>>(versions: readonly ServedV
  * Checks the registry (names like v1, each once, every route under `basePathOf(version)`) and joins each version
  * with its deprecation; a deprecation naming a version not served here is a configuration error.
  */
-export function serveVersions<R extends Router<any, any>>(
+export function serveVersions<R extends VersionRouter>(
   versions: ApiVersion<R>[],
   deprecations: ApiDeprecation[],
   basePathOf: (version: string) => string,

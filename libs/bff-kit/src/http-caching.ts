@@ -32,10 +32,10 @@ export function etags(options: { vary?: string } = {}): Middleware {
     await next();
     if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.status !== 200 || ctx.body == null) return;
     const content = hashable(ctx.body);
-    if (content === null || ctx.response.get('ETag') !== '') return;
+    if (content === null || ctx.response.get('ETag')) return;
     const etag = `W/"${createHash('sha256').update(content).digest('base64url').slice(0, 27)}"`;
     ctx.set('ETag', etag);
-    if (ctx.response.get('Cache-Control') === '') ctx.set('Cache-Control', 'private, no-cache');
+    if (!ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'private, no-cache');
     if (options.vary !== undefined) ctx.vary(options.vary);
     const ifNoneMatch = ctx.get('if-none-match');
     if (ifNoneMatch !== '' && matches(ifNoneMatch, etag)) {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Router } from '@koa/router';
+import type { DefaultState } from 'koa';
 import { HttpProblem, UNAVAILABLE_RETRY_AFTER } from './problem.ts';
 import { sendFile } from './static-files.ts';
 
@@ -53,7 +54,7 @@ const DOCS_INIT = `window.addEventListener('load', function () {
 `;
 
 /** /healthz, /readyz, /openapi.json, /docs and /docs/assets/* (route names are the contracts' operationIds). */
-export function opsRouter<S = any>(options: OpsRoutesOptions): Router<S> {
+export function opsRouter<S = DefaultState>(options: OpsRoutesOptions): Router<S> {
   const router = new Router<S>();
   const html = docsHtml(options.title);
   let openApi: string | undefined;
