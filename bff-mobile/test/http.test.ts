@@ -139,3 +139,13 @@ describe('the HTTP surface', () => {
     expect((await app.raw('GET', '/docs/assets/..%2Fpackage.json')).status).to.equal(404);
   });
 });
+
+describe('the API index', () => {
+  it('when GET /v1 is asked (the launcher prints it), then 200 with links to the docs and the contract', async () => {
+    const app = await startApp();
+    const answer = await app.raw('GET', '/v1');
+    expect(answer.status).to.equal(200);
+    expect(answer.body.links).to.deep.equal({ docs: '/docs', openapi: '/openapi.json' });
+    expect(answer.headers.get('strict-transport-security')).to.match(/^max-age=\d+; includeSubDomains$/);
+  });
+});

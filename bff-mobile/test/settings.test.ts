@@ -38,3 +38,21 @@ describe('config', () => {
     expect(settings).to.include({ port: 4001, minAppVersion: '2.1.0', refreshReuseGraceMs: 0, trustProxy: true, redisUrl: 'redis://localhost:6379' });
   });
 });
+
+describe('starting with bad settings', () => {
+  it('when settings are bad, then bff-mobile prints one line per bad setting (no stack trace) and exits with code 2', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const main = new URL('../src/main.ts', import.meta.url).pathname;
+    const run = spawnSync(process.execPath, [main], {
+      env: { PATH: process.env.PATH, MOBILE_PORT: '70000', MIN_APP_VERSION: 'one', JWT_SECRET: 'j'.repeat(32) },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).to.equal(2);
+    expect(run.stderr.trim().split('\n')).to.deep.equal([
+      'TOKEN_SECRET: is required (at least 32 bytes; npm start passes a development secret)',
+      'MOBILE_PORT: "70000" is not a port (1-65535)',
+      'MIN_APP_VERSION: "one" is not a semantic version like 1.4.0',
+    ]);
+  });
+});

@@ -46,3 +46,22 @@ describe('configuration', () => {
     expect(() => settingsFrom({ NODE_ENV: 'production', TOKEN_SECRET: 'a'.repeat(32) })).to.throw(/JWT_SECRET: is required in production/);
   });
 });
+
+describe('starting with bad settings', () => {
+  it('when settings are bad, then bff-web prints one line per bad setting (no stack trace) and exits with code 2', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const main = new URL('../src/main.ts', import.meta.url).pathname;
+    const run = spawnSync(process.execPath, [main], {
+      env: { PATH: process.env.PATH, WEB_PORT: 'abc', HSTS: 'maybe', TOKEN_SECRET: 'a'.repeat(32), JWT_SECRET: 'too-short-secret' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).to.equal(2);
+    expect(run.stderr.trim().split('\n')).to.deep.equal([
+      'JWT_SECRET: the value given has 16 bytes; it must be at least 32 bytes',
+      'HSTS: "maybe" is not on or off (on/off, true/false, yes/no, 1/0)',
+      'WEB_PORT: "abc" is not a port (1-65535)',
+    ]);
+    expect(run.stderr).not.to.include('too-short-secret').and.not.match(/\bat .*\.ts:\d+/);
+  });
+});

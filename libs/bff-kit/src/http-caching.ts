@@ -10,7 +10,8 @@ export function compression(): Middleware {
   return compress({ threshold: 1024, br: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } }, gzip: { level: 6 }, deflate: false });
 }
 
-function matches(ifNoneMatch: string, etag: string): boolean {
+/** Whether an If-None-Match header names `etag` (weak comparison, RFC 9110 13.1.2). */
+export function matchesETag(ifNoneMatch: string, etag: string): boolean {
   if (ifNoneMatch.trim() === '*') return true;
   const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
   return ifNoneMatch.split(',').some((tag) => opaque(tag) === opaque(etag));
@@ -38,7 +39,7 @@ export function etags(options: { vary?: string } = {}): Middleware {
     if (!ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'private, no-cache');
     if (options.vary !== undefined) ctx.vary(options.vary);
     const ifNoneMatch = ctx.get('if-none-match');
-    if (ifNoneMatch !== '' && matches(ifNoneMatch, etag)) {
+    if (ifNoneMatch !== '' && matchesETag(ifNoneMatch, etag)) {
       ctx.status = 304;
       ctx.body = null;
       ctx.set('ETag', etag);

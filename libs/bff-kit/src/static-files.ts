@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Context } from 'koa';
+import { matchesETag } from './http-caching.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -63,9 +64,12 @@ export async function sendFile(ctx: Context, file: string, cacheControl: string)
   ctx.type = contentTypeOf(file);
   ctx.set('Cache-Control', cacheControl);
   // Weak: compression changes the bytes on the wire, not the file.
-  ctx.set('ETag', `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`);
+  const etag = `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+  ctx.set('ETag', etag);
   ctx.lastModified = info.mtime;
-  if (ctx.fresh) {
+  // Compared here rather than with ctx.fresh, which ignores If-None-Match when the request says no-cache (as fetch does).
+  const ifNoneMatch = ctx.get('If-None-Match');
+  if (ifNoneMatch !== '' && matchesETag(ifNoneMatch, etag)) {
     ctx.status = 304;
     return true;
   }
