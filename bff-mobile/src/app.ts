@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import {
   API_CSP, compression, createLogger, createThrottles, deprecationHeaders, errorHandler, etags, jsonBody, opsRouter,
-  requestLogging, securityHeaders, serveVersions, UNAVAILABLE_RETRY_AFTER, versionOf,
+  requestLogging, securityHeaders, serveVersions, useRouters, UNAVAILABLE_RETRY_AFTER, versionOf,
   type ApiVersion as KitApiVersion, type DomainProblems, type Logger, type RateLimits, type Throttles,
 } from '@microblog/bff-kit';
 import { InvalidGrant, type Database } from '@microblog/domain';
@@ -96,12 +96,7 @@ export function createApp(deps: AppDeps): Koa {
     ctx.state.domain = db.context();
     await next();
   });
-  app.use(ops.routes());
-  app.use(ops.allowedMethods({ throw: true }));
-  for (const { router } of versions) {
-    app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true }));
-  }
+  useRouters(app, [ops, ...versions.map(({ router }) => router)]);
   return app;
 }
 

@@ -1,6 +1,6 @@
 // bff-mobile's settings: one zod schema of its environment, built from the kit's field readers. readSettings is
 // what main.ts and the root `npm start` launcher call before anything else.
-import { checkSettings, commonVariables, field, integer, port, settingsOrThrow, text, url, type Env, type SettingsCheck } from '@microblog/bff-kit';
+import { commonSettings, commonVariables, field, integer, port, settingsReaders, text, url, type Env } from '@microblog/bff-kit';
 import { z } from 'zod';
 import { parseVersion } from './semver.ts';
 
@@ -27,23 +27,8 @@ function schema(env: Env) {
       if (v.JWT_SECRET === v.TOKEN_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must differ from TOKEN_SECRET' });
     })
     .transform((v) => ({
-      /** PostgreSQL URL; required by main.ts (tests open their own database). */
-      databaseUrl: v.DATABASE_URL,
-      /** Read replicas for timeline, profile and search reads. */
-      databaseReplicaUrls: v.DATABASE_REPLICA_URLS,
+      ...commonSettings(v),
       port: v.MOBILE_PORT,
-      /** Domain secret: cursors, sync tokens and refresh tokens are signed with keys derived from it. */
-      tokenSecret: v.TOKEN_SECRET,
-      /** HS256 secret of the access JWTs. */
-      jwtSecret: v.JWT_SECRET,
-      /** Rate-limit counters go to Redis when set, to memory otherwise. */
-      redisUrl: v.REDIS_URL,
-      /** Take the client address from the nearest X-Forwarded-For hop. */
-      trustProxy: v.TRUST_PROXY,
-      logLevel: v.LOG_LEVEL,
-      logFormat: v.LOG_FORMAT,
-      /** Send Strict-Transport-Security (HSTS=off for plain-HTTP development). */
-      hsts: v.HSTS,
       /** Apps older than this get 426 upgrade_required. */
       minAppVersion: v.MIN_APP_VERSION,
       /** Base URL of the Expo-style push service. */
@@ -55,8 +40,6 @@ function schema(env: Env) {
       /** Lifetime of an access token in seconds. */
       accessTokenTtlSeconds: 900,
       production: env.NODE_ENV === 'production',
-      /** API versions marked deprecated; their answers carry Deprecation, Sunset and Link. */
-      apiDeprecations: v.API_DEPRECATIONS,
       /** How often the X-App-Version mix per API version is logged (0 = never). */
       appVersionMixIntervalSeconds: v.APP_VERSION_MIX_INTERVAL_SECONDS,
     }));
@@ -65,12 +48,8 @@ function schema(env: Env) {
 /** Everything bff-mobile reads from the environment. */
 export type Settings = z.infer<ReturnType<typeof schema>>;
 
-/** Checks `env`: the settings, or one line per bad variable (`MOBILE_PORT: "abc" is not a port (1-65535)`). */
-export function readSettings(env: Env = process.env): SettingsCheck<Settings> {
-  return checkSettings(schema(env), env);
-}
-
-/** The settings from `env`, or an Error listing every problem. */
-export function settingsFrom(env: Env = process.env): Settings {
-  return settingsOrThrow(readSettings(env));
-}
+/**
+ * readSettings(env) checks `env`: `{ ok: true, settings }`, or `{ ok: false, problems }` with one line per bad variable
+ * (`MOBILE_PORT: "abc" is not a port (1-65535)`). settingsFrom(env) throws an Error listing them instead.
+ */
+export const { readSettings, settingsFrom } = settingsReaders(schema);

@@ -1,7 +1,7 @@
 // The composition root of bff-web: the kit's middleware in order, the routers, then the single-page app.
 import {
   APP_CSP, compression, createLogger, createThrottles, deprecationHeaders, errorHandler, etags, HttpProblem, jsonBody,
-  opsRouter, requestLogging, securityHeaders, serveVersions, UNAVAILABLE_RETRY_AFTER,
+  opsRouter, requestLogging, securityHeaders, serveVersions, useRouters, UNAVAILABLE_RETRY_AFTER,
   type ApiVersion, type DomainProblems, type Logger, type RateLimits, type Throttles,
 } from '@microblog/bff-kit';
 import type { Database } from '@microblog/domain';
@@ -83,12 +83,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     ctx.state.viewer = null;
     await next();
   });
-  app.use(ops.routes());
-  app.use(ops.allowedMethods({ throw: true }));
-  for (const { router } of versions) {
-    app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true }));
-  }
+  useRouters(app, [ops, ...versions.map(({ router }) => router)]);
   app.use(async (ctx, next) => {
     const matched = (ctx as { matched?: unknown[] }).matched ?? [];
     if ((ctx.path === '/api' || ctx.path.startsWith('/api/')) && matched.length === 0) {

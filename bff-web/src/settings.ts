@@ -1,6 +1,6 @@
 // bff-web's settings: one zod schema of its environment, built from the kit's field readers. readSettings is what
 // main.ts and the root `npm start` launcher call before anything else.
-import { checkSettings, commonVariables, field, integer, port, settingsOrThrow, type Env, type SettingsCheck } from '@microblog/bff-kit';
+import { commonSettings, commonVariables, field, integer, port, settingsReaders, type Env } from '@microblog/bff-kit';
 import { z } from 'zod';
 
 /** Origins a write may come from: comma-separated scheme://host[:port]. */
@@ -32,41 +32,20 @@ function schema(env: Env) {
       SESSION_TOKEN_TTL_SECONDS: integer(12 * 3600, 60, 30 * 24 * 3600),
     })
     .transform((v) => ({
-      /** PostgreSQL URL (required by main.ts; tests open their own database). */
-      databaseUrl: v.DATABASE_URL,
-      /** Read replicas for timeline, profile and search reads. */
-      databaseReplicaUrls: v.DATABASE_REPLICA_URLS,
+      ...commonSettings(v),
       port: v.WEB_PORT,
-      /** The domain's signing secret (cursors, refresh tokens). */
-      tokenSecret: v.TOKEN_SECRET,
-      /** Signs the session cookie's JWT. */
-      jwtSecret: v.JWT_SECRET,
-      /** Counters of the rate limits go here when set; in memory otherwise. */
-      redisUrl: v.REDIS_URL,
-      /** Take the client address from the nearest X-Forwarded-For hop. */
-      trustProxy: v.TRUST_PROXY,
-      logLevel: v.LOG_LEVEL,
-      logFormat: v.LOG_FORMAT,
-      /** Send Strict-Transport-Security (HSTS=off for plain-HTTP development). */
-      hsts: v.HSTS,
       /** Origins a write may come from (the `Origin` header must be one of them when sent). */
       publicOrigins: v.PUBLIC_ORIGIN ?? [`http://localhost:${v.WEB_PORT}`],
       /** How long one session JWT is valid; it is renewed when less than half remains. */
       sessionTokenTtlSeconds: v.SESSION_TOKEN_TTL_SECONDS,
-      /** API versions marked deprecated; their answers carry Deprecation, Sunset and Link. */
-      apiDeprecations: v.API_DEPRECATIONS,
     }));
 }
 
 /** Everything bff-web reads from the environment. */
 export type Settings = z.infer<ReturnType<typeof schema>>;
 
-/** Checks `env`: the settings, or one line per bad variable (`WEB_PORT: "abc" is not a port (1-65535)`). */
-export function readSettings(env: Env = process.env): SettingsCheck<Settings> {
-  return checkSettings(schema(env), env);
-}
-
-/** The settings from `env`, or an Error listing every problem. */
-export function settingsFrom(env: Env = process.env): Settings {
-  return settingsOrThrow(readSettings(env));
-}
+/**
+ * readSettings(env) checks `env`: `{ ok: true, settings }`, or `{ ok: false, problems }` with one line per bad variable
+ * (`WEB_PORT: "abc" is not a port (1-65535)`). settingsFrom(env) throws an Error listing them instead.
+ */
+export const { readSettings, settingsFrom } = settingsReaders(schema);

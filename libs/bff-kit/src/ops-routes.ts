@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Router } from '@koa/router';
+import type Koa from 'koa';
 import type { DefaultState } from 'koa';
 import { HttpProblem, UNAVAILABLE_RETRY_AFTER } from './problem.ts';
 import { sendFile } from './static-files.ts';
@@ -99,4 +100,12 @@ export function opsRouter<S = DefaultState>(options: OpsRoutesOptions): Router<S
   });
 
   return router;
+}
+
+/** Mounts routers in order, each with allowedMethods that throws, so 405 and 501 reach the error mapper. */
+export function useRouters<S, C>(app: Koa<S, C>, routers: Iterable<Router<S, C>>): void {
+  for (const router of routers) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
 }

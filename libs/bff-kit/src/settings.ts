@@ -194,6 +194,32 @@ export function commonVariables(env: Env) {
   };
 }
 
+type CommonValues = { [K in keyof ReturnType<typeof commonVariables>]: z.output<ReturnType<typeof commonVariables>[K]> };
+
+/** The settings every BFF has, from the checked common variables. */
+export function commonSettings(v: CommonValues) {
+  return {
+    /** PostgreSQL URL (required by main.ts; tests open their own database). */
+    databaseUrl: v.DATABASE_URL,
+    /** Read replicas for timeline, profile and search reads. */
+    databaseReplicaUrls: v.DATABASE_REPLICA_URLS,
+    /** The domain's signing secret (cursors, sync and refresh tokens), used as given. */
+    tokenSecret: v.TOKEN_SECRET,
+    /** Signs the BFF's own JWTs (session cookie or access tokens), used as given. */
+    jwtSecret: v.JWT_SECRET,
+    /** Rate-limit counters go to Redis when set, to memory otherwise. */
+    redisUrl: v.REDIS_URL,
+    /** Take the client address from the nearest X-Forwarded-For hop. */
+    trustProxy: v.TRUST_PROXY,
+    logLevel: v.LOG_LEVEL,
+    logFormat: v.LOG_FORMAT,
+    /** Send Strict-Transport-Security (HSTS=off for plain-HTTP development). */
+    hsts: v.HSTS,
+    /** API versions marked deprecated; their answers carry Deprecation, Sunset and Link. */
+    apiDeprecations: v.API_DEPRECATIONS,
+  };
+}
+
 /** Checks `env` against `schema`: the settings, or one line per bad variable (`NAME: what is wrong`). */
 export function checkSettings<T>(schema: z.ZodType<T>, env: Env): SettingsCheck<T> {
   const result = schema.safeParse(env);
@@ -217,4 +243,15 @@ export function settingsOrExit<T>(check: SettingsCheck<T>): T {
 export function exitWithProblems(problems: readonly string[]): never {
   process.stderr.write(problems.map((line) => `${line}\n`).join(''));
   process.exit(2);
+}
+
+/**
+ * The two ways a BFF reads its settings from its schema: `readSettings(env)` answers `{ ok, settings }` or
+ * `{ ok: false, problems }` (main.ts and the root launcher), `settingsFrom(env)` throws (tests).
+ */
+export function settingsReaders<T>(schema: (env: Env) => z.ZodType<T>) {
+  return {
+    readSettings: (env: Env = process.env): SettingsCheck<T> => checkSettings(schema(env), env),
+    settingsFrom: (env: Env = process.env): T => settingsOrThrow(checkSettings(schema(env), env)),
+  };
 }
