@@ -31,13 +31,16 @@ export type LoggerOptions = {
   service: string;
   level: LogLevel;
   format?: LogFormat;
-  /** Where lines go (stdout by default; tests pass a collector). */
+  /** Where lines go (stdout by default; tests pass a collector). With `pretty`, the pretty lines go there. */
   destination?: DestinationStream;
 };
 
 /** A pino logger in the shared shape. */
 export function createLogger(options: LoggerOptions): Logger {
-  const destination = options.destination ?? (options.format === 'pretty' ? pretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }) : process.stdout);
+  const destination =
+    options.format === 'pretty'
+      ? pretty({ sync: true, colorize: false, translateTime: 'SYS:HH:MM:ss.l', destination: options.destination ?? 1 })
+      : (options.destination ?? process.stdout);
   return pino(
     {
       level: options.level,

@@ -2,6 +2,7 @@
 // the shared log shape with secrets redacted, the security headers (HSTS on unless switched off), settings lines.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import Koa from 'koa';
 import { z } from 'zod';
@@ -136,6 +137,21 @@ describe('the kit', () => {
       } finally {
         await app.close();
       }
+    });
+
+    it('when the format is pretty (development), then lines are for people, still redacted', () => {
+      const lines: string[] = [];
+      const destination = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      });
+      const logger = createLogger({ service: 'kit-test', level: 'info', format: 'pretty', destination });
+      logger.info({ password: 'hunter2-hunter2' }, 'signed in');
+      const text = lines.join('');
+      expect(text).to.match(/INFO.*signed in/).and.include('[redacted]').and.not.include('hunter2');
+      expect(() => JSON.parse(text)).to.throw();
     });
 
     it('when a line holds credentials (headers, passwords, tokens), then each is redacted', () => {
