@@ -3,6 +3,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { context, ROOT_CONTEXT, trace, type Context, type ContextManager } from '@opentelemetry/api';
 import { expect } from 'chai';
 import Koa from 'koa';
 import { z } from 'zod';
@@ -152,6 +154,35 @@ describe('the kit', () => {
       const text = lines.join('');
       expect(text).to.match(/INFO.*signed in/).and.include('[redacted]').and.not.include('hunter2');
       expect(() => JSON.parse(text)).to.throw();
+    });
+
+    it('when an OpenTelemetry span is active, then the line carries its trace_id; without one, none', () => {
+      // A minimal context manager (the runtime's SDK registers the real one).
+      const storage = new AsyncLocalStorage<Context>();
+      const manager: ContextManager = {
+        active: () => storage.getStore() ?? ROOT_CONTEXT,
+        with: (ctx, fn, thisArg, ...args) => storage.run(ctx, () => fn.call(thisArg, ...args)),
+        bind: (_ctx, target) => target,
+        enable() {
+          return this;
+        },
+        disable() {
+          return this;
+        },
+      };
+      context.setGlobalContextManager(manager);
+      try {
+        const lines: Array<Record<string, unknown>> = [];
+        const logger = createLogger({ service: 'kit-test', level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+        const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+        const span = trace.wrapSpanContext({ traceId, spanId: '00f067aa0ba902b7', traceFlags: 1 });
+        context.with(trace.setSpan(context.active(), span), () => logger.info('inside'));
+        logger.info('outside');
+        expect(lines[0]).to.include({ msg: 'inside', trace_id: traceId });
+        expect(lines[1]).to.include({ msg: 'outside' }).and.not.have.property('trace_id');
+      } finally {
+        context.disable();
+      }
     });
 
     it('when a line holds credentials (headers, passwords, tokens), then each is redacted', () => {
