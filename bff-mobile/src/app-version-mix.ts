@@ -2,8 +2,7 @@
 // logged as one JSON line per API version when the window closes, so the app team sees when v1 traffic is low enough
 // to sunset. Bounded: at most `maxVersions` distinct app versions per API version and window; more count as "other".
 import type { Middleware } from 'koa';
-import { versionOf, type ServedVersion } from './api-versions.ts';
-import type { Logger } from './logger.ts';
+import { versionOf, type LogEntry, type ServedVersion } from '@microblog/bff-kit';
 import { parseVersion } from './semver.ts';
 
 /** Requests without X-App-Version (old clients, curl, scripts). */
@@ -90,7 +89,7 @@ export function countAppVersions(mix: AppVersionMix, versions: readonly ServedVe
 }
 
 /** Logs the closed window, one line per API version. */
-export function logAppVersionMix(mix: AppVersionMix, log: Logger): void {
+export function logAppVersionMix(mix: AppVersionMix, log: (entry: LogEntry) => void): void {
   for (const window of mix.rotate()) log({ level: 'info', msg: 'app version mix', metric: 'app_version_mix', ...window });
 }
 
@@ -104,7 +103,7 @@ const realTimer: Every = (ms, run) => {
 };
 
 /** Logs the mix every `intervalSeconds` (0: never); `stop()` cancels and logs the partial window, when reporting. */
-export function reportAppVersionMix(options: { mix: AppVersionMix; log: Logger; intervalSeconds: number; every?: Every }): { stop(): void } {
+export function reportAppVersionMix(options: { mix: AppVersionMix; log: (entry: LogEntry) => void; intervalSeconds: number; every?: Every }): { stop(): void } {
   const { mix, log, intervalSeconds } = options;
   if (intervalSeconds <= 0) return { stop() {} };
   const timer = (options.every ?? realTimer)(intervalSeconds * 1000, () => logAppVersionMix(mix, log));

@@ -1,42 +1,54 @@
-// The composition root of the HTTP app: pure wiring, no listen.
-import { constants as zlib } from 'node:zlib';
-import type { Database } from '@microblog/domain';
+// The composition root of bff-mobile: the kit's middleware in order, then what the app needs different (bearer
+// tokens, the app-version gate and mix, header-only tokens), then the routers. Pure wiring, no listen.
+import { fileURLToPath } from 'node:url';
+import {
+  API_CSP, compression, createLogger, createThrottles, deprecationHeaders, errorHandler, etags, jsonBody, opsRouter,
+  requestLogging, securityHeaders, serveVersions, useRouters, UNAVAILABLE_RETRY_AFTER, versionOf,
+  type ApiVersion as KitApiVersion, type DomainProblems, type Logger, type RateLimits, type Throttles,
+} from '@microblog/bff-kit';
+import { InvalidGrant, type Database } from '@microblog/domain';
+import type { Router } from '@koa/router';
 import Koa from 'koa';
-import compress from 'koa-compress';
-import { serveVersions, versionOf, type ApiVersion } from './api-versions.ts';
 import { appVersionMix, countAppVersions, type AppVersionMix } from './app-version-mix.ts';
 import { accessTokens } from './auth/access-tokens.ts';
 import { bearerAuth } from './auth/bearer.ts';
-import type { Config } from './config.ts';
-import { jsonLogger, type Logger } from './logger.ts';
 import { appVersionGate } from './middleware/app-version.ts';
-import { deprecationHeaders } from './middleware/deprecation.ts';
-import { errorHandler } from './middleware/error-handler.ts';
-import { etags } from './middleware/etag.ts';
-import { jsonBody } from './middleware/json-body.ts';
-import { requestLog } from './middleware/request-log.ts';
-import { securityHeaders } from './middleware/security-headers.ts';
 import { headerOnlyTokens } from './middleware/token-transport.ts';
-import { opsRouter } from './ops-routes.ts';
-import { createRateLimiters, type Limits, type RateLimiters } from './rate-limits.ts';
+import type { Settings } from './settings.ts';
 import type { Hooks } from './v1/deps.ts';
 import { v1Router } from './v1/router.ts';
 
-export type { ApiVersion } from './api-versions.ts';
-export type { Config } from './config.ts';
-export { loadConfig } from './config.ts';
+export type { Settings } from './settings.ts';
+export { readSettings, settingsFrom } from './settings.ts';
 export { appVersionMix, reportAppVersionMix, type AppVersionMix } from './app-version-mix.ts';
 
-/** What the app is built from; everything but db and config has a production default. */
+/** One major of the mobile API: its name (`v1`) and its folder's router (every path under `/<version>`). */
+export type ApiVersion = KitApiVersion<Router>;
+
+/** What every domain error code means to the app (complete: a new code fails the type-check until mapped). */
+export const DOMAIN_PROBLEMS: DomainProblems = {
+  validation_failed: { status: 422, code: 'validation_failed' },
+  not_found: { status: 404, code: 'not_found' },
+  conflict: { status: 409, code: 'conflict' },
+  forbidden: { status: 403, code: 'forbidden' },
+  invalid_credentials: { status: 401, code: 'unauthenticated' },
+  unauthenticated: { status: 401, code: 'unauthenticated' },
+  invalid_grant: { status: 401, code: 'invalid_grant' },
+  bad_cursor: { status: 400, code: 'bad_request' },
+  idempotency_key_reused: { status: 422, code: 'idempotency_key_reused' },
+  unavailable: { status: 503, code: 'unavailable', headers: { 'Retry-After': UNAVAILABLE_RETRY_AFTER } },
+};
+
+/** What the app is built from; everything but db and settings has a production default. */
 export type AppDeps = {
   db: Database;
-  config: Config;
-  /** Defaults to JSON lines on stdout at config.logLevel. */
-  log?: Logger;
+  settings: Settings;
+  /** Defaults to the kit's logger at settings.logLevel. */
+  logger?: Logger;
   /** Throttle overrides (tests use small numbers). */
-  limits?: Partial<Limits>;
-  /** Prebuilt limiters (e.g. shared between app instances); built from config.redisUrl and limits otherwise. */
-  limiters?: RateLimiters;
+  rateLimits?: Partial<RateLimits>;
+  /** Prebuilt throttles (e.g. shared between app instances); built from settings.redisUrl and rateLimits otherwise. */
+  throttles?: Throttles;
   /** Test seams. */
   hooks?: Hooks;
   /** Where the X-App-Version mix is counted (main.ts logs it every APP_VERSION_MIX_INTERVAL_SECONDS). */
@@ -47,57 +59,55 @@ export type AppDeps = {
 
 /** Builds the Koa app for bff-mobile. */
 export function createApp(deps: AppDeps): Koa {
-  const { db, config } = deps;
-  const log = deps.log ?? jsonLogger(config.logLevel);
-  const tokens = accessTokens(config.jwtSecret, config.accessTokenTtlSeconds);
-  const limiters = deps.limiters ?? createRateLimiters(deps.limits ?? {}, config.redisUrl);
+  const { db, settings } = deps;
+  const logger = deps.logger ?? createLogger({ service: 'bff-mobile', level: settings.logLevel, format: settings.logFormat });
+  const tokens = accessTokens(settings.jwtSecret, settings.accessTokenTtlSeconds);
+  const throttles = deps.throttles ?? createThrottles('bff-mobile', deps.rateLimits ?? {}, settings.redisUrl);
   const auth = bearerAuth(tokens);
 
-  const app = new Koa({ proxy: config.trustProxy, maxIpsCount: 1 });
+  const app = new Koa({ proxy: settings.trustProxy, maxIpsCount: 1 });
   // Errors are answered and logged by errorHandler; keep Koa from printing them again.
   app.silent = true;
 
   // The majors served side by side, each under /<version> from its own folder. A v2 is one more line:
   // { version: 'v2', router: v2Router(routeDeps) }. Deprecations come from API_DEPRECATIONS.
-  const routeDeps = { config, tokens, limiters, requireAuth: auth.required, optionalAuth: auth.optional, hooks: deps.hooks ?? {} };
-  const apiVersions: ApiVersion[] = [
-    ...(deps.extraApiVersions ?? []),
-    { version: 'v1', router: v1Router(routeDeps) },
-  ];
-  const versions = serveVersions(apiVersions, config.apiDeprecations);
-
-  const versionGate = appVersionGate(config.minAppVersion);
+  const routeDeps = { settings, tokens, throttles, requireAuth: auth.required, optionalAuth: auth.optional, hooks: deps.hooks ?? {} };
+  const apiVersions: ApiVersion[] = [...(deps.extraApiVersions ?? []), { version: 'v1', router: v1Router(routeDeps) }];
+  const versions = serveVersions(apiVersions, settings.apiDeprecations, (version) => `/${version}`);
   const versionedOnly = (middleware: Koa.Middleware): Koa.Middleware => (ctx, next) =>
     versionOf(versions, ctx.path) !== undefined ? middleware(ctx, next) : next();
+  const ops = opsRouter({
+    title: 'bff-mobile API',
+    openApiFile: fileURLToPath(import.meta.resolve('@microblog/mobile-contract/openapi.json')),
+    readiness: db,
+  });
 
-  app.use(requestLog(log));
+  app.use(requestLogging(logger));
   app.use(countAppVersions(deps.appVersionMix ?? appVersionMix(), versions));
   app.use(deprecationHeaders(versions));
-  app.use(errorHandler(log));
-  app.use(securityHeaders());
-  app.use(
-    compress({
-      threshold: 1024,
-      br: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
-      gzip: { level: 6 },
-      deflate: false,
-    }),
-  );
-  app.use(versionedOnly(etags()));
-  app.use(versionedOnly(versionGate));
+  app.use(errorHandler({ logger, domainProblems: DOMAIN_PROBLEMS, observe: logRefreshTokenReuse, decorate: bearerChallenge }));
+  app.use(securityHeaders({ csp: API_CSP, hsts: settings.hsts }));
+  app.use(compression());
+  app.use(versionedOnly(etags({ vary: 'Authorization' })));
+  app.use(versionedOnly(appVersionGate(settings.minAppVersion)));
   for (const middleware of jsonBody()) app.use(middleware);
   app.use(headerOnlyTokens());
   app.use(async (ctx, next) => {
     ctx.state.domain = db.context();
     await next();
   });
-
-  const ops = opsRouter(db);
-  app.use(ops.routes());
-  app.use(ops.allowedMethods({ throw: true }));
-  for (const { router } of versions) {
-    app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true }));
-  }
+  useRouters(app, [ops, ...versions.map(({ router }) => router)]);
   return app;
+}
+
+// RFC 9700 reuse detection: a security event worth an alert, not just a 401.
+function logRefreshTokenReuse(error: unknown, ctx: Koa.Context): void {
+  if (!(error instanceof InvalidGrant) || error.reusedSessionId === null) return;
+  (ctx.state.log as Logger).warn({ event: 'refresh_token_reuse', sessionId: error.reusedSessionId, ip: ctx.ip }, 'refresh token reused; device session revoked');
+}
+
+// RFC 6750: say how to authenticate, and that the presented token was the problem when there was one.
+function bearerChallenge(ctx: Koa.Context, status: number): void {
+  if (status !== 401 || ctx.response.get('WWW-Authenticate')) return;
+  ctx.set('WWW-Authenticate', ctx.get('authorization') ? 'Bearer realm="bff-mobile", error="invalid_token"' : 'Bearer realm="bff-mobile"');
 }

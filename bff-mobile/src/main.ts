@@ -1,40 +1,36 @@
-// Runs bff-mobile: reads the config, opens the database, serves the app, delivers push notifications,
-// and shuts down cleanly on SIGTERM/SIGINT.
+// Runs bff-mobile: settings from the environment (one line per bad one, exit 2), the database, the app on
+// MOBILE_PORT, push delivery. Shutdown, metrics and server timeouts come from the kit's runtime modules.
 import http from 'node:http';
+import { createLogger, createThrottles, exitWithProblems, logEntries, settingsOrExit } from '@microblog/bff-kit';
 import { openDatabase } from '@microblog/domain';
 import { createApp } from './app.ts';
 import { appVersionMix, reportAppVersionMix } from './app-version-mix.ts';
-import { loadConfig } from './config.ts';
-import { jsonLogger } from './logger.ts';
 import { startPushDispatcher } from './push/index.ts';
-import { createRateLimiters } from './rate-limits.ts';
+import { readSettings } from './settings.ts';
 
-const config = loadConfig();
-if (config.databaseUrl === null) throw new Error('DATABASE_URL is required');
-const log = jsonLogger(config.logLevel);
-const db = await openDatabase({ url: config.databaseUrl, replicaUrls: config.databaseReplicaUrls, tokenSecret: config.tokenSecret });
-const limiters = createRateLimiters({}, config.redisUrl);
+const settings = settingsOrExit(readSettings(process.env));
+if (settings.databaseUrl === null) exitWithProblems(['DATABASE_URL: is required (a postgres:// URL)']);
+const logger = createLogger({ service: 'bff-mobile', level: settings.logLevel, format: settings.logFormat });
+const log = logEntries(logger);
+
+const db = await openDatabase({ url: settings.databaseUrl, replicaUrls: settings.databaseReplicaUrls, tokenSecret: settings.tokenSecret });
+const throttles = createThrottles('bff-mobile', {}, settings.redisUrl);
 const mix = appVersionMix();
-const app = createApp({ db, config, log, limiters, appVersionMix: mix });
-const mixReport = reportAppVersionMix({ mix, log, intervalSeconds: config.appVersionMixIntervalSeconds });
+const app = createApp({ db, settings, logger, throttles, appVersionMix: mix });
+const mixReport = reportAppVersionMix({ mix, log, intervalSeconds: settings.appVersionMixIntervalSeconds });
+const push = startPushDispatcher({ db, baseUrl: settings.pushBaseUrl, accessToken: settings.pushAccessToken, log });
 const server = http.createServer(app.callback());
-const push = startPushDispatcher({ db, baseUrl: config.pushBaseUrl, accessToken: config.pushAccessToken, log });
-
-server.listen(config.port, () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  log({ level: 'info', msg: 'bff-mobile listening', url: `http://localhost:${port}`, pushBaseUrl: config.pushBaseUrl });
-});
+server.listen(settings.port, () => logger.info({ url: `http://localhost:${settings.port}`, pushBaseUrl: settings.pushBaseUrl }, 'bff-mobile listening'));
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  log({ level: 'info', msg: 'shutting down', signal });
+  logger.info({ signal }, 'shutting down');
   await new Promise<void>((resolve) => server.close(() => resolve()));
   mixReport.stop();
   await push.stop();
-  await limiters.close();
+  await throttles.close();
   await db.close();
   process.exit(0);
 }

@@ -6,9 +6,9 @@ import { Problem, validateResponse, type OperationId } from '@microblog/mobile-c
 import { Router } from '@koa/router';
 import { expect } from 'chai';
 import { createApp, type ApiVersion } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { HttpProblem } from '../src/problem.ts';
-import { JWT_SECRET, testConfig } from './helpers.ts';
+import { settingsFrom } from '../src/settings.ts';
+import { HttpProblem } from '@microblog/bff-kit';
+import { JWT_SECRET, testSettings } from './helpers.ts';
 import { suite } from './setup.ts';
 
 const MIGRATION = 'https://docs.example/mobile/migrate-to-v1';
@@ -28,8 +28,8 @@ type Started = { get(path: string, headers?: Record<string, string>): Promise<An
 
 /** The app with API_DEPRECATIONS as given and, optionally, more versions; answers come back raw. */
 async function start(apiDeprecations: string, extraApiVersions: ApiVersion[] = []): Promise<Started> {
-  const deprecations = loadConfig({ TOKEN_SECRET: TEST_TOKEN_SECRET, JWT_SECRET, API_DEPRECATIONS: apiDeprecations }).apiDeprecations;
-  const app = createApp({ db: suite.database(), config: testConfig({ apiDeprecations: deprecations }), log: () => {}, extraApiVersions });
+  const deprecations = settingsFrom({ TOKEN_SECRET: TEST_TOKEN_SECRET, JWT_SECRET, API_DEPRECATIONS: apiDeprecations }).apiDeprecations;
+  const app = createApp({ db: suite.database(), settings: testSettings({ apiDeprecations: deprecations }), extraApiVersions });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -163,15 +163,15 @@ describe('API versions served side by side', () => {
     const env = { TOKEN_SECRET: TEST_TOKEN_SECRET, JWT_SECRET };
 
     it('when it is unset, then no version is deprecated', () => {
-      expect(loadConfig(env).apiDeprecations).to.deep.equal([]);
+      expect(settingsFrom(env).apiDeprecations).to.deep.equal([]);
     });
 
     it('when it lists versions, then each has its deprecation, optional sunset and migration link', () => {
-      const config = loadConfig({
+      const settings = settingsFrom({
         ...env,
         API_DEPRECATIONS: ' v1@2027-01-01T00:00:00Z>2027-07-01T00:00:00Z|https://docs.example/m2 , v2@2028-03-01T09:00:00+01:00|https://docs.example/m3',
       });
-      expect(config.apiDeprecations).to.deep.equal([
+      expect(settings.apiDeprecations).to.deep.equal([
         { version: 'v1', deprecatedAt: new Date('2027-01-01T00:00:00Z'), sunsetAt: new Date('2027-07-01T00:00:00Z'), link: 'https://docs.example/m2' },
         { version: 'v2', deprecatedAt: new Date('2028-03-01T08:00:00Z'), sunsetAt: null, link: 'https://docs.example/m3' },
       ]);
@@ -187,20 +187,20 @@ describe('API versions served side by side', () => {
       ['v1@2027-07-01>2027-01-01|https://docs.example/m', /sunset must come after/],
       ['v1@2027-01-01>2027-07-01|docs/migrate', /absolute http\(s\) URL/],
       ['v1@2027-01-01>2027-07-01|javascript:alert(1)', /http\(s\) URL/],
-      ['v1@2027-01-01|https://a.example/1,v1@2027-02-01|https://a.example/2', /lists v1 twice/],
+      ['v1@2027-01-01|https://a.example/1,v1@2027-02-01|https://a.example/2', /v1 is listed twice/],
     ] as const) {
       it(`when it is "${value}", then reading the config fails naming API_DEPRECATIONS`, () => {
-        expect(() => loadConfig({ ...env, API_DEPRECATIONS: value }))
-          .to.throw(Error, /^API_DEPRECATIONS /)
+        expect(() => settingsFrom({ ...env, API_DEPRECATIONS: value }))
+          .to.throw(Error, /^API_DEPRECATIONS: /)
           .with.property('message')
           .that.matches(why);
       });
     }
 
     it('when it deprecates a version this server does not serve, then building the app fails naming API_DEPRECATIONS', () => {
-      const apiDeprecations = loadConfig({ ...env, API_DEPRECATIONS: 'v2@2027-01-01|https://docs.example/m' }).apiDeprecations;
-      expect(() => createApp({ db: suite.database(), config: testConfig({ apiDeprecations }), log: () => {} })).to.throw(
-        /API_DEPRECATIONS names v2, which is not served here \(served: v1\)/,
+      const apiDeprecations = settingsFrom({ ...env, API_DEPRECATIONS: 'v2@2027-01-01|https://docs.example/m' }).apiDeprecations;
+      expect(() => createApp({ db: suite.database(), settings: testSettings({ apiDeprecations }) })).to.throw(
+        /API_DEPRECATIONS: v2 is not served here \(served: v1\)/,
       );
     });
 
@@ -209,7 +209,7 @@ describe('API versions served side by side', () => {
       stray.get('/v1/ping', (ctx) => {
         ctx.body = {};
       });
-      const build = (extraApiVersions: ApiVersion[]) => () => createApp({ db: suite.database(), config: testConfig(), log: () => {}, extraApiVersions });
+      const build = (extraApiVersions: ApiVersion[]) => () => createApp({ db: suite.database(), settings: testSettings(), extraApiVersions });
       expect(build([{ version: 'v0', router: stray }])).to.throw(/route \/v1\/ping is not under \/v0/);
       expect(build([{ version: 'v1', router: new Router() }])).to.throw(/v1 is registered twice/);
     });

@@ -6,9 +6,9 @@ import { Router } from '@koa/router';
 import { expect } from 'chai';
 import { appVersionMix, reportAppVersionMix, type AppVersionMix, type Every } from '../src/app-version-mix.ts';
 import { createApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
-import type { LogEntry } from '../src/logger.ts';
-import { JWT_SECRET, testConfig } from './helpers.ts';
+import { settingsFrom } from '../src/settings.ts';
+import type { LogEntry } from '@microblog/bff-kit';
+import { JWT_SECRET, testSettings } from './helpers.ts';
 import { suite } from './setup.ts';
 
 /** A clock the test moves by hand. */
@@ -50,7 +50,7 @@ describe('X-App-Version mix per API version', () => {
       v0.get('/v0/ping', (ctx) => {
         ctx.body = { pong: true };
       });
-      const app = createApp({ db: suite.database(), config: testConfig(), log: () => {}, appVersionMix: mix, extraApiVersions: [{ version: 'v0', router: v0 }] });
+      const app = createApp({ db: suite.database(), settings: testSettings(), appVersionMix: mix, extraApiVersions: [{ version: 'v0', router: v0 }] });
       server = http.createServer(app.callback());
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -148,10 +148,10 @@ describe('X-App-Version mix per API version', () => {
 
   it('when APP_VERSION_MIX_INTERVAL_SECONDS is unset, 0 or bad, then it is 60, off, or an error naming it', () => {
     const env = { TOKEN_SECRET: TEST_TOKEN_SECRET, JWT_SECRET };
-    expect(loadConfig(env).appVersionMixIntervalSeconds).to.equal(60);
-    expect(loadConfig({ ...env, APP_VERSION_MIX_INTERVAL_SECONDS: '0' }).appVersionMixIntervalSeconds).to.equal(0);
-    expect(loadConfig({ ...env, APP_VERSION_MIX_INTERVAL_SECONDS: '300' }).appVersionMixIntervalSeconds).to.equal(300);
-    expect(() => loadConfig({ ...env, APP_VERSION_MIX_INTERVAL_SECONDS: 'soon' })).to.throw(/^APP_VERSION_MIX_INTERVAL_SECONDS /);
-    expect(() => loadConfig({ ...env, APP_VERSION_MIX_INTERVAL_SECONDS: '90000' })).to.throw(/^APP_VERSION_MIX_INTERVAL_SECONDS /);
+    expect(settingsFrom(env).appVersionMixIntervalSeconds).to.equal(60);
+    expect(settingsFrom({ ...env, APP_VERSION_MIX_INTERVAL_SECONDS: '0' }).appVersionMixIntervalSeconds).to.equal(0);
+    expect(settingsFrom({ ...env, APP_VERSION_MIX_INTERVAL_SECONDS: '300' }).appVersionMixIntervalSeconds).to.equal(300);
+    expect(() => settingsFrom({ ...env, APP_VERSION_MIX_INTERVAL_SECONDS: 'soon' })).to.throw(/^APP_VERSION_MIX_INTERVAL_SECONDS: /);
+    expect(() => settingsFrom({ ...env, APP_VERSION_MIX_INTERVAL_SECONDS: '90000' })).to.throw(/^APP_VERSION_MIX_INTERVAL_SECONDS: /);
   });
 });

@@ -8,9 +8,8 @@ import { Problem, validateResponse, type OperationId } from '@microblog/mobile-c
 import { expect } from 'chai';
 import nock from 'nock';
 import { createApp } from '../src/app.ts';
-import { loadConfig, type Config } from '../src/config.ts';
-import type { LogEntry } from '../src/logger.ts';
-import type { Limits } from '../src/rate-limits.ts';
+import { createLogger, type LogEntry, type RateLimits } from '@microblog/bff-kit';
+import { settingsFrom, type Settings } from '../src/settings.ts';
 import type { Hooks } from '../src/v1/deps.ts';
 import { suite } from './setup.ts';
 
@@ -20,16 +19,16 @@ nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
 export const JWT_SECRET = 'jwt-secret-for-the-bff-mobile-tests-0123456789';
 export { TEST_PASSWORD };
 
-/** The config tests run with (reuse grace 0, so a replayed refresh token is always reuse). */
-export function testConfig(overrides: Partial<Config> = {}): Config {
+/** The settings tests run with (reuse grace 0, so a replayed refresh token is always reuse). */
+export function testSettings(overrides: Partial<Settings> = {}): Settings {
   return {
-    ...loadConfig({ TOKEN_SECRET: TEST_TOKEN_SECRET, JWT_SECRET, LOG_LEVEL: 'silent', REFRESH_REUSE_GRACE_MS: '0', MIN_APP_VERSION: '1.2.0' }),
+    ...settingsFrom({ TOKEN_SECRET: TEST_TOKEN_SECRET, JWT_SECRET, LOG_LEVEL: 'silent', REFRESH_REUSE_GRACE_MS: '0', MIN_APP_VERSION: '1.2.0' }),
     ...overrides,
   };
 }
 
 const GENEROUS: Limit = { points: 100_000, durationSeconds: 3600 };
-type Limit = Limits['postsPerUser'];
+type Limit = RateLimits['postsPerUser'];
 
 /** An answer as a test sees it. */
 export type Answer = { status: number; headers: Headers; body: any };
@@ -69,9 +68,9 @@ async function request(url: string, method: string, path: string, options: Reque
 }
 
 /** Starts the app over the suite's database (or `db`), closed after the test. */
-export async function startApp(options: { config?: Partial<Config>; limits?: Partial<Limits>; hooks?: Hooks; db?: Database } = {}): Promise<TestApp> {
+export async function startApp(options: { settings?: Partial<Settings>; limits?: Partial<RateLimits>; hooks?: Hooks; db?: Database } = {}): Promise<TestApp> {
   const logs: LogEntry[] = [];
-  const limits: Limits = {
+  const limits: RateLimits = {
     failedSignInsPerAccount: GENEROUS,
     signInAttemptsPerAddress: GENEROUS,
     signUpsPerAddress: GENEROUS,
@@ -80,9 +79,10 @@ export async function startApp(options: { config?: Partial<Config>; limits?: Par
   };
   const app = createApp({
     db: options.db ?? suite.database(),
-    config: testConfig(options.config),
-    log: (entry) => logs.push(entry),
-    limits,
+    settings: testSettings(options.settings),
+    // Every line the app logs, as the JSON objects it writes.
+    logger: createLogger({ service: 'bff-mobile', level: 'info', destination: { write: (line: string) => void logs.push(JSON.parse(line)) } }),
+    rateLimits: limits,
     hooks: options.hooks ?? {},
   });
   const server = http.createServer(app.callback());

@@ -59,7 +59,7 @@ describe('compression', () => {
 
 describe('app versions', () => {
   it('when X-App-Version is below the minimum (prereleases included), then 426 upgrade_required names the minimum', async () => {
-    const app = await startApp({ config: { minAppVersion: '1.2.0' } });
+    const app = await startApp({ settings: { minAppVersion: '1.2.0' } });
     for (const version of ['1.1.9', '0.9.0', '1.2.0-rc.1']) {
       const answer = await app.call('getProfile', 'GET', '/v1/users/anyone', { headers: { 'x-app-version': version } });
       expect(answer.status, version).to.equal(426);
@@ -70,7 +70,7 @@ describe('app versions', () => {
   });
 
   it('when X-App-Version is at or above the minimum or absent, then the request is served', async () => {
-    const app = await startApp({ config: { minAppVersion: '1.2.0' } });
+    const app = await startApp({ settings: { minAppVersion: '1.2.0' } });
     const user = await signUp(app);
     for (const version of ['1.2.0', '1.2.1-beta', '1.10.0', '2.0.0+build.7']) {
       const answer = await app.call('getMe', 'GET', '/v1/me', { token: user.token, headers: { 'x-app-version': version } });
@@ -87,7 +87,7 @@ describe('app versions', () => {
   });
 
   it('when an unversioned route gets an old version, then it is still served', async () => {
-    const app = await startApp({ config: { minAppVersion: '9.0.0' } });
+    const app = await startApp({ settings: { minAppVersion: '9.0.0' } });
     expect((await app.call('healthz', 'GET', '/healthz', { headers: { 'x-app-version': '1.0.0' } })).status).to.equal(200);
   });
 });
@@ -137,5 +137,15 @@ describe('the HTTP surface', () => {
     }
     expect((await app.raw('GET', '/docs/assets/index.html')).status).to.equal(404);
     expect((await app.raw('GET', '/docs/assets/..%2Fpackage.json')).status).to.equal(404);
+  });
+});
+
+describe('the API index', () => {
+  it('when GET /v1 is asked (the launcher prints it), then 200 with links to the docs and the contract', async () => {
+    const app = await startApp();
+    const answer = await app.raw('GET', '/v1');
+    expect(answer.status).to.equal(200);
+    expect(answer.body.links).to.deep.equal({ docs: '/docs', openapi: '/openapi.json' });
+    expect(answer.headers.get('strict-transport-security')).to.match(/^max-age=\d+; includeSubDomains$/);
   });
 });

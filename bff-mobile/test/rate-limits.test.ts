@@ -42,7 +42,7 @@ describe('throttles', () => {
   });
 
   it('when TRUST_PROXY is on, then the nearest X-Forwarded-For hop is the client address', async () => {
-    const app = await startApp({ config: { trustProxy: true }, limits: { signUpsPerAddress: { points: 1, durationSeconds: 3600 } } });
+    const app = await startApp({ settings: { trustProxy: true }, limits: { signUpsPerAddress: { points: 1, durationSeconds: 3600 } } });
     const body = () => ({ username: uniqueUsername(), password: TEST_PASSWORD, device: device() });
     expect((await app.call('signUp', 'POST', '/v1/users', { body: body(), headers: { 'x-forwarded-for': '198.51.100.1, 203.0.113.7' } })).status).to.equal(201);
     expect((await app.call('signUp', 'POST', '/v1/users', { body: body(), headers: { 'x-forwarded-for': '198.51.100.9, 203.0.113.7' } })).status).to.equal(429);

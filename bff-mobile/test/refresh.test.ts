@@ -36,7 +36,7 @@ describe('refresh tokens', () => {
   });
 
   it('when a rotated token comes back within the configured grace period, then it is refused but the session survives', async () => {
-    const app = await startApp({ config: { refreshReuseGraceMs: 60_000 } });
+    const app = await startApp({ settings: { refreshReuseGraceMs: 60_000 } });
     const user = await signUp(app);
     const rotated = await app.call('refreshToken', 'POST', '/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
     const retry = await app.call('refreshToken', 'POST', '/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
@@ -47,7 +47,7 @@ describe('refresh tokens', () => {
   });
 
   it('when ten refreshes with one token race, then exactly one succeeds', async () => {
-    const app = await startApp({ config: { refreshReuseGraceMs: 60_000 } });
+    const app = await startApp({ settings: { refreshReuseGraceMs: 60_000 } });
     const user = await signUp(app);
     const answers = await Promise.all(
       Array.from({ length: 10 }, () => app.call('refreshToken', 'POST', '/v1/auth/refresh', { body: { refreshToken: user.refreshToken } })),

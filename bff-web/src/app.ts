@@ -1,87 +1,89 @@
-// The composition root of bff-web: middleware in order, then the routers, then the single-page app.
+// The composition root of bff-web: the kit's middleware in order, the routers, then the single-page app.
+import {
+  APP_CSP, compression, createLogger, createThrottles, deprecationHeaders, errorHandler, etags, HttpProblem, jsonBody,
+  opsRouter, requestLogging, securityHeaders, serveVersions, useRouters, UNAVAILABLE_RETRY_AFTER,
+  type ApiVersion, type DomainProblems, type Logger, type RateLimits, type Throttles,
+} from '@microblog/bff-kit';
 import type { Database } from '@microblog/domain';
-import type { Redis } from 'ioredis';
 import Koa from 'koa';
-import { koaBody } from 'koa-body';
-import { serveVersions, type ApiVersion } from './api-versions.ts';
+import { fileURLToPath } from 'node:url';
 import type { AppState } from './auth.ts';
-import type { Config } from './config.ts';
-import { csrfGuard, jsonOnlyWrites } from './csrf.ts';
-import { deprecationHeaders } from './deprecation.ts';
-import { errorHandler } from './error-handler.ts';
+import { csrfGuard } from './csrf.ts';
 import { DEFAULT_FRONTEND_DIR, serveFrontend } from './frontend.ts';
-import { createLogger, type Logger } from './logger.ts';
-import { metaRouter } from './meta-routes.ts';
-import { HttpProblem } from './problem.ts';
-import { createThrottles, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limits.ts';
-import { requestIdAndAccessLog } from './request-id.ts';
-import { securityHeaders } from './security-headers.ts';
+import type { Settings } from './settings.ts';
 import { sessionCookies } from './session-cookie.ts';
-import { v1Router } from './v1/router.ts';
+import { v1Router, type V1Router } from './v1/router.ts';
 
-export type { ApiVersion } from './api-versions.ts';
-export type { Config } from './config.ts';
-export { readConfig } from './config.ts';
+export type { Settings } from './settings.ts';
+export { readSettings, settingsFrom } from './settings.ts';
 export { serveFrontend } from './frontend.ts';
-export { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limits.ts';
+
+/** What every domain error code means to a browser (complete: a new code fails the type-check until mapped). */
+export const DOMAIN_PROBLEMS: DomainProblems = {
+  validation_failed: { status: 422, code: 'validation_failed', detail: 'some fields are not valid' },
+  not_found: { status: 404, code: 'not_found' },
+  conflict: { status: 409, code: 'conflict' },
+  forbidden: { status: 403, code: 'forbidden' },
+  invalid_credentials: { status: 401, code: 'unauthenticated', detail: 'username or password is incorrect' },
+  unauthenticated: { status: 401, code: 'unauthenticated', detail: 'sign in to continue' },
+  invalid_grant: { status: 401, code: 'unauthenticated', detail: 'sign in to continue' },
+  bad_cursor: { status: 400, code: 'bad_request' },
+  idempotency_key_reused: { status: 422, code: 'validation_failed' },
+  unavailable: { status: 503, code: 'unavailable', detail: 'the service is temporarily unavailable', headers: { 'Retry-After': UNAVAILABLE_RETRY_AFTER } },
+};
 
 /** What the app is built from. */
 export type AppDeps = {
   db: Database;
-  config: Config;
+  settings: Settings;
   logger?: Logger;
-  /** Rate-limit counters go here when given (else memory). */
-  redis?: Redis | null;
+  /** Prebuilt throttles; built from settings.redisUrl and rateLimits otherwise. */
+  throttles?: Throttles;
   /** Overrides of API.md's throttles (tests use small numbers). */
   rateLimits?: Partial<RateLimits>;
   /** The built client (default bff-web/client/dist). */
   staticDir?: string;
   /** More API versions served through the same registry, before the real ones (tests: a fixture version). */
-  extraApiVersions?: ApiVersion[];
+  extraApiVersions?: ApiVersion<V1Router>[];
 };
 
 /** Builds the Koa app; it does not listen. */
 export function createApp(deps: AppDeps): Koa<AppState> {
-  const { db, config } = deps;
-  const logger = deps.logger ?? createLogger(config.logLevel);
-  const cookies = sessionCookies({ jwtSecret: config.jwtSecret, ttlSeconds: config.sessionTokenTtlSeconds });
-  const throttles = createThrottles({ ...DEFAULT_RATE_LIMITS, ...deps.rateLimits }, deps.redis ?? null);
+  const { db, settings } = deps;
+  const logger = deps.logger ?? createLogger({ service: 'bff-web', level: settings.logLevel, format: settings.logFormat });
+  const cookies = sessionCookies({ jwtSecret: settings.jwtSecret, ttlSeconds: settings.sessionTokenTtlSeconds });
+  const throttles = deps.throttles ?? createThrottles('bff-web', deps.rateLimits ?? {}, settings.redisUrl);
 
-  const app = new Koa<AppState>({ proxy: config.trustProxy, maxIpsCount: 1 });
+  const app = new Koa<AppState>({ proxy: settings.trustProxy, maxIpsCount: 1 });
   // Errors are answered and logged by errorHandler. What still reaches Koa happened after the answer began,
   // typically a browser closing the connection mid-download (ERR_STREAM_PREMATURE_CLOSE): a debug line is enough.
   app.silent = true;
-  app.on('error', (error: Error & { code?: string }) => logger.debug({ msg: 'response ended early', code: error.code ?? error.name }));
-  const meta = metaRouter(db);
+  app.on('error', (error: Error & { code?: string }) => logger.debug({ code: error.code ?? error.name }, 'response ended early'));
 
   // The majors served side by side, each under /api/<version> from its own folder. A v2 is one more line:
   // { version: 'v2', router: v2Router({ cookies, throttles }) }. Deprecations come from API_DEPRECATIONS.
-  const apiVersions: ApiVersion[] = [
-    ...(deps.extraApiVersions ?? []),
-    { version: 'v1', router: v1Router({ cookies, throttles }) },
-  ];
-  const versions = serveVersions(apiVersions, config.apiDeprecations);
+  const apiVersions: ApiVersion<V1Router>[] = [...(deps.extraApiVersions ?? []), { version: 'v1', router: v1Router({ cookies, throttles }) }];
+  const versions = serveVersions(apiVersions, settings.apiDeprecations, (version) => `/api/${version}`);
+  const ops = opsRouter<AppState>({
+    title: 'bff-web API',
+    openApiFile: fileURLToPath(import.meta.resolve('@microblog/web-contract/openapi.json')),
+    readiness: db,
+  });
 
-  app.use(requestIdAndAccessLog(logger));
+  app.use(requestLogging(logger));
   app.use(deprecationHeaders(versions));
-  app.use(errorHandler(logger));
-  app.use(securityHeaders());
-  app.use(csrfGuard(config.publicOrigins));
-  app.use(jsonOnlyWrites());
-  app.use(
-    koaBody({ json: true, urlencoded: false, text: false, multipart: false, jsonLimit: '16kb', jsonStrict: true, patchNode: false }),
-  );
+  app.use(errorHandler({ logger, domainProblems: DOMAIN_PROBLEMS }));
+  app.use(securityHeaders({ csp: APP_CSP, hsts: settings.hsts }));
+  app.use(compression());
+  app.use(etags({ vary: 'Cookie' }));
+  app.use(csrfGuard(settings.publicOrigins));
+  for (const middleware of jsonBody()) app.use(middleware);
   app.use(async (ctx, next) => {
     ctx.state.domain = db.context();
     ctx.state.viewer = null;
     await next();
   });
-  app.use(meta.routes());
-  app.use(meta.allowedMethods({ throw: true }));
-  for (const { router } of versions) {
-    app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true }));
-  }
+  useRouters(app, [ops, ...versions.map(({ router }) => router)]);
   app.use(async (ctx, next) => {
     const matched = (ctx as { matched?: unknown[] }).matched ?? [];
     if ((ctx.path === '/api' || ctx.path.startsWith('/api/')) && matched.length === 0) {

@@ -3,14 +3,14 @@
 import { checkSession, DomainError } from '@microblog/domain';
 import type { DomainContext } from '@microblog/domain';
 import type { Middleware, ParameterizedContext } from 'koa';
-import { HttpProblem } from './problem.ts';
+import { HttpProblem, type Logger } from '@microblog/bff-kit';
 import type { SessionCookies } from './session-cookie.ts';
 
 /** The signed-in user of a request. */
 export type Viewer = { userId: string; sessionId: string; sessionExpiresAt: Date };
 
 /** What every request's state carries. */
-export type AppState = { requestId: string; domain: DomainContext; viewer: Viewer | null };
+export type AppState = { requestId: string; log: Logger; domain: DomainContext; viewer: Viewer | null };
 
 type Context = ParameterizedContext<AppState>;
 

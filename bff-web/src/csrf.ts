@@ -1,7 +1,7 @@
 // CSRF defence for the cookie-authenticated API, checked before the body is read or the session looked at:
 // a custom header a cross-site form cannot send, plus the browser's own origin signals where present.
 import type { Middleware } from 'koa';
-import { HttpProblem } from './problem.ts';
+import { HttpProblem } from '@microblog/bff-kit';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -24,20 +24,4 @@ export function csrfGuard(allowedOrigins: readonly string[]): Middleware {
     }
     await next();
   };
-}
-
-/** Answers 415 to a write whose body is not JSON, before anything reads it. */
-export function jsonOnlyWrites(): Middleware {
-  return async (ctx, next) => {
-    if (!SAFE_METHODS.has(ctx.method) && hasBody(ctx.req.headers) && ctx.is('application/json', '+json') === false) {
-      throw new HttpProblem(415, 'unsupported_media_type', 'the request body must be application/json');
-    }
-    await next();
-  };
-}
-
-function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
-  if (headers['transfer-encoding'] !== undefined) return true;
-  const length = headers['content-length'];
-  return typeof length === 'string' && length !== '0';
 }

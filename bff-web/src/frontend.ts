@@ -1,10 +1,10 @@
-// Serves the built single-page app: real files from its dist folder, index.html for every other
-// non-API path (the client routes), and a 503 problem when it has not been built.
+// Serves the built single-page app: real files from its dist folder (compressed, with ETags), index.html for "/" and
+// for browser navigations (Accept: text/html) to other paths (the client routes them), a 404 problem for any other
+// unknown path (/metrics, /package.json asked by a script), and a 503 problem when the app has not been built.
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { HttpProblem, resolveInside, sendFile } from '@microblog/bff-kit';
 import type { Middleware } from 'koa';
-import { HttpProblem } from './problem.ts';
-import { resolveInside, sendFile } from './static-files.ts';
 
 /** Where `npm run build -w bff-web` puts the client. */
 export const DEFAULT_FRONTEND_DIR = fileURLToPath(new URL('../client/dist/', import.meta.url));
@@ -24,7 +24,9 @@ export function serveFrontend(dir: string): Middleware {
     const file = ctx.path === '/' ? null : resolveInside(dir, ctx.path);
     // Hashed build output never changes under its name; everything else is revalidated.
     if (file !== null && (await sendFile(ctx, file, isAsset ? IMMUTABLE : 'no-cache'))) return;
-    if (isAsset || (ctx.path !== '/' && file === null)) throw new HttpProblem(404, 'not_found', 'no such file');
+    const navigation = ctx.path === '/' || ctx.get('Accept').includes('text/html');
+    if (isAsset || file === null && ctx.path !== '/' || !navigation) throw new HttpProblem(404, 'not_found', 'no such file');
+    ctx.vary('Accept');
     if (!(await sendFile(ctx, path.join(dir, 'index.html'), 'no-cache'))) {
       throw new HttpProblem(503, 'unavailable', 'frontend not built; run npm run build -w bff-web');
     }

@@ -1,36 +1,26 @@
-// Starts bff-web: config from the environment, the database, the app on WEB_PORT; stops cleanly on SIGTERM/SIGINT.
+// Starts bff-web: settings from the environment (one line per bad one, exit 2), the database, the app on WEB_PORT.
+// Shutdown, metrics and server timeouts come from the kit's runtime modules.
 import http from 'node:http';
+import { createLogger, exitWithProblems, settingsOrExit } from '@microblog/bff-kit';
 import { openDatabase } from '@microblog/domain';
-import { Redis } from 'ioredis';
 import { createApp } from './app.ts';
-import { readConfig } from './config.ts';
-import { createLogger } from './logger.ts';
+import { readSettings } from './settings.ts';
 
-const config = readConfig();
-const logger = createLogger(config.logLevel);
-if (config.databaseUrl === null) throw new Error('DATABASE_URL: is required');
+const settings = settingsOrExit(readSettings(process.env));
+if (settings.databaseUrl === null) exitWithProblems(['DATABASE_URL: is required (a postgres:// URL)']);
+const logger = createLogger({ service: 'bff-web', level: settings.logLevel, format: settings.logFormat });
 
-const db = await openDatabase({ url: config.databaseUrl, replicaUrls: config.databaseReplicaUrls, tokenSecret: config.tokenSecret });
-// enableOfflineQueue off: a dead Redis fails fast, and the limiters fall back to memory.
-const redis = config.redisUrl === null ? null : new Redis(config.redisUrl, { enableOfflineQueue: false });
-const app = createApp({ db, config, logger, redis });
+const db = await openDatabase({ url: settings.databaseUrl, replicaUrls: settings.databaseReplicaUrls, tokenSecret: settings.tokenSecret });
+const app = createApp({ db, settings, logger });
 const server = http.createServer(app.callback());
-server.listen(config.port, () => {
-  logger.info({ msg: `bff-web listening on http://localhost:${config.port}` });
-});
+server.listen(settings.port, () => logger.info(`bff-web listening on http://localhost:${settings.port}`));
 
 let stopping = false;
 function stop(signal: string): void {
   if (stopping) return;
   stopping = true;
-  logger.info({ msg: 'stopping', signal });
-  server.close(() => {
-    void (async () => {
-      redis?.disconnect();
-      await db.close();
-      process.exit(0);
-    })();
-  });
+  logger.info({ signal }, 'stopping');
+  server.close(() => void db.close().then(() => process.exit(0)));
   server.closeIdleConnections();
 }
 process.on('SIGTERM', () => stop('SIGTERM'));

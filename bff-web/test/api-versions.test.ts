@@ -2,9 +2,9 @@
 import { Router } from '@koa/router';
 import { expect } from 'chai';
 import type { AppState } from '../src/auth.ts';
-import { readConfig } from '../src/config.ts';
+import { settingsFrom } from '../src/settings.ts';
 import { createApp } from '../src/app.ts';
-import { HttpProblem } from '../src/problem.ts';
+import { HttpProblem } from '@microblog/bff-kit';
 import { call, expectProblem, post, request, signUp, startApp, TEST_JWT_SECRET, type Answer, type TestApp } from './helpers.ts';
 import { suite } from './setup.ts';
 
@@ -151,15 +151,15 @@ describe('API versions served side by side', () => {
     const base = { TOKEN_SECRET: 'a'.repeat(32), JWT_SECRET: TEST_JWT_SECRET };
 
     it('when it is unset, then no version is deprecated', () => {
-      expect(readConfig(base).apiDeprecations).to.deep.equal([]);
+      expect(settingsFrom(base).apiDeprecations).to.deep.equal([]);
     });
 
     it('when it lists versions, then each has its deprecation, optional sunset and migration link', () => {
-      const config = readConfig({
+      const settings = settingsFrom({
         ...base,
         API_DEPRECATIONS: ' v1@2027-01-01T00:00:00Z>2027-07-01T00:00:00Z|https://docs.example/m2 , v2@2028-03-01T09:00:00+01:00|https://docs.example/m3',
       });
-      expect(config.apiDeprecations).to.deep.equal([
+      expect(settings.apiDeprecations).to.deep.equal([
         { version: 'v1', deprecatedAt: new Date('2027-01-01T00:00:00Z'), sunsetAt: new Date('2027-07-01T00:00:00Z'), link: 'https://docs.example/m2' },
         { version: 'v2', deprecatedAt: new Date('2028-03-01T08:00:00Z'), sunsetAt: null, link: 'https://docs.example/m3' },
       ]);
@@ -178,7 +178,7 @@ describe('API versions served side by side', () => {
       ['v1@2027-01-01|https://a.example/1,v1@2027-02-01|https://a.example/2', /v1 is listed twice/],
     ] as const) {
       it(`when it is "${value}", then reading the config fails naming API_DEPRECATIONS`, () => {
-        expect(() => readConfig({ ...base, API_DEPRECATIONS: value }))
+        expect(() => settingsFrom({ ...base, API_DEPRECATIONS: value }))
           .to.throw(Error, /^API_DEPRECATIONS: /)
           .with.property('message')
           .that.matches(why);
@@ -186,20 +186,20 @@ describe('API versions served side by side', () => {
     }
 
     it('when it deprecates a version this server does not serve, then building the app fails naming API_DEPRECATIONS', () => {
-      const config = readConfig({ ...base, API_DEPRECATIONS: 'v2@2027-01-01|https://docs.example/m' });
-      expect(() => createApp({ db: suite.database(), config })).to.throw(/API_DEPRECATIONS: v2 is not served here \(served: v1\)/);
+      const settings = settingsFrom({ ...base, API_DEPRECATIONS: 'v2@2027-01-01|https://docs.example/m' });
+      expect(() => createApp({ db: suite.database(), settings })).to.throw(/API_DEPRECATIONS: v2 is not served here \(served: v1\)/);
     });
 
     it('when a registered version has a route outside its base path or is registered twice, then building the app fails', () => {
-      const config = readConfig(base);
+      const settings = settingsFrom(base);
       const stray = new Router<AppState>();
       stray.get('/api/v1/ping', (ctx) => {
         ctx.body = {};
       });
-      expect(() => createApp({ db: suite.database(), config, extraApiVersions: [{ version: 'v0', router: stray }] })).to.throw(
+      expect(() => createApp({ db: suite.database(), settings, extraApiVersions: [{ version: 'v0', router: stray }] })).to.throw(
         /route \/api\/v1\/ping is not under \/api\/v0/,
       );
-      expect(() => createApp({ db: suite.database(), config, extraApiVersions: [{ version: 'v1', router: new Router<AppState>() }] })).to.throw(
+      expect(() => createApp({ db: suite.database(), settings, extraApiVersions: [{ version: 'v1', router: new Router<AppState>() }] })).to.throw(
         /v1 is registered twice/,
       );
     });

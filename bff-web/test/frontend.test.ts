@@ -34,9 +34,9 @@ describe('the single-page app', () => {
     expect(answer.headers.get('x-frame-options')).to.equal('DENY');
   });
 
-  it('when a client route is asked for, then index.html (the app routes it)', async () => {
+  it('when a browser navigates to a client route, then index.html (the app routes it)', async () => {
     for (const route of ['/users/someone', '/microposts/12', '/search?q=abc']) {
-      const answer = await request(t, 'GET', route);
+      const answer = await request(t, 'GET', route, { headers: { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
       expect(answer.status, route).to.equal(200);
       expect(answer.text).to.include('fake app');
     }
@@ -89,5 +89,23 @@ describe('the single-page app', () => {
     } finally {
       await empty.close();
     }
+  });
+  it('when a script (not a browser navigation) asks for an unknown path, then 404 problem+json, never the app', async () => {
+    for (const route of ['/metrics', '/package.json', '/users/someone']) {
+      const answer = await request(t, 'GET', route, { headers: { Accept: 'application/json' } });
+      expectProblem(answer, 404, 'not_found');
+      expect(answer.text, route).not.to.include('fake app');
+    }
+  });
+
+  it('when a file is asked again with its ETag, then 304 without a body; a large one is sent compressed', async () => {
+    const first = await request(t, 'GET', '/assets/index-abc123.js');
+    const etag = first.headers.get('etag');
+    expect(etag).to.match(/^W\/"/);
+    const again = await request(t, 'GET', '/assets/index-abc123.js', { headers: { 'If-None-Match': etag! } });
+    expect(again.status).to.equal(304);
+    expect(again.text).to.equal('');
+    const page = await request(t, 'GET', '/', { headers: { 'If-None-Match': (await request(t, 'GET', '/')).headers.get('etag')! } });
+    expect(page.status).to.equal(304);
   });
 });

@@ -6,7 +6,7 @@ import type { Database } from '@microblog/domain';
 import { TEST_PASSWORD, TEST_TOKEN_SECRET, uniqueUsername } from '@microblog/domain/testing';
 import { validateResponse, type OperationId } from '@microblog/web-contract';
 import { createApp, type AppDeps } from '../src/app.ts';
-import { readConfig } from '../src/config.ts';
+import { settingsFrom } from '../src/settings.ts';
 import { suite } from './setup.ts';
 
 export const TEST_JWT_SECRET = 'bff-web-test-jwt-secret-0123456789abcdef';
@@ -19,12 +19,12 @@ const GENEROUS = { points: 100_000, durationSeconds: 3600 };
 
 /** Starts the app on a free port, allowing writes from its own origin. */
 export async function startApp(
-  overrides: Omit<Partial<AppDeps>, 'config'> & { env?: Record<string, string>; db?: Database } = {},
+  overrides: Omit<Partial<AppDeps>, 'settings'> & { env?: Record<string, string>; db?: Database } = {},
 ): Promise<TestApp> {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const config = readConfig({
+  const settings = settingsFrom({
     TOKEN_SECRET: TEST_TOKEN_SECRET,
     JWT_SECRET: TEST_JWT_SECRET,
     PUBLIC_ORIGIN: origin,
@@ -42,7 +42,7 @@ export async function startApp(
       ...overrides.rateLimits,
     },
     ...deps,
-    config,
+    settings,
   });
   server.on('request', app.callback());
   return {

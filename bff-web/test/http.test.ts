@@ -107,4 +107,34 @@ describe('HTTP basics: headers, ids, errors, health and docs', () => {
     const answer = await call(t, 'healthz', 'GET', '/healthz');
     expect(answer.headers.get('content-security-policy')).not.to.include('unsafe-inline');
   });
+  it('when anything answers, then HSTS is sent; with HSTS=off (plain-HTTP development) it is not', async () => {
+    expect((await call(t, 'healthz', 'GET', '/healthz')).headers.get('strict-transport-security')).to.match(/^max-age=\d+; includeSubDomains$/);
+    const plain = await startApp({ env: { HSTS: 'off' } });
+    try {
+      expect((await call(plain, 'healthz', 'GET', '/healthz')).headers.get('strict-transport-security')).to.equal(null);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('when the Swagger UI bundle is asked by a browser, then it comes compressed, with an ETag that answers 304', async () => {
+    const bundle = await fetch(`${t.origin}/docs/assets/swagger-ui-bundle.js`, { headers: { 'Accept-Encoding': 'br, gzip' } });
+    expect(bundle.status).to.equal(200);
+    expect(bundle.headers.get('content-encoding')).to.be.oneOf(['br', 'gzip']);
+    await bundle.arrayBuffer();
+    const again = await fetch(`${t.origin}/docs/assets/swagger-ui-bundle.js`, { headers: { 'If-None-Match': bundle.headers.get('etag')! } });
+    expect(again.status).to.equal(304);
+  });
+
+  it('when API JSON is asked again with its ETag, then 304; large JSON is compressed', async () => {
+    const user = await signUp(t);
+    const first = await call(t, 'getSession', 'GET', '/api/v1/session', { cookie: user.cookie });
+    const etag = first.headers.get('etag');
+    expect(etag).to.match(/^W\/"/);
+    expect(first.headers.get('vary')).to.match(/Cookie/);
+    const again = await request(t, 'GET', '/api/v1/session', { cookie: user.cookie, headers: { 'If-None-Match': etag! } });
+    expect(again.status).to.equal(304);
+    const openapi = await fetch(`${t.origin}/openapi.json`, { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(openapi.headers.get('content-encoding')).to.equal('gzip');
+  });
 });

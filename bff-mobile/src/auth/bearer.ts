@@ -3,7 +3,7 @@ import { checkSession } from '@microblog/domain';
 import type { Context, Next } from 'koa';
 import { Passport } from 'passport';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
-import { HttpProblem } from '../problem.ts';
+import { HttpProblem } from '@microblog/bff-kit';
 import { domain } from '../state.ts';
 import { AUDIENCE, ISSUER, type AccessClaims, type AccessTokens } from './access-tokens.ts';
 

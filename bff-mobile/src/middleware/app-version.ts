@@ -1,6 +1,6 @@
 // X-App-Version on /v1: malformed → 400, below the minimum → 426 upgrade_required naming the minimum.
 import type { Middleware } from 'koa';
-import { HttpProblem } from '../problem.ts';
+import { HttpProblem } from '@microblog/bff-kit';
 import { compareVersions, parseVersion } from '../semver.ts';
 
 /** Refuses apps older than `minVersion`; a request without the header is served (old clients, curl). */

@@ -1,7 +1,7 @@
 // Bearer tokens travel in the Authorization header only: one in the query string or body is refused (400),
 // because URLs end up in logs and histories.
 import type { Middleware } from 'koa';
-import { HttpProblem } from '../problem.ts';
+import { HttpProblem } from '@microblog/bff-kit';
 
 const TOKEN_FIELDS = ['access_token', 'accessToken'];
 

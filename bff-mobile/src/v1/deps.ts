@@ -1,17 +1,17 @@
 // What the v1 routes are given by createApp.
 import type { Middleware } from 'koa';
 import type { AccessTokens } from '../auth/access-tokens.ts';
-import type { Config } from '../config.ts';
-import type { RateLimiters } from '../rate-limits.ts';
+import type { Throttles } from '@microblog/bff-kit';
+import type { Settings } from '../settings.ts';
 
 /** Test seams: code run at fixed points of a request (e.g. hold a create inside its transaction). */
 export type Hooks = { insideCreatePost?: () => Promise<void> };
 
 /** Shared by every v1 route module. */
 export type RouteDeps = {
-  config: Config;
+  settings: Settings;
   tokens: AccessTokens;
-  limiters: RateLimiters;
+  throttles: Throttles;
   requireAuth: Middleware;
   optionalAuth: Middleware;
   hooks: Hooks;

@@ -2,7 +2,7 @@
 // a query, path parameter or header that does is 400.
 import { formatIssues } from '@microblog/mobile-contract';
 import type { Context } from 'koa';
-import { HttpProblem } from '../problem.ts';
+import { HttpProblem } from '@microblog/bff-kit';
 
 /** What the BFF needs of a contract schema (zod's safeParse), without depending on zod itself. */
 type Schema<T> = {

@@ -10,6 +10,10 @@ import { userRoutes } from './routes/users.ts';
 /** The v1 router (paths carry their /v1 prefix). */
 export function v1Router(deps: RouteDeps): Router {
   const router = new Router();
+  // The index the launcher's banner links to (outside the contract: a convenience for people, not for the app).
+  router.get('/v1', (ctx) => {
+    ctx.body = { name: 'bff-mobile API v1', links: { docs: '/docs', openapi: '/openapi.json' } };
+  });
   authRoutes(router, deps);
   meRoutes(router, deps);
   userRoutes(router, deps);

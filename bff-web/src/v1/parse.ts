@@ -1,6 +1,6 @@
 // Request parsing with the contract's schemas: a bad body is 422 per field, a bad query or path is 400.
 import { formatIssues } from '@microblog/web-contract';
-import { HttpProblem } from '../problem.ts';
+import { HttpProblem } from '@microblog/bff-kit';
 
 type ContractError = Parameters<typeof formatIssues>[0];
 /** Any contract schema (zod), seen only through safeParse so bff-web does not depend on zod itself. */

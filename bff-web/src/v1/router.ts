@@ -2,7 +2,7 @@
 // mounted beside this one (see README).
 import { Router } from '@koa/router';
 import type { AppState } from '../auth.ts';
-import type { Throttles } from '../rate-limits.ts';
+import type { Throttles } from '@microblog/bff-kit';
 import type { SessionCookies } from '../session-cookie.ts';
 import { micropostRoutes } from './micropost-routes.ts';
 import { sessionRoutes } from './session-routes.ts';

@@ -8,7 +8,7 @@ import { followUser, listUserMicroposts, postMicropost, type UserProfile } from 
 import { makeUser, TEST_PASSWORD, TEST_TOKEN_SECRET, uniqueUsername } from '@microblog/domain/testing';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createApp } from '../../src/app.ts';
-import { readConfig } from '../../src/config.ts';
+import { settingsFrom } from '../../src/settings.ts';
 import { suite } from '../setup.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -68,13 +68,13 @@ describe('the browser frontend', function () {
     const { port } = server.address() as AddressInfo;
     // localhost, not 127.0.0.1: Chromium keeps Secure (__Host-) cookies on http://localhost only.
     origin = `http://localhost:${port}`;
-    const config = readConfig({
+    const settings = settingsFrom({
       TOKEN_SECRET: TEST_TOKEN_SECRET,
       JWT_SECRET: 'browser-test-jwt-secret-0123456789abcdef',
       PUBLIC_ORIGIN: origin,
       LOG_LEVEL: 'silent',
     });
-    const app = createApp({ db: suite.database(), config, staticDir: distDir });
+    const app = createApp({ db: suite.database(), settings, staticDir: distDir });
     server.on('request', app.callback());
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });

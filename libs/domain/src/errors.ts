@@ -1,10 +1,26 @@
 /** One field that broke a rule, as shown to the client. */
 export type FieldError = { field: string; message: string };
 
+/**
+ * Every code a domain error carries. Each BFF maps all of them to an answer (a `Record<DomainErrorCode, …>`), so a
+ * new code fails the type-check until every client says what it means.
+ */
+export type DomainErrorCode =
+  | 'validation_failed'
+  | 'not_found'
+  | 'conflict'
+  | 'forbidden'
+  | 'invalid_credentials'
+  | 'unauthenticated'
+  | 'invalid_grant'
+  | 'bad_cursor'
+  | 'idempotency_key_reused'
+  | 'unavailable';
+
 /** Base of every error the domain throws on purpose: a stable code, never an HTTP status. */
 export class DomainError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
+  readonly code: DomainErrorCode;
+  constructor(code: DomainErrorCode, message: string) {
     super(message);
     this.name = new.target.name;
     this.code = code;

@@ -13,7 +13,6 @@ import {
 import { RefreshBody, SessionIdParams, SignInBody, SignUpBody } from '@microblog/mobile-contract';
 import type { Router } from '@koa/router';
 import type { Context } from 'koa';
-import { consume, ensureNotExhausted, record } from '../../rate-limits.ts';
 import { caller, domain } from '../../state.ts';
 import type { RouteDeps } from '../deps.ts';
 import { parseBody, parseParams } from '../parse.ts';
@@ -21,7 +20,7 @@ import { presentSession, presentTokens } from '../presenters.ts';
 
 /** Registers the auth routes on `router`. */
 export function authRoutes(router: Router, deps: RouteDeps): void {
-  const { tokens, limiters } = deps;
+  const { tokens, throttles } = deps;
   const issue = (ctx: Context, user: UserSummary, sessionId: string, refreshToken: string) => {
     ctx.set('Cache-Control', 'no-store');
     const accessToken = tokens.sign({ userId: user.id, sessionId });
@@ -29,7 +28,7 @@ export function authRoutes(router: Router, deps: RouteDeps): void {
   };
 
   router.post('/v1/users', async (ctx) => {
-    await consume(limiters.signUpsPerAddress, ctx.ip);
+    await throttles.signUp(ctx.ip);
     const input = parseBody(ctx, SignUpBody);
     const user = await registerUser(domain(ctx), { username: input.username, password: input.password, displayName: input.displayName });
     const { session, refreshToken } = await startDeviceSession(domain(ctx), { userId: user.id, device: input.device });
@@ -38,12 +37,12 @@ export function authRoutes(router: Router, deps: RouteDeps): void {
   });
 
   router.post('/v1/auth/token', async (ctx) => {
-    await consume(limiters.signInAttemptsPerAddress, ctx.ip);
+    await throttles.signInAttempt(ctx.ip);
     const input = parseBody(ctx, SignInBody);
     const account = input.username.toLowerCase();
-    await ensureNotExhausted(limiters.failedSignInsPerAccount, account);
+    await throttles.assertAccountNotLocked(account);
     const user = await authenticate(domain(ctx), input).catch(async (error: unknown) => {
-      if (error instanceof InvalidCredentials) await record(limiters.failedSignInsPerAccount, account);
+      if (error instanceof InvalidCredentials) await throttles.recordFailedSignIn(account);
       throw error;
     });
     const { session, refreshToken } = await startDeviceSession(domain(ctx), { userId: user.id, device: input.device });
@@ -54,7 +53,7 @@ export function authRoutes(router: Router, deps: RouteDeps): void {
     const input = parseBody(ctx, RefreshBody);
     const { session, refreshToken } = await rotateRefreshToken(domain(ctx), {
       refreshToken: input.refreshToken,
-      reuseGraceMs: deps.config.refreshReuseGraceMs,
+      reuseGraceMs: deps.settings.refreshReuseGraceMs,
     });
     const user = await getOwnProfile(domain(ctx), { userId: session.userId });
     ctx.body = issue(ctx, user, session.id, refreshToken);

@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { deleteMicropost, editMicropost, postMicropost, runIdempotent, searchMicroposts } from '@microblog/domain';
 import { CreatePostHeaders, PostIdParams, PostTextBody, SearchQuery } from '@microblog/mobile-contract';
 import type { Router } from '@koa/router';
-import { consume } from '../../rate-limits.ts';
 import { caller, domain } from '../../state.ts';
 import type { RouteDeps } from '../deps.ts';
 import { parseBody, parseHeaders, parseParams, parseQuery } from '../parse.ts';
@@ -34,7 +33,7 @@ export function postRoutes(router: Router, deps: RouteDeps): void {
     const answer = await runIdempotent(domain(ctx), { userId, key: headers['idempotency-key'], fingerprint }, async (tx) => {
       await deps.hooks.insideCreatePost?.();
       // Counted inside the work: a replay is not a new post.
-      await consume(deps.limiters.postsPerUser, userId);
+      await deps.throttles.post(userId);
       const post = await postMicropost(tx, { authorId: userId, text: input.text });
       return { status: 201, body: presentMicropost(post) };
     });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
-import { consume, createRateLimiters, type RateLimiters } from '../src/rate-limits.ts';
+import { createThrottles, type Throttles } from '../src/index.ts';
 
 // The Redis path of the throttles (REDIS_URL): counters shared by every instance of the BFF.
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -19,7 +19,7 @@ async function redisAnswers(): Promise<boolean> {
 }
 
 describe('throttles shared through Redis', () => {
-  const opened: RateLimiters[] = [];
+  const opened: Throttles[] = [];
   before(async function () {
     if (await redisAnswers()) return;
     if (process.env.REQUIRE_REDIS === '1') throw new Error(`REQUIRE_REDIS=1 but no Redis answers at ${REDIS_URL}`);
@@ -32,18 +32,18 @@ describe('throttles shared through Redis', () => {
 
   it('when two instances count sign-ups from one address, then the limit holds across both, with Retry-After', async () => {
     const instance = () => {
-      const limiters = createRateLimiters({ signUpsPerAddress: { points: 2, durationSeconds: 60 } }, REDIS_URL);
+      const limiters = createThrottles('bff-kit-test', { signUpsPerAddress: { points: 2, durationSeconds: 60 } }, REDIS_URL);
       opened.push(limiters);
       return limiters;
     };
     const [a, b] = [instance(), instance()];
     await Promise.all([a.ready(), b.ready()]);
     const address = `198.51.100.${randomBytes(2).readUInt16BE()}-${randomBytes(4).toString('hex')}`;
-    await consume(a.signUpsPerAddress, address);
-    await consume(b.signUpsPerAddress, address);
-    const refused = await consume(a.signUpsPerAddress, address).then(() => null, (error: unknown) => error);
+    await a.signUp(address);
+    await b.signUp(address);
+    const refused = await a.signUp(address).then(() => null, (error: unknown) => error);
     expect(refused).to.include({ status: 429, code: 'rate_limited' });
     expect(Number((refused as { headers: Record<string, string> }).headers['Retry-After'])).to.be.within(1, 60);
-    await consume(a.signUpsPerAddress, `${address}-other`);
+    await a.signUp(`${address}-other`);
   });
 });

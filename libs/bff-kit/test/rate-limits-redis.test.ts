@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
-import { createThrottles, DEFAULT_RATE_LIMITS } from '../src/rate-limits.ts';
+import { createThrottles, DEFAULT_RATE_LIMITS } from '../src/index.ts';
 
 // The Redis path of the throttles (REDIS_URL): counters shared by every instance of the BFF.
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -26,7 +26,7 @@ describe('throttles shared through Redis', () => {
     const instance = () => {
       const client = new Redis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
       clients.push(client);
-      return createThrottles({ ...DEFAULT_RATE_LIMITS, failedSignInsPerAccount: { points: 2, durationSeconds: 60 } }, client);
+      return createThrottles('bff-kit-test', { ...DEFAULT_RATE_LIMITS, failedSignInsPerAccount: { points: 2, durationSeconds: 60 } }, client);
     };
     const [a, b] = [instance(), instance()];
     // Without an offline queue a command sent before the connection is up goes to the in-memory fallback.

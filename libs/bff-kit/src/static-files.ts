@@ -1,8 +1,10 @@
-// Sends files from a directory with Node's fs; a request path can never resolve outside that directory.
+// Sends files from a directory with Node's fs, with an ETag from size and modification time (304 when the client
+// has it); a request path can never resolve outside that directory.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Context } from 'koa';
+import { matchesETag } from './http-caching.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -49,7 +51,7 @@ export function resolveInside(root: string, urlPath: string): string | null {
   return file.startsWith(base + path.sep) ? file : null;
 }
 
-/** Sends a regular file with its type and cache policy; false when it is not there. */
+/** Sends a regular file with its type, cache policy and ETag (304 on a match); false when it is not there. */
 export async function sendFile(ctx: Context, file: string, cacheControl: string): Promise<boolean> {
   let info;
   try {
@@ -61,6 +63,16 @@ export async function sendFile(ctx: Context, file: string, cacheControl: string)
   ctx.status = 200;
   ctx.type = contentTypeOf(file);
   ctx.set('Cache-Control', cacheControl);
+  // Weak: compression changes the bytes on the wire, not the file.
+  const etag = `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+  ctx.set('ETag', etag);
+  ctx.lastModified = info.mtime;
+  // Compared here rather than with ctx.fresh, which ignores If-None-Match when the request says no-cache (as fetch does).
+  const ifNoneMatch = ctx.get('If-None-Match');
+  if (ifNoneMatch !== '' && matchesETag(ifNoneMatch, etag)) {
+    ctx.status = 304;
+    return true;
+  }
   // HEAD: Koa sends the headers only, so no stream is opened.
   if (ctx.method !== 'HEAD') ctx.body = createReadStream(file);
   ctx.length = info.size;
