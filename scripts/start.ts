@@ -45,7 +45,8 @@ const secrets = await developmentSecrets();
 const given = (name: string, generated: string) => process.env[name] || generated;
 // In development, V8's compile cache (kept in node_modules/.cache) saves about a third of each restart.
 const developmentEnv = { NODE_ENV: 'development', NODE_COMPILE_CACHE: path.join(root, 'node_modules', '.cache', 'node-compile-cache') };
-const common = { ...process.env, ...(dev ? developmentEnv : {}) };
+// Plain http on localhost: no HSTS unless asked for.
+const common = { HSTS: 'off', ...process.env, ...(dev ? developmentEnv : {}) };
 const webEnv: NodeJS.ProcessEnv = {
   ...common, WEB_PORT: String(settings.webPort),
   TOKEN_SECRET: given('TOKEN_SECRET', secrets.web.tokenSecret), JWT_SECRET: given('JWT_SECRET', secrets.web.jwtSecret),
@@ -54,9 +55,7 @@ const mobileEnv: NodeJS.ProcessEnv = {
   ...common, MOBILE_PORT: String(settings.mobilePort),
   TOKEN_SECRET: given('TOKEN_SECRET', secrets.mobile.tokenSecret), JWT_SECRET: given('JWT_SECRET', secrets.mobile.jwtSecret),
 };
-// DATABASE_URL is filled in once the database runs; a placeholder lets the BFFs' schemas check everything else now.
-const placeholderUrl = process.env.DATABASE_URL || 'postgres://127.0.0.1/microblog';
-const allProblems = [...new Set([...problems, ...bffSettingsProblems({ web: { ...webEnv, DATABASE_URL: placeholderUrl }, mobile: { ...mobileEnv, DATABASE_URL: placeholderUrl } })])];
+const allProblems = [...new Set([...problems, ...bffSettingsProblems({ web: webEnv, mobile: mobileEnv })])];
 if (allProblems.length > 0) {
   for (const line of allProblems) console.error(line);
   process.exit(2);

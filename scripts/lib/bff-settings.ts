@@ -1,17 +1,8 @@
 // Both BFFs' own settings checks, run by the launcher before it starts anything.
-import { readConfig as readWebConfig } from '../../bff-web/src/config.ts';
-import { loadConfig as readMobileConfig } from '../../bff-mobile/src/config.ts';
-
-function problemsOf(read: () => unknown): string[] {
-  try {
-    read();
-    return [];
-  } catch (error) {
-    return [(error as Error).message];
-  }
-}
+import { readSettings as readWebSettings } from '@microblog/bff-web/settings';
+import { readSettings as readMobileSettings } from '@microblog/bff-mobile/settings';
 
 /** One line for each bad setting of either BFF, given the environment each will run with. */
 export function bffSettingsProblems(env: { web: NodeJS.ProcessEnv; mobile: NodeJS.ProcessEnv }): string[] {
-  return [...problemsOf(() => readWebConfig(env.web)), ...problemsOf(() => readMobileConfig(env.mobile))];
+  return [readWebSettings(env.web), readMobileSettings(env.mobile)].flatMap((result) => (result.ok ? [] : result.problems));
 }

@@ -31,6 +31,9 @@ export function readLauncherSettings(env: Env = process.env): { settings: Launch
     mobilePort: port(env, 'MOBILE_PORT', 3001, problems),
     embeddedPostgresPort: port(env, 'EMBEDDED_PG_PORT', 54320, problems),
   };
+  if (env.DATABASE_URL && !/^postgres(ql)?:\/\/./.test(env.DATABASE_URL)) {
+    problems.push(`DATABASE_URL: must be a postgres:// URL (or unset, for the embedded PostgreSQL)`);
+  }
   const ports = [['WEB_PORT', settings.webPort], ['MOBILE_PORT', settings.mobilePort]] as const;
   if (settings.webPort === settings.mobilePort) problems.push(`MOBILE_PORT: ${settings.mobilePort} is WEB_PORT too; each BFF needs a port of its own`);
   if (!env.DATABASE_URL && ports.some(([, p]) => p === settings.embeddedPostgresPort)) {

@@ -13,7 +13,7 @@ import { freePort } from '@microblog/domain/embedded-postgres';
 import { createTestDatabase, uniqueUsername } from '@microblog/domain/testing';
 import { expect } from 'chai';
 import * as esbuild from 'esbuild';
-import { startBff, type Bff } from '../lib/bench-processes.ts';
+import { startBff, type Bff } from '@microblog/bench/processes';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = (name: string) => join(root, 'node_modules/.bin', name);
