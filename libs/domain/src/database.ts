@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Migrator } from '@mikro-orm/migrations';
-import pg from 'pg';
+import { Client } from 'pg';
 import { defineConfig, MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { entities } from './entities/index.ts';
 import { deriveKeys, type DomainKeys } from './keys.ts';
@@ -171,7 +171,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 /** Runs one statement on a connection of its own that gives up, connecting or querying, after `timeoutMs`. */
 async function withOwnConnection<T>(url: string, timeoutMs: number, sql: string): Promise<T[]> {
-  const client = new pg.Client({
+  const client = new Client({
     connectionString: url,
     connectionTimeoutMillis: timeoutMs,
     query_timeout: timeoutMs,

@@ -1,6 +1,6 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { expect } from 'chai';
-import pg from 'pg';
+import { Client } from 'pg';
 import {
   getProfile,
   openDatabase,
@@ -14,7 +14,7 @@ import { suite } from './setup.ts';
 
 /** Holds an ACCESS EXCLUSIVE lock on `table` in a connection of its own until `release()`. */
 async function lockTable(url: string, table: string): Promise<{ release(): Promise<void> }> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new Client({ connectionString: url });
   await client.connect();
   await client.query('begin');
   await client.query(`lock table ${table} in access exclusive mode`);
