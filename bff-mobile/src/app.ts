@@ -1,5 +1,6 @@
 // The composition root of the HTTP app: pure wiring, no listen.
 import { constants as zlib } from 'node:zlib';
+import type { Metrics } from '@microblog/bff-kit/metrics';
 import type { Database } from '@microblog/domain';
 import Koa from 'koa';
 import compress from 'koa-compress';
@@ -43,6 +44,8 @@ export type AppDeps = {
   appVersionMix?: AppVersionMix;
   /** More API versions served through the same registry, before the real ones (tests: a fixture version). */
   extraApiVersions?: ApiVersion[];
+  /** Prometheus metrics of this process (main.ts serves them on METRICS_PORT). */
+  metrics?: Metrics;
 };
 
 /** Builds the Koa app for bff-mobile. */
@@ -70,6 +73,7 @@ export function createApp(deps: AppDeps): Koa {
   const versionedOnly = (middleware: Koa.Middleware): Koa.Middleware => (ctx, next) =>
     versionOf(versions, ctx.path) !== undefined ? middleware(ctx, next) : next();
 
+  if (deps.metrics) app.use(deps.metrics.requests());
   app.use(requestLog(log));
   app.use(countAppVersions(deps.appVersionMix ?? appVersionMix(), versions));
   app.use(deprecationHeaders(versions));

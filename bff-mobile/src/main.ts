@@ -1,7 +1,9 @@
 // Runs bff-mobile: reads the config, opens the database, serves the app, delivers push notifications,
 // and shuts down cleanly on SIGTERM/SIGINT.
-import http from 'node:http';
-import { openDatabase } from '@microblog/domain';
+import { subscribe } from 'node:diagnostics_channel';
+import { STATEMENT_TIMEOUT_CHANNEL, openDatabase } from '@microblog/domain';
+import { startHttpServer } from '@microblog/bff-kit/http-server';
+import { createMetrics, serveMetrics } from '@microblog/bff-kit/metrics';
 import { createApp } from './app.ts';
 import { appVersionMix, reportAppVersionMix } from './app-version-mix.ts';
 import { loadConfig } from './config.ts';
@@ -12,31 +14,45 @@ import { createRateLimiters } from './rate-limits.ts';
 const config = loadConfig();
 if (config.databaseUrl === null) throw new Error('DATABASE_URL is required');
 const log = jsonLogger(config.logLevel);
-const db = await openDatabase({ url: config.databaseUrl, replicaUrls: config.databaseReplicaUrls, tokenSecret: config.tokenSecret });
-const limiters = createRateLimiters({}, config.redisUrl);
-const mix = appVersionMix();
-const app = createApp({ db, config, log, limiters, appVersionMix: mix });
-const mixReport = reportAppVersionMix({ mix, log, intervalSeconds: config.appVersionMixIntervalSeconds });
-const server = http.createServer(app.callback());
-const push = startPushDispatcher({ db, baseUrl: config.pushBaseUrl, accessToken: config.pushAccessToken, log });
 
-server.listen(config.port, () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  log({ level: 'info', msg: 'bff-mobile listening', url: `http://localhost:${port}`, pushBaseUrl: config.pushBaseUrl });
+// --- runtime (issue 10): metrics, database limits, statement timeouts logged and counted ---
+const { runtime } = config;
+const metrics = createMetrics({ service: 'bff-mobile' });
+subscribe(STATEMENT_TIMEOUT_CHANNEL, () => {
+  metrics.statementTimedOut();
+  log({ level: 'warn', msg: 'database statement cancelled at statement_timeout', statementTimeoutMs: runtime.databaseStatementTimeoutMs });
 });
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  log({ level: 'info', msg: 'shutting down', signal });
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  mixReport.stop();
-  await push.stop();
-  await limiters.close();
-  await db.close();
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+const db = await openDatabase({
+  url: config.databaseUrl,
+  replicaUrls: config.databaseReplicaUrls,
+  tokenSecret: config.tokenSecret,
+  statementTimeoutMs: runtime.databaseStatementTimeoutMs,
+  idleInTransactionTimeoutMs: runtime.databaseIdleInTransactionTimeoutMs,
+  onConnectionAcquired: metrics.connectionAcquired,
+});
+metrics.observeDatabase(db);
+const limiters = createRateLimiters({}, config.redisUrl);
+const mix = appVersionMix({ onRecorded: metrics.appVersionSeen });
+const app = createApp({ db, config, log, limiters, appVersionMix: mix, metrics });
+const mixReport = reportAppVersionMix({ mix, log, intervalSeconds: config.appVersionMixIntervalSeconds });
+const push = startPushDispatcher({ db, baseUrl: config.pushBaseUrl, accessToken: config.pushAccessToken, log, count: metrics.pushed });
+
+// --- runtime (issue 10): the metrics port, the public server with its timeouts and graceful shutdown ---
+const metricsServer = runtime.metricsPort === null ? null : await serveMetrics(metrics, runtime.metricsPort);
+const server = await startHttpServer({
+  handler: app.callback(),
+  port: config.port,
+  timeouts: runtime.serverTimeouts,
+  shutdownGraceMs: runtime.shutdownGraceMs,
+  log,
+  // The tick in hand finishes; events it claimed but has not sent are handed back (their lease released).
+  stopWork: () => push.stop(),
+  async release() {
+    mixReport.stop();
+    await limiters.close();
+    await metricsServer?.close();
+    await db.close();
+  },
+});
+log({ level: 'info', msg: 'bff-mobile listening', url: `http://localhost:${server.port}`, metricsPort: metricsServer?.port ?? null, pushBaseUrl: config.pushBaseUrl });

@@ -1,5 +1,6 @@
 // The throttles of API.md, counted in Redis when REDIS_URL is set (shared by every instance), else in memory.
 import { once } from 'node:events';
+import { reportRateLimited } from '@microblog/bff-kit/metrics';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { HttpProblem } from './problem.ts';
@@ -55,7 +56,8 @@ export function createRateLimiters(limits: Partial<Limits>, redisUrl: string | n
   };
 }
 
-function tooMany(msBeforeNext: number): HttpProblem {
+function tooMany(msBeforeNext: number, limiter: RateLimiterAbstract): HttpProblem {
+  reportRateLimited(limiter.keyPrefix.replace(/^bff-mobile:/, ''));
   const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
   return new HttpProblem(429, 'rate_limited', 'too many requests; try again later', {
     headers: { 'Retry-After': String(seconds) },
@@ -67,7 +69,7 @@ export async function consume(limiter: RateLimiterAbstract, key: string): Promis
   try {
     await limiter.consume(key);
   } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) throw tooMany(rejection.msBeforeNext);
+    if (rejection instanceof RateLimiterRes) throw tooMany(rejection.msBeforeNext, limiter);
     throw rejection;
   }
 }
@@ -75,7 +77,7 @@ export async function consume(limiter: RateLimiterAbstract, key: string): Promis
 /** Throws 429 when the limit is already used up, without counting (failed sign-ins count only on failure). */
 export async function ensureNotExhausted(limiter: RateLimiterAbstract, key: string): Promise<void> {
   const state = await limiter.get(key);
-  if (state && state.consumedPoints >= limiter.points) throw tooMany(state.msBeforeNext);
+  if (state && state.consumedPoints >= limiter.points) throw tooMany(state.msBeforeNext, limiter);
 }
 
 /** Counts one event without ever throwing 429 (the next request is the one refused). */

@@ -1,4 +1,5 @@
 // The composition root of bff-web: middleware in order, then the routers, then the single-page app.
+import type { Metrics } from '@microblog/bff-kit/metrics';
 import type { Database } from '@microblog/domain';
 import type { Redis } from 'ioredis';
 import Koa from 'koa';
@@ -38,6 +39,8 @@ export type AppDeps = {
   staticDir?: string;
   /** More API versions served through the same registry, before the real ones (tests: a fixture version). */
   extraApiVersions?: ApiVersion[];
+  /** Prometheus metrics of this process (main.ts serves them on METRICS_PORT). */
+  metrics?: Metrics;
 };
 
 /** Builds the Koa app; it does not listen. */
@@ -62,6 +65,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   ];
   const versions = serveVersions(apiVersions, config.apiDeprecations);
 
+  if (deps.metrics) app.use(deps.metrics.requests());
   app.use(requestIdAndAccessLog(logger));
   app.use(deprecationHeaders(versions));
   app.use(errorHandler(logger));

@@ -1,5 +1,6 @@
 // API.md's throttles, counted with rate-limiter-flexible: in Redis when configured (shared by every
 // instance), in memory otherwise. Limits are injectable so tests can use small numbers.
+import { reportRateLimited } from '@microblog/bff-kit/metrics';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { HttpProblem } from './problem.ts';
@@ -33,16 +34,17 @@ export type Throttles = {
   post(userId: string): Promise<void>;
 };
 
-function rateLimited(msBeforeNext: number): HttpProblem {
+function rateLimited(msBeforeNext: number, limiter: keyof RateLimits): HttpProblem {
+  reportRateLimited(limiter);
   const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
   return new HttpProblem(429, 'rate_limited', 'too many attempts; try again later', { headers: { 'Retry-After': String(seconds) } });
 }
 
-async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
+async function consume(limiter: RateLimiterAbstract, key: string, name: keyof RateLimits): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) throw rateLimited(rejection.msBeforeNext);
+    if (rejection instanceof RateLimiterRes) throw rateLimited(rejection.msBeforeNext, name);
     throw rejection;
   }
 }
@@ -59,10 +61,10 @@ export function createThrottles(limits: RateLimits, redis: Redis | null): Thrott
   const signUps = make('sign-up', limits.signUpsPerAddress);
   const posts = make('post', limits.postsPerUser);
   return {
-    signInAttempt: (address) => consume(signIns, address),
+    signInAttempt: (address) => consume(signIns, address, 'signInAttemptsPerAddress'),
     async assertAccountNotLocked(usernameKey) {
       const state = await failedSignIns.get(usernameKey);
-      if (state !== null && state.consumedPoints >= limits.failedSignInsPerAccount.points) throw rateLimited(state.msBeforeNext);
+      if (state !== null && state.consumedPoints >= limits.failedSignInsPerAccount.points) throw rateLimited(state.msBeforeNext, 'failedSignInsPerAccount');
     },
     async recordFailedSignIn(usernameKey) {
       await failedSignIns.penalty(usernameKey, 1);
@@ -70,7 +72,7 @@ export function createThrottles(limits: RateLimits, redis: Redis | null): Thrott
     async clearFailedSignIns(usernameKey) {
       await failedSignIns.delete(usernameKey);
     },
-    signUp: (address) => consume(signUps, address),
-    post: (userId) => consume(posts, userId),
+    signUp: (address) => consume(signUps, address, 'signUpsPerAddress'),
+    post: (userId) => consume(posts, userId, 'postsPerUser'),
   };
 }
