@@ -88,7 +88,8 @@ try {
 
   const common = { ...process.env, DATABASE_URL: database.url };
   const launch = (file: string, env: NodeJS.ProcessEnv) => {
-    const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, file], { cwd: root, env, stdio: 'inherit' });
+    // The tracing preload is a no-op unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, '--import', '@microblog/bff-kit/tracing', file], { cwd: root, env, stdio: 'inherit' });
     child.on('exit', (code) => {
       if (!stopping) {
         console.error(`${file} stopped unexpectedly (code ${code}); shutting down`);

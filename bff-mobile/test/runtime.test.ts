@@ -194,11 +194,12 @@ describe('bff-mobile runtime (main.ts in a child process)', function () {
 
   it('on SIGTERM hands the outbox events it claimed but did not send back for another instance, and exits 0', async () => {
     const recipients = await Promise.all([1, 2, 3].map(() => userWithToken()));
+    // Three events due before the BFF starts: its first tick claims them in one batch.
+    for (const { user } of recipients) await followedBySomeone(user);
     // The push service answers slowly: the signal arrives while the first send of the batch is under way.
     const push = await pushService({ delayMs: 1500 });
     const bff = await startBff({ PUSH_BASE_URL: push.url, SHUTDOWN_GRACE_MS: '10000' });
     try {
-      for (const { user } of recipients) await followedBySomeone(user);
       for (let i = 0; i < 100 && push.received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
       expect(push.received.length).to.equal(1);
       bff.child.kill('SIGTERM');

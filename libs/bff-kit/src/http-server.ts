@@ -4,6 +4,7 @@
 // logged, and the process exits non-zero.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { trace } from '@opentelemetry/api';
 
 /** A structured log entry, as both BFFs write them. */
 export type ServerLogEntry = { level: 'info' | 'warn' | 'error'; msg: string } & Record<string, unknown>;
@@ -120,6 +121,13 @@ const SHUTTING_DOWN_BODY = JSON.stringify({
   detail: 'this instance is shutting down',
 });
 
+/** Sends the spans still batched when tracing is on (tracing.ts); a no-op otherwise. Bounded to 2 s. */
+async function flushTraces(): Promise<void> {
+  const provider = (trace.getTracerProvider() as { getDelegate?(): unknown }).getDelegate?.() as { forceFlush?(): Promise<void> } | undefined;
+  if (typeof provider?.forceFlush !== 'function') return;
+  await Promise.race([provider.forceFlush().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+}
+
 /** Creates the server, applies the timeouts, listens, and (by default) shuts down gracefully on SIGTERM/SIGINT. */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const defaults = readServerTimeouts({});
@@ -192,6 +200,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       code = 1;
     }
     log({ level: code === 0 ? 'info' : 'error', msg: 'stopped', exitCode: code });
+    await flushTraces();
     exit(code);
   }
 
