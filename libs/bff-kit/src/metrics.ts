@@ -176,22 +176,20 @@ export function createMetrics(options: MetricsOptions): Metrics {
         };
         const pending = new client.Gauge({
           name: 'outbox_pending_events',
-          help: 'Outbox events not delivered yet (absent when the scrape-time query failed or timed out)',
+          help: 'Outbox events not delivered yet (NaN when the scrape-time query failed or timed out)',
           registers,
           async collect() {
             const value = await read();
-            if (value === null) this.reset();
-            else this.set(value.pending);
+            this.set(value === null ? Number.NaN : value.pending);
           },
         });
         const oldest = new client.Gauge({
           name: 'outbox_oldest_event_age_seconds',
-          help: 'Age of the oldest undelivered outbox event (0 when none)',
+          help: 'Age of the oldest undelivered outbox event (0 when none; NaN when the scrape-time query failed)',
           registers,
           async collect() {
             const value = await read();
-            if (value === null) this.reset();
-            else this.set(value.oldestAgeSeconds);
+            this.set(value === null ? Number.NaN : value.oldestAgeSeconds);
           },
         });
         void [pending, oldest];

@@ -17,7 +17,7 @@ import { BatchSpanProcessor, ParentBasedSampler, AlwaysOnSampler, TracerProvider
 export function withoutLiterals(sql: string): string {
   return sql
     .replace(/E?'(?:[^']|'')*'/g, '?')
-    .replace(/\b\d+(?:\.\d+)?\b/g, '?');
+    .replace(/(?<![$\w])\d+(?:\.\d+)?\b/g, '?');
 }
 
 /** Paths whose requests are not worth a trace (probes hit them every few seconds). */
