@@ -59,6 +59,12 @@ function sessionOptions(options: Pick<DatabaseOptions, 'statementTimeoutMs' | 'i
   return `-c jit=off -c statement_timeout=${Math.trunc(statement)} -c idle_in_transaction_session_timeout=${Math.trunc(idle)}`;
 }
 
+type PooledClient = {
+  release(error?: unknown): void;
+  once(event: 'end', listener: () => void): unknown;
+  removeListener(event: 'end', listener: () => void): unknown;
+};
+
 type NativePool = {
   totalCount: number;
   idleCount: number;
@@ -67,21 +73,47 @@ type NativePool = {
   connect(...args: unknown[]): unknown;
 };
 
-/** Times every `connect()` on the pool (the only way pg-pool hands out a connection). */
-function timeAcquisitions(pool: NativePool, report: (seconds: number) => void): void {
+/**
+ * Hands back to the pool a checked-out connection that the server ended (idle_in_transaction_session_timeout, a
+ * terminated backend, a restart). Kysely releases a connection only after its ROLLBACK succeeds, and a ROLLBACK on a
+ * dead connection cannot: without this, every such connection would stay checked out for ever and the pool shrink
+ * until nothing is left. Release becomes idempotent, so a later release by Kysely is harmless.
+ */
+function releaseWhenEnded(client: PooledClient): void {
+  const release = client.release.bind(client);
+  let released = false;
+  const onEnd = () => {
+    if (released) return;
+    released = true;
+    release(new Error('the server ended this connection'));
+  };
+  client.once('end', onEnd);
+  client.release = (error?: unknown) => {
+    if (released) return;
+    released = true;
+    client.removeListener('end', onEnd);
+    release(error);
+  };
+}
+
+/** Wraps `connect()` on the pool (the only way pg-pool hands out a connection): guards and times every checkout. */
+function guardCheckouts(pool: NativePool, report: ((seconds: number) => void) | undefined): void {
   const connect = pool.connect.bind(pool);
   pool.connect = (...args: unknown[]) => {
     const started = process.hrtime.bigint();
-    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    const checkedOut = (client: unknown) => {
+      releaseWhenEnded(client as PooledClient);
+      report?.(Number(process.hrtime.bigint() - started) / 1e9);
+    };
     const callback = args[0];
     if (typeof callback === 'function') {
-      return connect((error: unknown, ...rest: unknown[]) => {
-        if (!error) report(seconds());
-        (callback as (...a: unknown[]) => void)(error, ...rest);
+      return connect((error: unknown, client: unknown, ...rest: unknown[]) => {
+        if (!error) checkedOut(client);
+        (callback as (...a: unknown[]) => void)(error, client, ...rest);
       });
     }
     return (connect() as Promise<unknown>).then((client) => {
-      report(seconds());
+      checkedOut(client);
       return client;
     });
   };
@@ -148,7 +180,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       ...options,
       onPoolCreated: (created) => {
         pool = created;
-        if (options.onConnectionAcquired) timeAcquisitions(created, options.onConnectionAcquired);
+        guardCheckouts(created, options.onConnectionAcquired);
       },
     }),
   );

@@ -1,10 +1,12 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import net from 'node:net';
 import { expect } from 'chai';
 import { Client } from 'pg';
 import {
   getProfile,
   openDatabase,
   STATEMENT_TIMEOUT_CHANNEL,
+  translateError,
   Unavailable,
   type Database,
 } from '../src/index.ts';
@@ -78,6 +80,23 @@ describe('runtime limits of the pooled connections', () => {
     }
   });
 
+  it('ends a transaction left idle past the idle-in-transaction limit: the next statement in it is Unavailable', async () => {
+    const work = db.context().em.transactional(async (tx) => {
+      await tx.execute('select 1');
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      await tx.execute('select 1');
+    });
+    const error = await work.then(
+      () => null,
+      (e: unknown) => translateError(e),
+    );
+    expect(error).to.be.instanceOf(Unavailable);
+    // The connection the server ended went back to the pool (and was dropped there), not leaked as checked out.
+    const stats = db.poolStats();
+    expect(stats.idle).to.equal(stats.size);
+    expect(await db.context().em.execute('select 1 as one')).to.deep.equal([{ one: 1 }]);
+  });
+
   it('reports the pool size, idle and waiting connections and times each acquisition', async () => {
     acquired.length = 0;
     await Promise.all([1, 2, 3].map(() => db.context().em.execute('select pg_sleep(0.05)')));
@@ -104,14 +123,22 @@ describe('runtime limits of the pooled connections', () => {
     }
   });
 
-  it('says not reachable within about a second when the server does not answer', async () => {
-    const silent = await openDatabase({ url: 'postgres://postgres@192.0.2.1:5432/none', tokenSecret: TEST_TOKEN_SECRET });
+  it('says not reachable within about a second when the server accepts connections but never answers', async () => {
+    // A black hole: it accepts the TCP connection and then says nothing, as a hung server would.
+    const sockets: net.Socket[] = [];
+    const silentServer = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silentServer.listen(0, '127.0.0.1', resolve));
+    const port = (silentServer.address() as net.AddressInfo).port;
+    const silent = await openDatabase({ url: `postgres://postgres@127.0.0.1:${port}/none`, tokenSecret: TEST_TOKEN_SECRET });
     try {
       const started = Date.now();
       expect(await silent.isReachable()).to.equal(false);
-      expect(Date.now() - started).to.be.below(2500);
+      const waited = Date.now() - started;
+      expect(waited).to.be.within(900, 2500);
     } finally {
       await silent.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silentServer.close(resolve));
     }
   });
 
