@@ -1,66 +1,12 @@
 // Tracing end to end: bff-web started as `npm start` starts it (with the kit's tracing preload), a local OTLP/HTTP
 // receiver standing in for the collector, one request carrying a W3C traceparent, and the spans that arrive.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import nock from 'nock';
-import { spawnBff } from '@microblog/bff-kit/testing';
+import { otlpReceiver, spanAttribute as attribute, spawnBff } from '@microblog/bff-kit/testing';
 import { makeUser, TEST_TOKEN_SECRET } from '@microblog/domain/testing';
 import { TEST_JWT_SECRET } from './helpers.ts';
 import { suite } from './setup.ts';
-
-type OtlpValue = { stringValue?: string; intValue?: string | number };
-type OtlpSpan = {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  attributes: Array<{ key: string; value: OtlpValue }>;
-};
-type ReceivedSpan = OtlpSpan & { scope: string; service: string | undefined };
-
-/** An OTLP/HTTP receiver for traces in JSON (what the exporter sends by default). */
-async function otlpReceiver(): Promise<{ url: string; spans: ReceivedSpan[]; close(): Promise<void> }> {
-  const spans: ReceivedSpan[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      if (req.url === '/v1/traces' && req.headers['content-type']?.startsWith('application/json')) {
-        const payload = JSON.parse(body) as {
-          resourceSpans: Array<{
-            resource: { attributes: Array<{ key: string; value: OtlpValue }> };
-            scopeSpans: Array<{ scope: { name: string }; spans: OtlpSpan[] }>;
-          }>;
-        };
-        for (const resourceSpans of payload.resourceSpans) {
-          const service = resourceSpans.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue;
-          for (const scopeSpans of resourceSpans.scopeSpans) {
-            for (const span of scopeSpans.spans) spans.push({ ...span, scope: scopeSpans.scope.name, service });
-          }
-        }
-      }
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    spans,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-const attribute = (span: OtlpSpan, key: string) => {
-  const value = span.attributes.find((a) => a.key === key)?.value;
-  return value?.stringValue ?? (value?.intValue === undefined ? undefined : Number(value.intValue));
-};
 
 describe('tracing (bff-web with the kit preload and OTEL_EXPORTER_OTLP_ENDPOINT set)', function () {
   this.timeout(60_000);

@@ -1,7 +1,8 @@
 // Test helpers: run a BFF's real main.ts as a child process (as an operator would), read its JSON log lines,
 // and scrape its metrics.
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
 
 /** One parsed JSON log line. */
 export type LogLine = Record<string, unknown> & { msg?: string; level?: string };
@@ -108,6 +109,60 @@ export function acceptsConnections(port: number): Promise<boolean> {
       socket.destroy();
       resolve(true);
     });
-    socket.once('error', () => resolve(false));
+    socket.on('error', () => resolve(false));
   });
 }
+
+/** What an OTLP/HTTP JSON export carries (the parts the tests read). */
+export type OtlpValue = { stringValue?: string; intValue?: string | number };
+export type OtlpSpan = {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes: Array<{ key: string; value: OtlpValue }>;
+};
+export type ReceivedSpan = OtlpSpan & { scope: string; service: string | undefined };
+
+/** An OTLP/HTTP receiver for traces in JSON (what the exporter sends by default). */
+export async function otlpReceiver(): Promise<{ url: string; spans: ReceivedSpan[]; close(): Promise<void> }> {
+  const spans: ReceivedSpan[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      if (req.url === '/v1/traces' && req.headers['content-type']?.startsWith('application/json')) {
+        const payload = JSON.parse(body) as {
+          resourceSpans: Array<{
+            resource: { attributes: Array<{ key: string; value: OtlpValue }> };
+            scopeSpans: Array<{ scope: { name: string }; spans: OtlpSpan[] }>;
+          }>;
+        };
+        for (const resourceSpans of payload.resourceSpans) {
+          const service = resourceSpans.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue;
+          for (const scopeSpans of resourceSpans.scopeSpans) {
+            for (const span of scopeSpans.spans) spans.push({ ...span, scope: scopeSpans.scope.name, service });
+          }
+        }
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    spans,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** One attribute of a span, as a string or a number. */
+export const spanAttribute = (span: OtlpSpan, key: string) => {
+  const value = span.attributes.find((a) => a.key === key)?.value;
+  return value?.stringValue ?? (value?.intValue === undefined ? undefined : Number(value.intValue));
+};

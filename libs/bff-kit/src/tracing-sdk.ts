@@ -5,7 +5,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { KoaInstrumentation } from '@opentelemetry/instrumentation-koa';
+import { KoaInstrumentation, KoaLayerType } from '@opentelemetry/instrumentation-koa';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, ParentBasedSampler, AlwaysOnSampler, TracerProvider } from '@opentelemetry/sdk-trace';
@@ -47,7 +47,7 @@ export function startTracing(env: Record<string, string | undefined> = process.e
         ignoreOutgoingRequestHook: (options) => typeof options === 'object' && String(options.path ?? '').startsWith('/v1/traces'),
       }),
       // Only router layers make spans; one span per plain middleware would bury the SQL spans in noise.
-      new KoaInstrumentation({ ignoreLayersType: ['middleware'] as never }),
+      new KoaInstrumentation({ ignoreLayersType: [KoaLayerType.MIDDLEWARE] }),
       // A span per statement, its text without literal values nor parameters (they can hold personal data).
       new PgInstrumentation({
         enhancedDatabaseReporting: false,
