@@ -130,7 +130,8 @@ try {
   // 4. Both BFFs, as in production (heap limits), or restarting on change.
   const nodeFlags = dev ? ['--watch', '--watch-preserve-output'] : PRODUCTION_NODE_FLAGS;
   const launch = (file: string, env: NodeJS.ProcessEnv) => {
-    const child = spawn(process.execPath, [...nodeFlags, file], { cwd: root, env: { ...env, DATABASE_URL: database.url }, stdio: 'inherit' });
+    // The tracing preload is a no-op unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    const child = spawn(process.execPath, [...nodeFlags, '--import', '@microblog/bff-kit/tracing', file], { cwd: root, env: { ...env, DATABASE_URL: database.url }, stdio: 'inherit' });
     child.on('exit', (code) => {
       if (!stopping) {
         console.error(`${file} stopped unexpectedly (code ${code}); shutting down`);

@@ -28,7 +28,9 @@ export type AppVersionMix = {
 };
 
 /** In-memory counters; `now` (ms) is injectable so tests need no timers. */
-export function appVersionMix(options: { now?: () => number; maxVersions?: number } = {}): AppVersionMix {
+export function appVersionMix(
+  options: { now?: () => number; maxVersions?: number; onRecorded?: (apiVersion: string, appVersion: string) => void } = {},
+): AppVersionMix {
   const now = options.now ?? Date.now;
   const maxVersions = options.maxVersions ?? 100;
   let startedAt = now();
@@ -66,6 +68,7 @@ export function appVersionMix(options: { now?: () => number; maxVersions?: numbe
       }
       const key = label(counts, header);
       counts.set(key, (counts.get(key) ?? 0) + 1);
+      options.onRecorded?.(apiVersion, key);
     },
     current: snapshot,
     rotate() {

@@ -8,6 +8,7 @@ import {
 } from '@microblog/bff-kit';
 import { InvalidGrant, type Database } from '@microblog/domain';
 import type { Router } from '@koa/router';
+import type { Metrics } from '@microblog/bff-kit/metrics';
 import Koa from 'koa';
 import { appVersionMix, countAppVersions, type AppVersionMix } from './app-version-mix.ts';
 import { accessTokens } from './auth/access-tokens.ts';
@@ -55,6 +56,8 @@ export type AppDeps = {
   appVersionMix?: AppVersionMix;
   /** More API versions served through the same registry, before the real ones (tests: a fixture version). */
   extraApiVersions?: ApiVersion[];
+  /** Prometheus metrics of this process (main.ts serves them on METRICS_PORT). */
+  metrics?: Metrics;
 };
 
 /** Builds the Koa app for bff-mobile. */
@@ -82,6 +85,7 @@ export function createApp(deps: AppDeps): Koa {
     readiness: db,
   });
 
+  if (deps.metrics) app.use(deps.metrics.requests());
   app.use(requestLogging(logger));
   app.use(countAppVersions(deps.appVersionMix ?? appVersionMix(), versions));
   app.use(deprecationHeaders(versions));

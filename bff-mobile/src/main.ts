@@ -1,8 +1,11 @@
-// Runs bff-mobile: settings from the environment (one line per bad one, exit 2), the database, the app on
-// MOBILE_PORT, push delivery. Shutdown, metrics and server timeouts come from the kit's runtime modules.
-import http from 'node:http';
+// Runs bff-mobile: settings from the environment (one line per bad one, exit 2), the database, metrics on their own
+// port, the app on MOBILE_PORT behind the kit's HTTP server (timeouts that suit a balancer, graceful shutdown), and
+// push delivery, which hands back the outbox events it holds when the process stops.
+import { subscribe } from 'node:diagnostics_channel';
 import { createLogger, createThrottles, exitWithProblems, logEntries, settingsOrExit } from '@microblog/bff-kit';
-import { openDatabase } from '@microblog/domain';
+import { startHttpServer } from '@microblog/bff-kit/http-server';
+import { createMetrics, serveMetrics } from '@microblog/bff-kit/metrics';
+import { openDatabase, STATEMENT_TIMEOUT_CHANNEL } from '@microblog/domain';
 import { createApp } from './app.ts';
 import { appVersionMix, reportAppVersionMix } from './app-version-mix.ts';
 import { startPushDispatcher } from './push/index.ts';
@@ -12,27 +15,42 @@ const settings = settingsOrExit(readSettings(process.env));
 if (settings.databaseUrl === null) exitWithProblems(['DATABASE_URL: is required (a postgres:// URL)']);
 const logger = createLogger({ service: 'bff-mobile', level: settings.logLevel, format: settings.logFormat });
 const log = logEntries(logger);
+const { runtime } = settings;
 
-const db = await openDatabase({ url: settings.databaseUrl, replicaUrls: settings.databaseReplicaUrls, tokenSecret: settings.tokenSecret });
+const metrics = createMetrics({ service: 'bff-mobile' });
+subscribe(STATEMENT_TIMEOUT_CHANNEL, () => {
+  metrics.statementTimedOut();
+  log({ level: 'warn', msg: 'database statement cancelled at statement_timeout', statementTimeoutMs: runtime.databaseStatementTimeoutMs });
+});
+const db = await openDatabase({
+  url: settings.databaseUrl,
+  replicaUrls: settings.databaseReplicaUrls,
+  tokenSecret: settings.tokenSecret,
+  statementTimeoutMs: runtime.databaseStatementTimeoutMs,
+  idleInTransactionTimeoutMs: runtime.databaseIdleInTransactionTimeoutMs,
+  onConnectionAcquired: metrics.connectionAcquired,
+});
+metrics.observeDatabase(db);
 const throttles = createThrottles('bff-mobile', {}, settings.redisUrl);
-const mix = appVersionMix();
-const app = createApp({ db, settings, logger, throttles, appVersionMix: mix });
+const mix = appVersionMix({ onRecorded: metrics.appVersionSeen });
+const app = createApp({ db, settings, logger, throttles, appVersionMix: mix, metrics });
 const mixReport = reportAppVersionMix({ mix, log, intervalSeconds: settings.appVersionMixIntervalSeconds });
-const push = startPushDispatcher({ db, baseUrl: settings.pushBaseUrl, accessToken: settings.pushAccessToken, log });
-const server = http.createServer(app.callback());
-server.listen(settings.port, () => logger.info({ url: `http://localhost:${settings.port}`, pushBaseUrl: settings.pushBaseUrl }, 'bff-mobile listening'));
+const push = startPushDispatcher({ db, baseUrl: settings.pushBaseUrl, accessToken: settings.pushAccessToken, log, count: metrics.pushed });
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'shutting down');
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  mixReport.stop();
-  await push.stop();
-  await throttles.close();
-  await db.close();
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+const metricsServer = runtime.metricsPort === null ? null : await serveMetrics(metrics, runtime.metricsPort);
+const server = await startHttpServer({
+  handler: app.callback(),
+  port: settings.port,
+  timeouts: runtime.serverTimeouts,
+  shutdownGraceMs: runtime.shutdownGraceMs,
+  log,
+  // The tick in hand finishes; events it claimed but has not sent are handed back (their lease released).
+  stopWork: () => push.stop(),
+  async release() {
+    mixReport.stop();
+    await throttles.close();
+    await metricsServer?.close();
+    await db.close();
+  },
+});
+log({ level: 'info', msg: 'bff-mobile listening', url: `http://localhost:${server.port}`, metricsPort: metricsServer?.port ?? null, pushBaseUrl: settings.pushBaseUrl });

@@ -15,7 +15,7 @@ function semver(fallback: string) {
 function schema(env: Env) {
   return z
     .object({
-      ...commonVariables(env),
+      ...commonVariables(env, 9465),
       MOBILE_PORT: port(3001),
       MIN_APP_VERSION: semver('1.0.0'),
       PUSH_BASE_URL: url(['https:', 'http:'], 'https://exp.host'),

@@ -4,6 +4,7 @@ import {
   opsRouter, requestLogging, securityHeaders, serveVersions, useRouters, UNAVAILABLE_RETRY_AFTER,
   type ApiVersion, type DomainProblems, type Logger, type RateLimits, type Throttles,
 } from '@microblog/bff-kit';
+import type { Metrics } from '@microblog/bff-kit/metrics';
 import type { Database } from '@microblog/domain';
 import Koa from 'koa';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +46,8 @@ export type AppDeps = {
   staticDir?: string;
   /** More API versions served through the same registry, before the real ones (tests: a fixture version). */
   extraApiVersions?: ApiVersion<V1Router>[];
+  /** Prometheus metrics of this process (main.ts serves them on METRICS_PORT). */
+  metrics?: Metrics;
 };
 
 /** Builds the Koa app; it does not listen. */
@@ -70,6 +73,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     readiness: db,
   });
 
+  if (deps.metrics) app.use(deps.metrics.requests());
   app.use(requestLogging(logger));
   app.use(deprecationHeaders(versions));
   app.use(errorHandler({ logger, domainProblems: DOMAIN_PROBLEMS }));

@@ -1,27 +1,46 @@
-// Starts bff-web: settings from the environment (one line per bad one, exit 2), the database, the app on WEB_PORT.
-// Shutdown, metrics and server timeouts come from the kit's runtime modules.
-import http from 'node:http';
-import { createLogger, exitWithProblems, settingsOrExit } from '@microblog/bff-kit';
-import { openDatabase } from '@microblog/domain';
+// Starts bff-web: settings from the environment (one line per bad one, exit 2), the database, metrics on their own
+// port, the app on WEB_PORT behind the kit's HTTP server (timeouts that suit a balancer, graceful shutdown).
+import { subscribe } from 'node:diagnostics_channel';
+import { createLogger, createThrottles, exitWithProblems, settingsOrExit } from '@microblog/bff-kit';
+import { startHttpServer } from '@microblog/bff-kit/http-server';
+import { createMetrics, serveMetrics } from '@microblog/bff-kit/metrics';
+import { openDatabase, STATEMENT_TIMEOUT_CHANNEL } from '@microblog/domain';
 import { createApp } from './app.ts';
 import { readSettings } from './settings.ts';
 
 const settings = settingsOrExit(readSettings(process.env));
 if (settings.databaseUrl === null) exitWithProblems(['DATABASE_URL: is required (a postgres:// URL)']);
 const logger = createLogger({ service: 'bff-web', level: settings.logLevel, format: settings.logFormat });
+const { runtime } = settings;
 
-const db = await openDatabase({ url: settings.databaseUrl, replicaUrls: settings.databaseReplicaUrls, tokenSecret: settings.tokenSecret });
-const app = createApp({ db, settings, logger });
-const server = http.createServer(app.callback());
-server.listen(settings.port, () => logger.info(`bff-web listening on http://localhost:${settings.port}`));
+const metrics = createMetrics({ service: 'bff-web' });
+subscribe(STATEMENT_TIMEOUT_CHANNEL, () => {
+  metrics.statementTimedOut();
+  logger.warn({ statementTimeoutMs: runtime.databaseStatementTimeoutMs }, 'database statement cancelled at statement_timeout');
+});
+const db = await openDatabase({
+  url: settings.databaseUrl,
+  replicaUrls: settings.databaseReplicaUrls,
+  tokenSecret: settings.tokenSecret,
+  statementTimeoutMs: runtime.databaseStatementTimeoutMs,
+  idleInTransactionTimeoutMs: runtime.databaseIdleInTransactionTimeoutMs,
+  onConnectionAcquired: metrics.connectionAcquired,
+});
+metrics.observeDatabase(db);
+const throttles = createThrottles('bff-web', {}, settings.redisUrl);
+const app = createApp({ db, settings, logger, throttles, metrics });
 
-let stopping = false;
-function stop(signal: string): void {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'stopping');
-  server.close(() => void db.close().then(() => process.exit(0)));
-  server.closeIdleConnections();
-}
-process.on('SIGTERM', () => stop('SIGTERM'));
-process.on('SIGINT', () => stop('SIGINT'));
+const metricsServer = runtime.metricsPort === null ? null : await serveMetrics(metrics, runtime.metricsPort);
+const server = await startHttpServer({
+  handler: app.callback(),
+  port: settings.port,
+  timeouts: runtime.serverTimeouts,
+  shutdownGraceMs: runtime.shutdownGraceMs,
+  log: ({ level, msg, ...fields }) => logger[level](fields, msg),
+  async release() {
+    await throttles.close();
+    await metricsServer?.close();
+    await db.close();
+  },
+});
+logger.info({ port: server.port, metricsPort: metricsServer?.port ?? null }, `bff-web listening on http://localhost:${server.port}`);

@@ -26,7 +26,7 @@ function origins() {
 function schema(env: Env) {
   return z
     .object({
-      ...commonVariables(env),
+      ...commonVariables(env, 9464),
       WEB_PORT: port(3000),
       PUBLIC_ORIGIN: origins(),
       SESSION_TOKEN_TTL_SECONDS: integer(12 * 3600, 60, 30 * 24 * 3600),

@@ -47,6 +47,8 @@ export type PushDispatcherOptions = {
   now?: () => number;
   /** Jitter source in [0, 1) (default `Math.random`). */
   random?: () => number;
+  /** Counts each outcome (metrics): sent, retried, failed (given up), dropped (device no longer registered). */
+  count?: (outcome: 'sent' | 'retried' | 'failed' | 'dropped') => void;
 };
 
 /** A running dispatcher. */
@@ -64,6 +66,7 @@ function describe(error: unknown): string {
 /** Starts delivering outbox events as push notifications. Never throws from its loop: failures are logged. */
 export function startPushDispatcher(options: PushDispatcherOptions): PushDispatcher {
   const { db, log } = options;
+  const count = options.count ?? (() => undefined);
   const intervalMs = options.intervalMs ?? 1000;
   const batchSize = options.batchSize ?? 50;
   const leaseMs = options.leaseMs ?? 30_000;
@@ -90,11 +93,13 @@ export function startPushDispatcher(options: PushDispatcherOptions): PushDispatc
   async function fail(ctx: DomainContext, event: ClaimedEvent, reason: string, notBeforeMs: number | null = null): Promise<void> {
     if (event.attempts >= maxAttempts) return giveUp(ctx, event, reason);
     const at = retryAt(event.attempts, notBeforeMs);
+    count('retried');
     log({ level: 'warn', msg: 'push notification will be retried', eventId: event.id, type: event.type, attempts: event.attempts, retryAt: at.toISOString(), error: reason });
     await failOutboxEvent(ctx, { id: event.id, error: reason, retryAt: at });
   }
 
   async function giveUp(ctx: DomainContext, event: ClaimedEvent, reason: string): Promise<void> {
+    count('failed');
     log({ level: 'error', msg: 'push notification given up', eventId: event.id, type: event.type, attempts: event.attempts, error: reason });
     await failOutboxEvent(ctx, { id: event.id, error: reason, retryAt: null });
   }
@@ -128,6 +133,7 @@ export function startPushDispatcher(options: PushDispatcherOptions): PushDispatc
     }
     if (unregistered.length > 0) await dropPushTokens(ctx, { tokens: unregistered });
     await completeOutboxEvent(ctx, { id: event.id });
+    count(unregistered.length > 0 && unregistered.length === outcome.tickets.length ? 'dropped' : 'sent');
     return { serviceDown: false };
   }
 

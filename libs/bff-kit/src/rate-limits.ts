@@ -2,6 +2,7 @@
 // an in-memory fallback while it is unreachable), in memory otherwise. Limits are injectable so tests use small numbers.
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
+import { reportRateLimited } from './metrics.ts';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { HttpProblem } from './problem.ts';
 
@@ -39,16 +40,18 @@ export type Throttles = {
   close(): Promise<void>;
 };
 
-function rateLimited(msBeforeNext: number): HttpProblem {
+// Each refusal is announced under the limit's name (its RateLimits key), for the rate_limit_rejections_total metric.
+function rateLimited(msBeforeNext: number, limit: keyof RateLimits): HttpProblem {
+  reportRateLimited(limit);
   const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
   return new HttpProblem(429, 'rate_limited', 'too many requests; try again later', { headers: { 'Retry-After': String(seconds) } });
 }
 
-async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
+async function consume(limiter: RateLimiterAbstract, key: string, limit: keyof RateLimits): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) throw rateLimited(rejection.msBeforeNext);
+    if (rejection instanceof RateLimiterRes) throw rateLimited(rejection.msBeforeNext, limit);
     throw rejection;
   }
 }
@@ -72,10 +75,10 @@ export function createThrottles(prefix: string, limits: Partial<RateLimits>, red
   const signUps = make('sign-up', all.signUpsPerAddress);
   const posts = make('post', all.postsPerUser);
   return {
-    signInAttempt: (address) => consume(signIns, address),
+    signInAttempt: (address) => consume(signIns, address, 'signInAttemptsPerAddress'),
     async assertAccountNotLocked(accountKey) {
       const state = await failedSignIns.get(accountKey);
-      if (state !== null && state.consumedPoints >= all.failedSignInsPerAccount.points) throw rateLimited(state.msBeforeNext);
+      if (state !== null && state.consumedPoints >= all.failedSignInsPerAccount.points) throw rateLimited(state.msBeforeNext, 'failedSignInsPerAccount');
     },
     async recordFailedSignIn(accountKey) {
       await failedSignIns.penalty(accountKey, 1);
@@ -83,8 +86,8 @@ export function createThrottles(prefix: string, limits: Partial<RateLimits>, red
     async clearFailedSignIns(accountKey) {
       await failedSignIns.delete(accountKey);
     },
-    signUp: (address) => consume(signUps, address),
-    post: (userId) => consume(posts, userId),
+    signUp: (address) => consume(signUps, address, 'signUpsPerAddress'),
+    post: (userId) => consume(posts, userId, 'postsPerUser'),
     async ready() {
       if (client !== null && client.status !== 'ready') await once(client, 'ready');
     },

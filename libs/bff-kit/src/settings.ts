@@ -177,10 +177,107 @@ export function apiDeprecations() {
   });
 }
 
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+export const DEFAULT_SHUTDOWN_GRACE_MS = 25_000;
+const HOUR_MS = 3_600_000;
+
+/** METRICS_PORT: a port (0 = any free one), or `off` for no metrics endpoint. */
+function metricsPort(fallback: number) {
+  return field((raw, reject): number | null => {
+    if (raw === undefined) return fallback;
+    if (raw === 'off') return null;
+    const value = Number(raw);
+    if (!/^[0-9]+$/.test(raw) || value > 65535) reject(`${quote(raw)} is not a port (0-65535; 0 = any free port) or off`);
+    return value;
+  });
+}
+
+/** Milliseconds from `min` to an hour that must stay above (or, `orEqual`, not below) another timeout. */
+function timeoutAbove(fallback: number, min: number, other: { name: string; value: number; orEqual?: boolean }) {
+  return field((raw, reject) => {
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^[0-9]+$/.test(raw) || value < min || value > HOUR_MS) reject(`${quote(raw)} is not an integer from ${min} to ${HOUR_MS}`);
+    if (other.orEqual ? value < other.value : value <= other.value) {
+      reject(`${quote(raw)} must be ${other.orEqual ? 'at least' : 'above'} ${other.name} (${other.value})`);
+    }
+    return value;
+  });
+}
+
+/**
+ * The variables of a BFF's process, the same for every BFF: its metrics port (`defaultMetricsPort` differs per BFF so
+ * both run side by side on one host), the database's per-connection limits, the public server's timeouts, and the
+ * shutdown grace period.
+ */
+export function runtimeVariables(env: Env, defaultMetricsPort: number) {
+  // The headers timeout must stay above keep-alive, and the request timeout at or above the headers one: each
+  // default follows the one before it, and a bad earlier value is reported on its own line, not again here.
+  const number = (raw: string | undefined, fallback: number) => (raw && /^[0-9]+$/.test(raw) ? Number(raw) : fallback);
+  const keepAlive = number(env.HTTP_KEEP_ALIVE_TIMEOUT_MS, DEFAULT_KEEP_ALIVE_TIMEOUT_MS);
+  const headers = number(env.HTTP_HEADERS_TIMEOUT_MS, keepAlive + 1000);
+  return {
+    METRICS_PORT: metricsPort(defaultMetricsPort),
+    DATABASE_STATEMENT_TIMEOUT_MS: integer(5000, 0, HOUR_MS),
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: integer(10_000, 0, HOUR_MS),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 1000, HOUR_MS),
+    HTTP_HEADERS_TIMEOUT_MS: timeoutAbove(keepAlive + 1000, 1000, { name: 'HTTP_KEEP_ALIVE_TIMEOUT_MS', value: keepAlive }),
+    HTTP_REQUEST_TIMEOUT_MS: timeoutAbove(Math.max(DEFAULT_REQUEST_TIMEOUT_MS, headers), 1000, { name: 'HTTP_HEADERS_TIMEOUT_MS', value: headers, orEqual: true }),
+    SHUTDOWN_GRACE_MS: integer(DEFAULT_SHUTDOWN_GRACE_MS, 0, HOUR_MS),
+  };
+}
+
+type RuntimeValues = { [K in keyof ReturnType<typeof runtimeVariables>]: z.output<ReturnType<typeof runtimeVariables>[K]> };
+
+/** Timeouts of the public server. */
+export type ServerTimeouts = {
+  /**
+   * How long an idle keep-alive connection stays open (default 65 s). Longer than the balancer's idle timeout
+   * (60 s on the usual ones), so the balancer, not the BFF, closes idle connections: otherwise a request the balancer
+   * sends just as Node closes the socket fails with a 502.
+   */
+  keepAliveTimeoutMs: number;
+  /** How long a client may take to send the request headers (default: keep-alive + 1 s, as Node requires it above). */
+  headersTimeoutMs: number;
+  /** How long a client may take to send a whole request (default 120 s; never below the headers timeout). */
+  requestTimeoutMs: number;
+};
+
+/** Every runtime setting a BFF reads (metrics port, database limits, server timeouts, shutdown grace). */
+export type RuntimeSettings = {
+  /** METRICS_PORT: the Prometheus endpoint's port; null when `off`; 0 = any free port. */
+  metricsPort: number | null;
+  /** DATABASE_STATEMENT_TIMEOUT_MS (default 5000; 0 = no limit). */
+  databaseStatementTimeoutMs: number;
+  /** DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS (default 10000; 0 = no limit). */
+  databaseIdleInTransactionTimeoutMs: number;
+  /** HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS. */
+  serverTimeouts: ServerTimeouts;
+  /** SHUTDOWN_GRACE_MS (default 25 s: inside Kubernetes' default 30 s termination grace period). */
+  shutdownGraceMs: number;
+};
+
+/** The runtime settings from the checked runtime variables. */
+export function runtimeSettings(v: RuntimeValues): RuntimeSettings {
+  return {
+    metricsPort: v.METRICS_PORT,
+    databaseStatementTimeoutMs: v.DATABASE_STATEMENT_TIMEOUT_MS,
+    databaseIdleInTransactionTimeoutMs: v.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    serverTimeouts: {
+      keepAliveTimeoutMs: v.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      headersTimeoutMs: v.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: v.HTTP_REQUEST_TIMEOUT_MS,
+    },
+    shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+  };
+}
+
 /** The variables every BFF reads the same way (its port and the rest are its own). */
-export function commonVariables(env: Env) {
+export function commonVariables(env: Env, defaultMetricsPort: number) {
   const production = env.NODE_ENV === 'production';
   return {
+    ...runtimeVariables(env, defaultMetricsPort),
     DATABASE_URL: url(['postgres:', 'postgresql:'], null),
     DATABASE_REPLICA_URLS: urlList(['postgres:', 'postgresql:']),
     TOKEN_SECRET: secret({ production }),
@@ -217,6 +314,8 @@ export function commonSettings(v: CommonValues) {
     hsts: v.HSTS,
     /** API versions marked deprecated; their answers carry Deprecation, Sunset and Link. */
     apiDeprecations: v.API_DEPRECATIONS,
+    /** The process: metrics port, database limits, server timeouts, shutdown grace. */
+    runtime: runtimeSettings(v),
   };
 }
 

@@ -228,7 +228,7 @@ describe('the kit', () => {
   });
 
   describe('settings', () => {
-    const schema = (env: Record<string, string | undefined>) => z.object({ ...commonVariables(env), WEB_PORT: port(3000) });
+    const schema = (env: Record<string, string | undefined>) => z.object({ ...commonVariables(env, 9464), WEB_PORT: port(3000) });
     const check = (env: Record<string, string | undefined>) => checkSettings(schema(env), env);
 
     it('when every value is good, then the typed settings, with HSTS on and JSON logs by default', () => {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Migrator } from '@mikro-orm/migrations';
+import { Client } from 'pg';
 import { defineConfig, MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { entities } from './entities/index.ts';
 import { deriveKeys, type DomainKeys } from './keys.ts';
@@ -27,7 +28,104 @@ export type DatabaseOptions = {
    * For tools (the benchmark's SQL ceiling), not production logs: the SQL holds the values written.
    */
   onQuery?: StatementListener;
+  /** Longest a single statement may run before PostgreSQL cancels it (default 5000 ms; 0 = no limit). */
+  statementTimeoutMs?: number;
+  /** Longest a connection may sit idle inside an open transaction before PostgreSQL ends it (default 10000 ms; 0 = no limit). */
+  idleInTransactionTimeoutMs?: number;
+  /** Called with the seconds each request for a pooled connection waited (metrics). */
+  onConnectionAcquired?: (waitedSeconds: number) => void;
 };
+
+/** The connection pool right now, as metrics see it. */
+export type PoolStats = {
+  /** Open connections (idle and in use). */
+  size: number;
+  /** Open connections nobody holds. */
+  idle: number;
+  /** Requests for a connection queued because all `max` are in use. */
+  waiting: number;
+  /** The largest the pool may grow. */
+  max: number;
+};
+
+/** The undelivered part of the outbox: how many events, and how old the oldest is. */
+export type OutboxBacklog = { pending: number; oldestAgeSeconds: number };
+
+/** Defaults of the per-connection limits. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 5000;
+export const DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
+/** The readiness check's own connection gives up after this long. */
+const READINESS_TIMEOUT_MS = 1000;
+
+/**
+ * Server settings every connection starts with, as a libpq `options` string. They are startup parameters, not
+ * `SET`s, so they survive the `reset all` MikroORM runs when it hands out a pooled connection.
+ */
+function sessionOptions(options: Pick<DatabaseOptions, 'statementTimeoutMs' | 'idleInTransactionTimeoutMs'>): string {
+  const statement = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  const idle = options.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT_MS;
+  return `-c jit=off -c statement_timeout=${Math.trunc(statement)} -c idle_in_transaction_session_timeout=${Math.trunc(idle)}`;
+}
+
+type PooledClient = {
+  release(error?: unknown): void;
+  once(event: 'end', listener: () => void): unknown;
+  removeListener(event: 'end', listener: () => void): unknown;
+};
+
+type NativePool = {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+  options: { max?: number };
+  connect(...args: unknown[]): unknown;
+};
+
+/**
+ * Hands back to the pool a checked-out connection that the server ended (idle_in_transaction_session_timeout, a
+ * terminated backend, a restart). Kysely releases a connection only after its ROLLBACK succeeds, and a ROLLBACK on a
+ * dead connection cannot: without this, every such connection would stay checked out for ever and the pool shrink
+ * until nothing is left. Release becomes idempotent, so a later release by Kysely is harmless.
+ */
+function releaseWhenEnded(client: PooledClient): void {
+  const release = client.release.bind(client);
+  let released = false;
+  const onEnd = () => {
+    if (released) return;
+    released = true;
+    release(new Error('the server ended this connection'));
+  };
+  client.once('end', onEnd);
+  client.release = (error?: unknown) => {
+    if (released) return;
+    released = true;
+    client.removeListener('end', onEnd);
+    release(error);
+  };
+}
+
+/** Wraps `connect()` on the pool (the only way pg-pool hands out a connection): guards and times every checkout. */
+function guardCheckouts(pool: NativePool, report: ((seconds: number) => void) | undefined): void {
+  const connect = pool.connect.bind(pool);
+  pool.connect = (...args: unknown[]) => {
+    const started = process.hrtime.bigint();
+    const checkedOut = (client: unknown) => {
+      releaseWhenEnded(client as PooledClient);
+      report?.(Number(process.hrtime.bigint() - started) / 1e9);
+    };
+    const callback = args[0];
+    if (typeof callback === 'function') {
+      return connect((error: unknown, client: unknown, ...rest: unknown[]) => {
+        if (!error) checkedOut(client);
+        (callback as (...a: unknown[]) => void)(error, client, ...rest);
+      });
+    }
+    return (connect() as Promise<unknown>).then((client) => {
+      checkedOut(client);
+      return client;
+    });
+  };
+}
 
 /** What every use case receives: a unit of work of its own and the signing keys. */
 export type DomainContext = {
@@ -36,7 +134,11 @@ export type DomainContext = {
 };
 
 /** The MikroORM configuration for these entities and migrations. */
-export function ormConfig(options: Pick<DatabaseOptions, 'url' | 'replicaUrls' | 'poolSize' | 'debug'>) {
+export function ormConfig(
+  options: Pick<DatabaseOptions, 'url' | 'replicaUrls' | 'poolSize' | 'debug' | 'statementTimeoutMs' | 'idleInTransactionTimeoutMs'> & {
+    onPoolCreated?: (pool: NativePool) => void;
+  },
+) {
   return defineConfig({
     clientUrl: options.url,
     replicas: (options.replicaUrls ?? []).map((clientUrl, i) => ({ name: `replica-${i + 1}`, clientUrl })),
@@ -46,7 +148,13 @@ export function ormConfig(options: Pick<DatabaseOptions, 'url' | 'replicaUrls' |
     pool: { min: 0, max: options.poolSize ?? 10 },
     // Fail a request rather than queue it for ever when the database is gone.
     // JIT compilation costs tens of milliseconds and pays off only for analytics, never for these short queries.
-    driverOptions: { connectionTimeoutMillis: 5000, options: '-c jit=off' },
+    // statement_timeout and idle_in_transaction_session_timeout keep one stuck statement (a lock, a forgotten
+    // transaction) from holding a pooled connection for ever.
+    driverOptions: {
+      connectionTimeoutMillis: 5000,
+      options: sessionOptions(options),
+      ...(options.onPoolCreated ? { onPoolCreated: options.onPoolCreated } : {}),
+    },
     forceUtcTimezone: true,
     debug: options.debug ?? false,
     // The schema changes only through committed migrations.
@@ -60,26 +168,46 @@ export type Database = {
   readonly orm: MikroORM;
   /** A fresh context (its own identity map) for one request or job. */
   context(): DomainContext;
-  /** Whether PostgreSQL answers a trivial query right now. */
+  /**
+   * Whether PostgreSQL answers a trivial query right now, within 1 s. It uses a short-lived connection of its
+   * own, never the pool, so it answers even while every pooled connection is busy.
+   */
   isReachable(): Promise<boolean>;
+  /** The pool's size, idle and waiting counts (zeros before the first query opens it). */
+  poolStats(): PoolStats;
+  /** How many outbox events are undelivered and the age of the oldest; gives up (rejects) after `timeoutMs`. */
+  outboxBacklog(timeoutMs?: number): Promise<OutboxBacklog>;
   close(): Promise<void>;
 };
 
 /** Opens the pool (lazily connected) and returns the database handle. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const orm = await MikroORM.init(withStatementReporting(ormConfig(options), options.onQuery));
+  let pool: NativePool | null = null;
+  const orm = await MikroORM.init(
+    withStatementReporting(
+      ormConfig({
+        ...options,
+        onPoolCreated: (created) => {
+          pool = created;
+          guardCheckouts(created, options.onConnectionAcquired);
+        },
+      }),
+      options.onQuery,
+    ),
+  );
   const keys = deriveKeys(options.tokenSecret);
+  const max = options.poolSize ?? 10;
   return {
     orm,
     context: () => ({ em: orm.em.fork(), keys }),
-    async isReachable() {
-      try {
-        await orm.em.getConnection().execute('select 1');
-        return true;
-      } catch {
-        return false;
-      }
+    isReachable: () => answersWithin(options.url, READINESS_TIMEOUT_MS),
+    poolStats() {
+      const current = pool as NativePool | null;
+      return current === null
+        ? { size: 0, idle: 0, waiting: 0, max }
+        : { size: current.totalCount, idle: current.idleCount, waiting: current.waitingCount, max: current.options.max ?? max };
     },
+    outboxBacklog: (timeoutMs = 1000) => outboxBacklog(options.url, timeoutMs),
     close: () => orm.close(true),
   };
 }
@@ -88,6 +216,50 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 function withStatementReporting(config: ReturnType<typeof ormConfig>, onQuery: StatementListener | undefined): ReturnType<typeof ormConfig> {
   if (!onQuery) return config;
   return { ...config, driverOptions: { ...config.driverOptions, Client: reportingClient(onQuery) } };
+}
+
+/** Runs one statement on a connection of its own that gives up, connecting or querying, after `timeoutMs`. */
+async function withOwnConnection<T>(url: string, timeoutMs: number, sql: string): Promise<T[]> {
+  const client = new Client({
+    connectionString: url,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    options: `-c statement_timeout=${timeoutMs} -c lock_timeout=${timeoutMs}`,
+  });
+  // A server that goes away mid-check must not crash the process ('error' without a listener throws).
+  client.on('error', () => undefined);
+  const deadline = new Promise<never>((_, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    timer.unref();
+  });
+  try {
+    await Promise.race([client.connect(), deadline]);
+    const result = await Promise.race([client.query(sql), deadline]);
+    return result.rows as T[];
+  } finally {
+    void client.end().catch(() => undefined);
+  }
+}
+
+async function answersWithin(url: string, timeoutMs: number): Promise<boolean> {
+  try {
+    await withOwnConnection(url, timeoutMs, 'select 1');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Cheap: the partial index on undelivered events covers it. */
+async function outboxBacklog(url: string, timeoutMs: number): Promise<OutboxBacklog> {
+  const rows = await withOwnConnection<{ pending: string; oldest_age: number | null }>(
+    url,
+    timeoutMs,
+    `select count(*) as pending, extract(epoch from now() - min(created_at))::float8 as oldest_age
+     from outbox_events where processed_at is null`,
+  );
+  const row = rows[0];
+  return { pending: Number(row?.pending ?? 0), oldestAgeSeconds: Math.max(0, row?.oldest_age ?? 0) };
 }
 
 /** Applies every pending committed migration; returns the names applied. */

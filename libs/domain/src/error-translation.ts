@@ -1,3 +1,4 @@
+import { channel } from 'node:diagnostics_channel';
 import { ConnectionException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Conflict, DomainError, Unavailable } from './errors.ts';
 
@@ -15,6 +16,20 @@ function isConnectionLoss(error: unknown): boolean {
   return false;
 }
 
+/**
+ * Where a statement cancelled by `statement_timeout` (SQLSTATE 57014) is announced, so that a metrics module can
+ * count it without the domain knowing about metrics. Subscribe with `diagnostics_channel.subscribe(name, …)`.
+ */
+export const STATEMENT_TIMEOUT_CHANNEL = 'microblog.domain.statement-timeout';
+const statementTimeouts = channel(STATEMENT_TIMEOUT_CHANNEL);
+
+function isStatementTimeout(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === '57014') return true;
+  }
+  return false;
+}
+
 /** Maps what the ORM and driver throw to domain errors; anything else (a bug) passes through unchanged. */
 export function translateError(error: unknown): unknown {
   if (error instanceof DomainError) return error;
@@ -23,6 +38,11 @@ export function translateError(error: unknown): unknown {
     return /users_username_key_unique/.test(error.message) ? new Conflict('username is taken') : new Conflict('this already exists');
   }
   if (isConnectionLoss(error)) return new Unavailable();
+  if (isStatementTimeout(error)) {
+    // The database is overloaded or a lock is held too long: the client may retry later, like a lost connection.
+    if (statementTimeouts.hasSubscribers) statementTimeouts.publish({ message: 'a database statement took too long' });
+    return new Unavailable('a database statement took too long');
+  }
   return error;
 }
 

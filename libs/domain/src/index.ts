@@ -40,7 +40,7 @@ import { updateProfile as updateProfileUseCase } from './use-cases/update-profil
 
 export * from './database.ts';
 export * from './errors.ts';
-export { translateError } from './error-translation.ts';
+export { STATEMENT_TIMEOUT_CHANNEL, translateError } from './error-translation.ts';
 export type { DomainKeys } from './keys.ts';
 export type { CursorPage, CursorRequest, NumberedPage, PageRequest, Paged, Paging } from './pagination.ts';
 export { PAGE_LIMITS } from './pagination.ts';

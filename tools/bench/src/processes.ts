@@ -62,6 +62,8 @@ export async function startBff(name: Bff['name'], options: { databaseUrl: string
     JWT_SECRET: randomBytes(32).toString('base64url'),
     TRUST_PROXY: '1',
     LOG_LEVEL: options.logLevel,
+    // Any free port for the metrics endpoint: several BFFs of one kind may run side by side here.
+    METRICS_PORT: '0',
     ...(name === 'bff-web' ? { WEB_PORT: String(port) } : { MOBILE_PORT: String(port), PUSH_BASE_URL: 'http://127.0.0.1:9' }),
   };
   for (const unset of ['REDIS_URL', 'DATABASE_REPLICA_URLS', 'PUBLIC_ORIGIN', 'MIN_APP_VERSION']) delete env[unset];
