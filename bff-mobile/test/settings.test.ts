@@ -44,14 +44,14 @@ describe('starting with bad settings', () => {
     const { spawnSync } = await import('node:child_process');
     const main = new URL('../src/main.ts', import.meta.url).pathname;
     const run = spawnSync(process.execPath, [main], {
-      env: { PATH: process.env.PATH, MOBILE_PORT: '70000', MIN_APP_VERSION: 'one', JWT_SECRET: 'j'.repeat(32) },
+      env: { PATH: process.env.PATH, NODE_OPTIONS: process.env.NODE_OPTIONS, MOBILE_PORT: '70000', MIN_APP_VERSION: 'one', JWT_SECRET: 'j'.repeat(32) },
       encoding: 'utf8',
       timeout: 20_000,
     });
     expect(run.status).to.equal(2);
     expect(run.stderr.trim().split('\n')).to.deep.equal([
       'TOKEN_SECRET: is required (at least 32 bytes; npm start passes a development secret)',
-      'MOBILE_PORT: "70000" is not a port (1-65535)',
+      'MOBILE_PORT: "70000" is not a port (0-65535; 0 = any free port)',
       'MIN_APP_VERSION: "one" is not a semantic version like 1.4.0',
     ]);
   });

@@ -46,6 +46,6 @@ export type Settings = z.infer<ReturnType<typeof schema>>;
 
 /**
  * readSettings(env) checks `env`: `{ ok: true, settings }`, or `{ ok: false, problems }` with one line per bad variable
- * (`WEB_PORT: "abc" is not a port (1-65535)`). settingsFrom(env) throws an Error listing them instead.
+ * (`WEB_PORT: "abc" is not a port (0-65535; 0 = any free port)`). settingsFrom(env) throws an Error listing them instead.
  */
 export const { readSettings, settingsFrom } = settingsReaders(schema);

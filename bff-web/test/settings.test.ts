@@ -52,7 +52,7 @@ describe('starting with bad settings', () => {
     const { spawnSync } = await import('node:child_process');
     const main = new URL('../src/main.ts', import.meta.url).pathname;
     const run = spawnSync(process.execPath, [main], {
-      env: { PATH: process.env.PATH, WEB_PORT: 'abc', HSTS: 'maybe', TOKEN_SECRET: 'a'.repeat(32), JWT_SECRET: 'too-short-secret' },
+      env: { PATH: process.env.PATH, NODE_OPTIONS: process.env.NODE_OPTIONS, WEB_PORT: 'abc', HSTS: 'maybe', TOKEN_SECRET: 'a'.repeat(32), JWT_SECRET: 'too-short-secret' },
       encoding: 'utf8',
       timeout: 20_000,
     });
@@ -60,7 +60,7 @@ describe('starting with bad settings', () => {
     expect(run.stderr.trim().split('\n')).to.deep.equal([
       'JWT_SECRET: the value given has 16 bytes; it must be at least 32 bytes',
       'HSTS: "maybe" is not on or off (on/off, true/false, yes/no, 1/0)',
-      'WEB_PORT: "abc" is not a port (1-65535)',
+      'WEB_PORT: "abc" is not a port (0-65535; 0 = any free port)',
     ]);
     expect(run.stderr).not.to.include('too-short-secret').and.not.match(/\bat .*\.ts:\d+/);
   });

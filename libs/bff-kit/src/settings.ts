@@ -38,12 +38,12 @@ export function integer(fallback: number, min: number, max: number) {
   });
 }
 
-/** A TCP port to listen on. */
+/** A TCP port to listen on (0: any free port, which the "listening" log line names). */
 export function port(fallback: number) {
   return field((raw, reject) => {
     if (raw === undefined) return fallback;
     const value = Number(raw);
-    if (!/^[0-9]+$/.test(raw) || value < 1 || value > 65535) reject(`${quote(raw)} is not a port (1-65535)`);
+    if (!/^[0-9]+$/.test(raw) || value > 65535) reject(`${quote(raw)} is not a port (0-65535; 0 = any free port)`);
     return value;
   });
 }

@@ -248,7 +248,7 @@ describe('the kit', () => {
           'REDIS_URL: "http://x" is not a redis: or rediss: URL',
           'LOG_LEVEL: "loud" is not one of debug, info, warn, error, silent',
           'HSTS: "sometimes" is not on or off (on/off, true/false, yes/no, 1/0)',
-          'WEB_PORT: "abc" is not a port (1-65535)',
+          'WEB_PORT: "abc" is not a port (0-65535; 0 = any free port)',
         ],
       });
     });
