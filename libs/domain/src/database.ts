@@ -3,6 +3,9 @@ import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { entities } from './entities/index.ts';
 import { deriveKeys, type DomainKeys } from './keys.ts';
+import { reportingClient, type StatementListener } from './statement-reporting.ts';
+
+export type { SentStatement, StatementListener } from './statement-reporting.ts';
 
 /** Where the committed migrations live. */
 export const MIGRATIONS_PATH = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -19,6 +22,11 @@ export type DatabaseOptions = {
   poolSize?: number;
   /** Log every SQL statement. */
   debug?: boolean;
+  /**
+   * Called with every statement sent, as PostgreSQL received it, and its answer (`statement-reporting.ts`).
+   * For tools (the benchmark's SQL ceiling), not production logs: the SQL holds the values written.
+   */
+  onQuery?: StatementListener;
 };
 
 /** What every use case receives: a unit of work of its own and the signing keys. */
@@ -59,7 +67,7 @@ export type Database = {
 
 /** Opens the pool (lazily connected) and returns the database handle. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const orm = await MikroORM.init(ormConfig(options));
+  const orm = await MikroORM.init(withStatementReporting(ormConfig(options), options.onQuery));
   const keys = deriveKeys(options.tokenSecret);
   return {
     orm,
@@ -74,6 +82,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     },
     close: () => orm.close(true),
   };
+}
+
+/** The configuration with `onQuery` attached: the pool creates its connections with a reporting pg `Client`. */
+function withStatementReporting(config: ReturnType<typeof ormConfig>, onQuery: StatementListener | undefined): ReturnType<typeof ormConfig> {
+  if (!onQuery) return config;
+  return { ...config, driverOptions: { ...config.driverOptions, Client: reportingClient(onQuery) } };
 }
 
 /** Applies every pending committed migration; returns the names applied. */

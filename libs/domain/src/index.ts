@@ -57,6 +57,8 @@ export { SESSION_IDLE_TTL_MS } from './use-cases/start-session.ts';
 export type { TimelineChanges } from './use-cases/timeline-changes.ts';
 export type { TimelineMarkerView } from './use-cases/timeline-marker.ts';
 export { HOME_TIMELINE_SQL } from './use-cases/home-timeline.ts';
+// For bulk loaders and benchmarks: the password rules and the stored form (argon2id) the use cases apply.
+export { checkPassword, hashPassword, passwordMatches } from './passwords.ts';
 
 /** Creates an account. */
 export const registerUser = atTheEdge(registerUserUseCase);
