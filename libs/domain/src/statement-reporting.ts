@@ -6,7 +6,7 @@
 // How: node-postgres' pool takes the client class it creates connections with (the documented `Client` option of
 // pg-pool; MikroORM passes `driverOptions` on to the pool). The class given here is pg's own `Client`, reporting each
 // finished text query. Nothing of pg or MikroORM is patched.
-import pg from 'pg';
+import { Client } from 'pg';
 
 /** One statement as PostgreSQL received it, and its answer. */
 export type SentStatement = {
@@ -37,8 +37,8 @@ function statementText(first: unknown): string | null {
 }
 
 /** A pg `Client` class that reports each finished statement to `listener`. */
-export function reportingClient(listener: StatementListener): typeof pg.Client {
-  return class ReportingClient extends pg.Client {
+export function reportingClient(listener: StatementListener): typeof Client {
+  return class ReportingClient extends Client {
     override query(...args: unknown[]): never {
       const result: unknown = Reflect.apply(super.query, this, args);
       const sql = statementText(args[0]);
