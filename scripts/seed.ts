@@ -12,10 +12,10 @@ import { parseArgs } from 'node:util';
 import { migrate, openDatabase } from '@microblog/domain';
 import { startDatabase } from './lib/database.ts';
 import { DEMO_PASSWORD, seedDemo } from './lib/seed-demo.ts';
-import { explainHomeTimeline, SCALE_PASSWORD, scaleUsername, seedScale, SeedRefused } from './lib/seed-scale.ts';
+import { explainHomeTimeline, SCALE_PASSWORD, scaleUsername, seedScale, SeedRefused } from '@microblog/bench/seed-scale';
 
 export { DEMO_PASSWORD, seedDemo } from './lib/seed-demo.ts';
-export { SCALE_PASSWORD, seedScale } from './lib/seed-scale.ts';
+export { SCALE_PASSWORD, seedScale } from '@microblog/bench/seed-scale';
 
 const EXPLAIN_FILE = fileURLToPath(new URL('../libs/domain/docs/explain-home-timeline.txt', import.meta.url));
 

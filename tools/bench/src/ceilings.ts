@@ -1,5 +1,5 @@
 // The ceilings the benchmark compares the BFFs with, served from a process of their own (forked by
-// scripts/bench.ts, driven over IPC):
+// src/bench.ts, driven over IPC):
 //   - a bare `node:http` server answering fixed JSON (what this machine's Node.js can do at all);
 //   - bare Koa answering the same JSON (what the framework costs by itself);
 //   - the SQL ceiling: a bare `node:http` server that issues, for each data endpoint, exactly the SQL statements
@@ -9,13 +9,13 @@
 // "Exactly the SQL" is not a copy that could drift from the domain: before the load starts, this process runs the
 // very use cases each BFF route calls (checkSession, then getOwnProfile / issueSyncToken + homeTimeline /
 // listUserMicroposts / runIdempotent + postMicropost / authenticate + startDeviceSession) for each benchmark user,
-// records every statement MikroORM sends to PostgreSQL on the wire (it inlines parameters, so each is literal
-// SQL), and replays those statements under load. Reads are replayed verbatim. Writes are replayed with what must
+// records every statement the domain sends to PostgreSQL, as PostgreSQL received it (the domain's public
+// `openDatabase({ onQuery })` hook; MikroORM inlines parameters, so each is literal SQL), and replays those
+// statements under load. Reads are replayed verbatim. Writes are replayed with what must
 // differ per request substituted: the Idempotency-Key, the text, the device id, timestamps (shifted to now), and
 // the ids that earlier statements of the same request returned (the new micropost's, the new session's).
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { Pool } from 'pg';
@@ -27,12 +27,13 @@ import {
   issueSyncToken,
   listUserMicroposts,
   openDatabase,
+  passwordMatches,
   postMicropost,
   runIdempotent,
   startDeviceSession,
   type Database,
+  type SentStatement,
 } from '@microblog/domain';
-import { passwordMatches } from '../../libs/domain/src/passwords.ts';
 
 /** The body both bare servers answer: about the size of a GET /v1/me answer. */
 export const FIXED_BODY = {
@@ -74,31 +75,15 @@ type Script = { statements: Statement[]; capturedAt: number; tokens: Record<stri
 export type CaptureSummary = { counts: Record<string, number>; samples: Record<string, Statement[]> };
 
 // ---------------------------------------------------------------------------------------------------------------
-// Recording what MikroORM sends: its `pg` (a copy of its own, under @mikro-orm/postgresql) is wrapped at Client.query.
+// Recording what the domain sends: its database handle reports each statement with its answer (`onQuery`).
 
-type QueryFn = (this: unknown, ...args: unknown[]) => unknown;
 let recording: Statement[] | null = null;
 
-function wrapOrmDriver(): void {
-  const ormRequire = createRequire(createRequire(import.meta.url).resolve('@mikro-orm/postgresql'));
-  const ormPg = ormRequire('pg') as { Client: { prototype: { query: QueryFn } } };
-  const original = ormPg.Client.prototype.query;
-  ormPg.Client.prototype.query = function (this: unknown, ...args: unknown[]): unknown {
-    const first = args[0];
-    const sql = typeof first === 'string' ? first : typeof first === 'object' && first !== null && 'text' in first ? String((first as { text: unknown }).text) : null;
-    const result = original.apply(this, args);
-    if (recording && sql !== null && !/^select pg_backend_pid\(\)/i.test(sql)) {
-      const statement: Statement = { sql, values: Array.isArray(args[1]) ? [...(args[1] as unknown[])] : [], returnedId: null };
-      recording.push(statement);
-      if (/\breturning\b/i.test(sql) && result instanceof Promise) {
-        void result.then((r: { rows?: { id?: unknown }[] }) => {
-          const id = r.rows?.[0]?.id;
-          if (id !== undefined && id !== null) statement.returnedId = String(id);
-        }, () => {});
-      }
-    }
-    return result;
-  };
+function recordStatement(sent: SentStatement): void {
+  // `select pg_backend_pid()` is the driver's own, sent once per new connection (for cancelling queries).
+  if (!recording || /^select pg_backend_pid\(\)/i.test(sent.sql)) return;
+  const id = /\breturning\b/i.test(sent.sql) ? sent.rows[0]?.id : undefined;
+  recording.push({ sql: sent.sql, values: sent.values, returnedId: id === undefined || id === null ? null : String(id) });
 }
 
 async function record(work: () => Promise<unknown>, tokens: Record<string, string> = {}): Promise<Script> {
@@ -115,7 +100,7 @@ async function record(work: () => Promise<unknown>, tokens: Record<string, strin
 
 /** Records each endpoint's statements for each user of the plan, by calling the use cases the BFF routes call. */
 async function capture(databaseUrl: string, plan: CapturePlan): Promise<Map<SqlEndpoint, Script[]>> {
-  const db: Database = await openDatabase({ url: databaseUrl, tokenSecret: plan.mobileTokenSecret, poolSize: 2 });
+  const db: Database = await openDatabase({ url: databaseUrl, tokenSecret: plan.mobileTokenSecret, poolSize: 2, onQuery: recordStatement });
   const scripts = new Map<SqlEndpoint, Script[]>(SQL_ENDPOINTS.map((e) => [e, []]));
   const add = (endpoint: SqlEndpoint, script: Script) => scripts.get(endpoint)?.push(script);
   // A session is "touched" at most once a minute: do it now, so that the recorded request is the common one.
@@ -259,7 +244,6 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 /** Starts the three servers; `capture` records the SQL scripts the SQL ceiling replays. */
 export async function startCeilings(options: CeilingOptions): Promise<{ ports: CeilingPorts; capture(plan: CapturePlan): Promise<CaptureSummary>; stop(): Promise<void> }> {
-  wrapOrmDriver();
   const fixed = JSON.stringify(FIXED_BODY);
 
   const bare = http.createServer((_req, res) => {

@@ -1,10 +1,10 @@
-// `npm run bench`: the project's speed, side by side with this machine's own ceilings (bench/README.md).
+// `npm run bench`: the project's speed, side by side with this machine's own ceilings (tools/bench/README.md).
 //   npm run bench                     full run: the scale data set (10,000 users, 1,000,000 posts, 100 follows
 //                                     each; loaded once into .data/bench-postgres, reused), a few minutes
 //   npm run bench -- --quick          small data on a throwaway server, seconds (what `npm test` runs)
 //        [--compare <results.json>]   also print the change against an earlier run
 //        [--only <id,...>]            run only these rows (and their ceilings), e.g. --only timeline,me
-//        [--out <dir>]                where the JSON goes (default bench/results)
+//        [--out <dir>]                where the JSON goes (default tools/bench/results)
 //        [--reseed]                   reload the data set even if it is already there
 //        [--strict]                   exit 1 when a target fails or any request failed
 //        [--cpu-prof]                 run the BFFs with node --cpu-prof (profiles in <out>/profiles-<timestamp>/)
@@ -27,15 +27,18 @@ import {
   type BenchServer,
   type BenchUser,
   type DataSetSize,
-} from './lib/bench-data.ts';
-import type { CaptureSummary, Statement } from './lib/bench-ceilings.ts';
-import type { LoadResult, LoadSpec, LoadStep } from './lib/bench-load.ts';
-import { renderProfile, summarizeProfiles, type ProfileSummary } from './lib/bench-profile.ts';
-import { rssSampler, startBff, startCeilings, startLoadGenerator, type Bff } from './lib/bench-processes.ts';
-import { compareWith, measuredRow, renderComparison, renderTable, type Report, type Row } from './lib/bench-report.ts';
-import { SCALE_PASSWORD } from './lib/seed-scale.ts';
+} from './data.ts';
+import type { CaptureSummary, Statement } from './ceilings.ts';
+import type { LoadResult, LoadSpec, LoadStep } from './load.ts';
+import { renderProfile, summarizeProfiles, type ProfileSummary } from './profile.ts';
+import { rssSampler, startBff, startCeilings, startLoadGenerator, type Bff } from './processes.ts';
+import { compareWith, measuredRow, renderComparison, renderTable, type Report, type Row } from './report.ts';
+import { SCALE_PASSWORD } from './seed-scale.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+/** This package's directory: the results go under it. */
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+/** Where `npm run bench` was typed (npm runs the workspace's script in its own directory): relative paths start there. */
+const invokedFrom = process.env.INIT_CWD ?? process.cwd();
 
 const { values } = parseArgs({
   options: {
@@ -218,7 +221,7 @@ async function deepCursor(bff: Bff, reader: MobileUser, items: number): Promise<
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The hot queries' plans, saved with the results (bench/README.md quotes them).
+// The hot queries' plans, saved with the results (README.md quotes them).
 
 /**
  * EXPLAIN (ANALYZE, BUFFERS) of the statements that read the feeds, as recorded from the domain for the first
@@ -302,7 +305,7 @@ async function main(): Promise<number> {
 
   // The processes: both BFFs as in production, the ceilings, the load generator.
   const logLevel = process.env.BENCH_LOG_LEVEL ?? 'warn';
-  const outDir = values.out ? path.resolve(values.out) : path.join(root, 'bench', 'results');
+  const outDir = values.out ? path.resolve(invokedFrom, values.out) : path.join(packageDir, 'results');
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
   const nodeArgs = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.join(outDir, `profiles-${stamp}`)}`] : [];
   const [web, mobile] = await Promise.all([
@@ -595,9 +598,9 @@ async function main(): Promise<number> {
   await mkdir(outDir, { recursive: true });
   const file = path.join(outDir, `${stamp}${profile.mode === 'quick' ? '-quick' : ''}.json`);
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`results: ${path.relative(process.cwd(), file) || file}`);
+  console.log(`results: ${path.relative(invokedFrom, file) || file}`);
   if (values.compare) {
-    const earlier = JSON.parse(await readFile(values.compare, 'utf8')) as Report;
+    const earlier = JSON.parse(await readFile(path.resolve(invokedFrom, values.compare), 'utf8')) as Report;
     console.log(`\n${renderComparison(ordered, earlier)}`);
   }
   // Back to the data set as loaded, so that the next run starts from the same rows (the figures are out already).

@@ -1,7 +1,7 @@
 // The benchmark's one table: a row per scenario (and per ceiling), each with its ratio to its ceiling and, where
 // the issue sets one, its target and pass/fail; printed as text, saved as JSON, compared with an earlier run.
-import type { LoadResult } from './bench-load.ts';
-import type { ProfileSummary } from './bench-profile.ts';
+import type { LoadResult } from './load.ts';
+import type { ProfileSummary } from './profile.ts';
 
 /** A measured row (a ceiling or a BFF endpoint) or a derived one (growth, memory). */
 export type Row = {

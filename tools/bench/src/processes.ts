@@ -5,11 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@microblog/domain/embedded-postgres';
-import type { CapturePlan, CaptureSummary, CeilingOptions, CeilingPorts } from './bench-ceilings.ts';
-import { PRODUCTION_NODE_FLAGS } from './node-flags.ts';
-import type { LoadResult, LoadSpec } from './bench-load.ts';
+import type { CapturePlan, CaptureSummary, CeilingOptions, CeilingPorts } from './ceilings.ts';
+import { PRODUCTION_NODE_FLAGS } from '../../../scripts/lib/node-flags.ts';
+import type { LoadResult, LoadSpec } from './load.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** A running BFF. */
 export type Bff = {
@@ -96,11 +96,11 @@ function forkChild<T>(file: string, env: NodeJS.ProcessEnv): Promise<{ child: Ch
   });
 }
 
-/** The ceiling servers (scripts/lib/bench-ceilings.ts) in a process of their own. */
+/** The ceiling servers (src/ceilings.ts) in a process of their own. */
 export async function startCeilings(
   options: CeilingOptions,
 ): Promise<{ ports: CeilingPorts; pid: number; capture(plan: CapturePlan): Promise<CaptureSummary>; stop(): Promise<void> }> {
-  const { child, first } = await forkChild<{ ports: CeilingPorts }>('./bench-ceilings.ts', { BENCH_CEILING_OPTIONS: JSON.stringify(options) });
+  const { child, first } = await forkChild<{ ports: CeilingPorts }>('./ceilings.ts', { BENCH_CEILING_OPTIONS: JSON.stringify(options) });
   return {
     ports: first.ports,
     pid: child.pid ?? 0,
@@ -119,9 +119,9 @@ export async function startCeilings(
   };
 }
 
-/** The load generator (scripts/lib/bench-load.ts) in a process of its own; `run` sends it one scenario. */
+/** The load generator (src/load.ts) in a process of its own; `run` sends it one scenario. */
 export async function startLoadGenerator(): Promise<{ run(spec: LoadSpec): Promise<LoadResult>; stop(): Promise<void> }> {
-  const child = fork(fileURLToPath(new URL('./bench-load.ts', import.meta.url)), ['--child'], {
+  const child = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), ['--child'], {
     cwd: root,
     execPath: process.execPath,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

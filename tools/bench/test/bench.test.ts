@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import type { Report } from '../lib/bench-report.ts';
+import type { Report } from '../src/report.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const BUDGET_MS = 90_000;
 
 const ENDPOINT_ROWS = [
@@ -45,7 +45,7 @@ function runQuickBench(outDir: string): Promise<{ code: number | null; output: s
     const env = { ...process.env };
     // Under `npm test` the suite's PostgreSQL server is reused (the harness makes and drops its own databases there).
     if (process.env.TEST_DATABASE_URL) env.BENCH_DATABASE_URL = process.env.TEST_DATABASE_URL;
-    const child = spawn(process.execPath, ['scripts/bench.ts', '--quick', '--out', outDir], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['src/bench.ts', '--quick', '--out', outDir], { cwd: packageDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { migrate } from '@microblog/domain';
 import { startEmbeddedPostgres } from '@microblog/domain/embedded-postgres';
-import { DATA_DIR } from './database.ts';
+import { DATA_DIR } from '../../../scripts/lib/database.ts';
 import { scaleUsername, seedScale } from './seed-scale.ts';
 
 /** The text every micropost written by the benchmark starts with (seeded texts start with a capital letter). */

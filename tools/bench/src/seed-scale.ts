@@ -3,8 +3,7 @@
 // Counters are recomputed from the rows at the end, so they are exact; no outbox events are written (a
 // benchmark database should not send a million notifications).
 import { Client } from 'pg';
-import { checkPassword, hashPassword } from '../../libs/domain/src/passwords.ts';
-import { HOME_TIMELINE_SQL } from '@microblog/domain';
+import { checkPassword, hashPassword, HOME_TIMELINE_SQL } from '@microblog/domain';
 
 /** The password of every `userNNNNN` account the scale seed creates (benchmarks sign in with it). */
 export const SCALE_PASSWORD = 'microblog-bench-2026';

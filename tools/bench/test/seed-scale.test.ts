@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Client, type QueryResultRow } from 'pg';
-import { explainHomeTimeline, SCALE_PASSWORD, seedScale, SeedRefused } from '../../../scripts/lib/seed-scale.ts';
-import { authenticate } from '../src/index.ts';
+import { explainHomeTimeline, SCALE_PASSWORD, seedScale, SeedRefused } from '../src/seed-scale.ts';
+import { authenticate } from '@microblog/domain';
 import { suite } from './setup.ts';
 
 // The suite's database is shared with the other test files (their users have random names like u_1a2b3c...),
