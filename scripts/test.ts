@@ -44,7 +44,7 @@ try {
   const scopes = (values.scope ?? []).flatMap((s) => ['--scope', s]);
   const env = { ...process.env, TEST_DATABASE_URL: serverUrl };
   result = await run('lerna', ['run', 'test', '--stream', '--concurrency', '1', '--no-prefix', '--skip-nx-cache', ...scopes], env);
-  // Repository-level suites (scripts, release gate, benchmark harness) live in scripts/test/.
+  // Repository-level suites (scripts, release gate) live in scripts/test/; the benchmark harness's is tools/bench's own.
   if (!values.scope && existsSync(new URL('./test', import.meta.url))) {
     console.log('\n== scripts/test');
     const scriptsSuite = await run('mocha', ['--config', 'scripts/.mocharc.json'], env);
