@@ -1,4 +1,4 @@
-// The load generator: autocannon, in a process of its own (forked by scripts/bench.ts, driven over IPC), so
+// The load generator: autocannon, in a process of its own (forked by src/bench.ts, driven over IPC), so
 // that the servers under test never share an event loop with the client. For each scenario it runs a warm-up
 // (discarded), then the measured run, and answers throughput, exact latency percentiles (from every response's
 // own time, not autocannon's whole-millisecond histogram), and every non-2xx status and socket error.

@@ -24,7 +24,7 @@ export type Row = {
   detail?: Record<string, unknown>;
 };
 
-/** Everything a run writes to bench/results/<timestamp>.json. */
+/** Everything a run writes to tools/bench/results/<timestamp>.json. */
 export type Report = {
   startedAt: string;
   mode: 'full' | 'quick';
@@ -95,7 +95,7 @@ export function renderTable(rows: Row[]): string {
   return [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
-/** The table as Markdown (for bench/README.md). */
+/** The table as Markdown (for README.md). */
 export function renderMarkdown(rows: Row[]): string {
   const body = rows.map(cells);
   const esc = (c: string) => c.replaceAll('|', '\\|');
