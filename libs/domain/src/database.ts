@@ -1,11 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, MikroORM, type EntityManager } from '@mikro-orm/postgresql';
+import type { Pool } from 'pg';
 import { entities } from './entities/index.ts';
 import { deriveKeys, type DomainKeys } from './keys.ts';
+import { sessionCache, type SessionCache, type SessionCacheOptions } from './session-cache.ts';
 import { reportingClient, type StatementListener } from './statement-reporting.ts';
 
 export type { SentStatement, StatementListener } from './statement-reporting.ts';
+export type { SessionCache, SessionCacheOptions } from './session-cache.ts';
 
 /** Where the committed migrations live. */
 export const MIGRATIONS_PATH = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -27,12 +30,21 @@ export type DatabaseOptions = {
    * For tools (the benchmark's SQL ceiling), not production logs: the SQL holds the values written.
    */
   onQuery?: StatementListener;
+  /**
+   * The in-process cache of live sessions (`session-cache.ts`): on by default, sized by these options;
+   * `false` turns it off (every session check asks PostgreSQL).
+   */
+  sessionCache?: SessionCacheOptions | false;
 };
 
 /** What every use case receives: a unit of work of its own and the signing keys. */
 export type DomainContext = {
   readonly em: EntityManager;
   readonly keys: DomainKeys;
+  /** The pg pool behind `em`, for the named prepared statements of hot paths (`src/sql/`). */
+  readonly pool: Pool;
+  /** This process's session cache, or null when it is off. */
+  readonly sessionCache: SessionCache | null;
 };
 
 /** The MikroORM configuration for these entities and migrations. */
@@ -58,6 +70,8 @@ export function ormConfig(options: Pick<DatabaseOptions, 'url' | 'replicaUrls' |
 /** An open connection pool plus the factory of per-request contexts. */
 export type Database = {
   readonly orm: MikroORM;
+  /** The session cache of this handle, or null when it is off. */
+  readonly sessionCache: SessionCache | null;
   /** A fresh context (its own identity map) for one request or job. */
   context(): DomainContext;
   /** Whether PostgreSQL answers a trivial query right now. */
@@ -69,9 +83,13 @@ export type Database = {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const orm = await MikroORM.init(withStatementReporting(ormConfig(options), options.onQuery));
   const keys = deriveKeys(options.tokenSecret);
+  // MikroORM's own pg pool (same connections, same statement reporting), reached through its documented accessor.
+  const pool = (await orm.em.getConnection('write').getNativeClient()) as Pool;
+  const sessions = options.sessionCache === false ? null : sessionCache(options.url, options.sessionCache);
   return {
     orm,
-    context: () => ({ em: orm.em.fork(), keys }),
+    sessionCache: sessions,
+    context: () => ({ em: orm.em.fork(), keys, pool, sessionCache: sessions }),
     async isReachable() {
       try {
         await orm.em.getConnection().execute('select 1');
@@ -80,7 +98,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         return false;
       }
     },
-    close: () => orm.close(true),
+    async close() {
+      await sessions?.close();
+      await orm.close(true);
+    },
   };
 }
 
