@@ -112,7 +112,7 @@ describe('npm run bench -- --quick', function () {
   });
 
   it('when it runs, then it prints the table with every row', () => {
-    expect(output).to.match(/endpoint\s+req\/s\s+p50 ms\s+p99 ms\s+errors\s+vs ceiling\s+target\s+measured\s+result/);
+    expect(output).to.match(/endpoint\s+req\/s\s+p50 ms\s+p99 ms\s+errors\s+round trips\s+vs ceiling\s+target\s+measured\s+result/);
     for (const row of report.rows) expect(output, row.label).to.include(row.label);
     expect(output).to.match(/\d+ of \d+ targets pass/);
   });
