@@ -112,7 +112,12 @@ describe('npm run bench -- --quick', function () {
     expect(memory?.detail?.peakKb).to.be.a('number').and.greaterThan(0);
   });
 
-  it('when it runs, then each BFF row on the main data set says how many round trips PostgreSQL counted per request, and a warm GET /v1/me needs one', () => {
+  it('when it runs, then each BFF row on the main data set says how many round trips PostgreSQL counted per request (a warm GET /v1/me needs one), or the output says the server cannot count them', () => {
+    // A server given by BENCH_DATABASE_URL (TEST_DATABASE_URL under npm test) may not preload pg_stat_statements.
+    if (/round trips per request: not counted/.test(output)) {
+      for (const row of report.rows) expect(row.roundTrips ?? null, row.id).to.equal(null);
+      return;
+    }
     for (const id of ENDPOINT_ROWS.filter((id) => id !== 'timeline-growth')) {
       const row = report.rows.find((r) => r.id === id);
       expect(row?.roundTrips, id).to.be.a('number').and.greaterThan(0);
