@@ -72,3 +72,51 @@ describe('access tokens', () => {
     expect(answer.status).to.equal(401);
   });
 });
+
+describe('access tokens remembered after verification', () => {
+  let app: TestApp;
+  let user: AppUser;
+  beforeEach(async () => {
+    app = await startApp();
+    user = await signUp(app);
+    // The genuine token is verified once and remembered from here on.
+    expect((await app.call('getMe', 'GET', '/v1/me', { token: user.token })).status).to.equal(200);
+  });
+
+  // A character inside the signature (the last one may only carry padding bits).
+  const tamperSignature = (token: string) => {
+    const at = token.lastIndexOf('.') + 5;
+    return token.slice(0, at) + (token[at] === 'A' ? 'B' : 'A') + token.slice(at + 1);
+  };
+  const variants: Array<[string, (u: AppUser) => string]> = [
+    ['with a tampered signature', (u) => tamperSignature(u.token)],
+    ['with a tampered payload under the genuine signature', (u) => {
+      const [h, p, s] = u.token.split('.');
+      const payload = JSON.parse(Buffer.from(p ?? '', 'base64url').toString()) as Record<string, unknown>;
+      return `${h}.${Buffer.from(JSON.stringify({ ...payload, sub: '1' })).toString('base64url')}.${s}`;
+    }],
+    ['with the same claims unsigned (alg none)', (u) => unsigned(u)],
+    ['with the same claims under HS512 (alg switch)', (u) => forge(u, { options: { algorithm: 'HS512' } })],
+    ['with the same claims without exp', (u) => forge(u, { payload: { exp: undefined } })],
+    ['with the same claims for bff-web (wrong aud)', (u) => forge(u, { payload: { aud: 'bff-web' } })],
+    ['with the same claims from another issuer (wrong iss)', (u) => forge(u, { payload: { iss: 'someone-else' } })],
+    ['with trailing junk', (u) => `${u.token}x`],
+  ];
+  for (const [what, make] of variants) {
+    it(`when a token ${what} follows the genuine one, then it is still 401`, async () => {
+      const answer = await app.call('getMe', 'GET', '/v1/me', { token: make(user) });
+      expect(answer.status).to.equal(401);
+      expect(answer.body.code).to.equal('unauthenticated');
+      expect((await app.call('getMe', 'GET', '/v1/me', { token: user.token })).status).to.equal(200);
+    });
+  }
+
+  it('when a remembered token reaches its exp, then it is refused', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const shortLived = forge(user, { payload: { exp } });
+    expect((await app.call('getMe', 'GET', '/v1/me', { token: shortLived })).status).to.equal(200);
+    while (Math.floor(Date.now() / 1000) < exp) await new Promise((resolve) => setTimeout(resolve, 50));
+    const answer = await app.call('getMe', 'GET', '/v1/me', { token: shortLived });
+    expect(answer.status).to.equal(401);
+  });
+});

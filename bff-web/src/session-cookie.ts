@@ -1,5 +1,6 @@
 // The browser's session: a signed JWT (HS256, iss microblog, aud bff-web, exp, sub = user id, sid = session id)
 // in an HttpOnly `__Host-` cookie. passport-jwt reads and verifies it; the session it names is checked live.
+// A cookie that verified is remembered until its `exp` (the exact string, so any altered byte is verified afresh).
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import jwt from 'jsonwebtoken';
@@ -39,6 +40,14 @@ export function readCookie(header: string | undefined, name: string): string | n
 }
 
 const ATTRIBUTES = 'Path=/; HttpOnly; Secure; SameSite=Strict';
+// Verified cookies remembered at most (about 3 MB); the oldest is forgotten first.
+const VERIFIED_COOKIES_MAX = 10_000;
+const COMPACT_JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/** Whether a token whose `exp` is this is still valid now (jsonwebtoken's rule: expired once now >= exp). */
+function unexpired(exp: number): boolean {
+  return Math.floor(Date.now() / 1000) < exp;
+}
 
 /** Builds the cookie handling for a JWT secret and token lifetime. */
 export function sessionCookies(options: { jwtSecret: string; ttlSeconds: number }): SessionCookies {
@@ -66,6 +75,15 @@ export function sessionCookies(options: { jwtSecret: string; ttlSeconds: number 
     ),
   );
 
+  const verified = new Map<string, SessionClaims>();
+  const remember = (token: string, claims: SessionClaims) => {
+    if (verified.size >= VERIFIED_COOKIES_MAX) {
+      const oldest = verified.keys().next();
+      if (!oldest.done) verified.delete(oldest.value);
+    }
+    verified.set(token, claims);
+  };
+
   return {
     ttlSeconds: options.ttlSeconds,
     issue(userId, sessionId, sessionExpiresAt) {
@@ -80,9 +98,15 @@ export function sessionCookies(options: { jwtSecret: string; ttlSeconds: number 
       });
       return { token, maxAgeSeconds: Math.max(1, exp - now) };
     },
-    verify(req, res) {
-      if (readCookie(req.headers.cookie, SESSION_COOKIE) === null) return Promise.resolve(null);
-      return new Promise((resolve, reject) => {
+    async verify(req, res) {
+      const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+      if (token === null) return null;
+      const known = verified.get(token);
+      if (known !== undefined) {
+        if (unexpired(known.expiresAt)) return known;
+        verified.delete(token);
+      }
+      const claims = await new Promise<SessionClaims | null>((resolve, reject) => {
         const middleware = authenticator.authenticate(
           'session-cookie',
           { session: false },
@@ -93,6 +117,8 @@ export function sessionCookies(options: { jwtSecret: string; ttlSeconds: number 
         ) as (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
         middleware(req, res, (error) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(null)));
       });
+      if (claims !== null && COMPACT_JWT.test(token) && unexpired(claims.expiresAt)) remember(token, claims);
+      return claims;
     },
     setCookie: (token, maxAgeSeconds) => `${SESSION_COOKIE}=${token}; Max-Age=${maxAgeSeconds}; ${ATTRIBUTES}`,
     clearCookie: () => `${SESSION_COOKIE}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; ${ATTRIBUTES}`,

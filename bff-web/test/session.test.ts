@@ -164,6 +164,13 @@ describe('sessions: cookies that must not be accepted', () => {
         return `__Host-session=${h}.${altered}.${s}`;
       },
     ],
+    [
+      'a token with a tampered signature',
+      () => {
+        const at = good.lastIndexOf('.') + 5;
+        return good.slice(0, at) + (good[at] === 'A' ? 'B' : 'A') + good.slice(at + 1);
+      },
+    ],
     ['garbage', () => '__Host-session=not.a.jwt'],
   ];
 
@@ -193,6 +200,14 @@ describe('sessions: cookies that must not be accepted', () => {
     expect(fresh.sid).to.equal(claims.sid);
     expect(fresh.exp).to.be.greaterThan(now + 11 * 3600);
     expect((await call(t, 'getSession', 'GET', '/api/v1/session', { cookie: renewed })).status).to.equal(200);
+  });
+
+  it('when a cookie that was accepted (and remembered) reaches its exp, then it is refused', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const shortLived = forge({ sub: claims.sub, sid: claims.sid, exp }, key, { issuer: 'microblog', audience: 'bff-web' });
+    expect((await call(t, 'getSession', 'GET', '/api/v1/session', { cookie: shortLived })).status).to.equal(200);
+    while (Math.floor(Date.now() / 1000) < exp) await new Promise((resolve) => setTimeout(resolve, 50));
+    expectProblem(await call(t, 'getSession', 'GET', '/api/v1/session', { cookie: shortLived }), 401, 'unauthenticated');
   });
 
   it('when the cookie is fresh, then no new cookie is sent', async () => {

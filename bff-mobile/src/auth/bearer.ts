@@ -1,4 +1,6 @@
 // Bearer authentication with passport-jwt (header only), then the session named by `sid` checked live.
+// A token that verified is remembered until its `exp` (the exact string, so any altered byte is verified afresh):
+// a client repeating one token for its 15 minutes pays for one verification.
 import { checkSession } from '@microblog/domain';
 import type { Context, Next } from 'koa';
 import { Passport } from 'passport';
@@ -8,14 +10,24 @@ import { domain } from '../state.ts';
 import { AUDIENCE, ISSUER, type AccessClaims, type AccessTokens } from './access-tokens.ts';
 
 const ID = /^[1-9][0-9]{0,18}$/;
+const COMPACT_JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+// Verified tokens remembered at most (about 3 MB); the oldest is forgotten first.
+const VERIFIED_TOKENS_MAX = 10_000;
 
-function claimsOf(payload: unknown): AccessClaims | null {
+type VerifiedToken = AccessClaims & { exp: number };
+
+function claimsOf(payload: unknown): VerifiedToken | null {
   if (typeof payload !== 'object' || payload === null) return null;
   const { exp, sub, sid } = payload as { exp?: unknown; sub?: unknown; sid?: unknown };
   // jsonwebtoken only checks exp when present: a token without one must not live for ever.
   if (typeof exp !== 'number') return null;
   if (typeof sub !== 'string' || !ID.test(sub) || typeof sid !== 'string' || !ID.test(sid)) return null;
-  return { userId: sub, sessionId: sid };
+  return { userId: sub, sessionId: sid, exp };
+}
+
+/** Whether a token whose `exp` is this is still valid now (jsonwebtoken's rule: expired once now >= exp). */
+function unexpired(exp: number): boolean {
+  return Math.floor(Date.now() / 1000) < exp;
 }
 
 
@@ -33,18 +45,41 @@ export function bearerAuth(tokens: AccessTokens): { required: (ctx: Context, nex
         issuer: ISSUER,
         audience: AUDIENCE,
       },
-      (payload: unknown, done: (error: unknown, user?: AccessClaims | false) => void) => done(null, claimsOf(payload) ?? false),
+      (payload: unknown, done: (error: unknown, user?: VerifiedToken | false) => void) => done(null, claimsOf(payload) ?? false),
     ),
   );
 
-  const verify = (ctx: Context): Promise<AccessClaims | null> =>
+  const verified = new Map<string, VerifiedToken>();
+  const remember = (token: string, claims: VerifiedToken) => {
+    if (verified.size >= VERIFIED_TOKENS_MAX) {
+      const oldest = verified.keys().next();
+      if (!oldest.done) verified.delete(oldest.value);
+    }
+    verified.set(token, claims);
+  };
+
+  const passportVerify = (ctx: Context): Promise<VerifiedToken | null> =>
     new Promise((resolve, reject) => {
-      const middleware = passport.authenticate('jwt', { session: false }, (error: unknown, user: AccessClaims | false) => {
+      const middleware = passport.authenticate('jwt', { session: false }, (error: unknown, user: VerifiedToken | false) => {
         if (error) reject(error instanceof Error ? error : new Error(String(error)));
         else resolve(user || null);
       }) as (req: unknown, res: unknown, next: (error?: unknown) => void) => void;
       middleware(ctx.req, ctx.res, (error) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(null)));
     });
+
+  const verify = async (ctx: Context, header: string): Promise<AccessClaims | null> => {
+    // Only the plain form is remembered; anything else is left to passport-jwt every time.
+    const token = header.startsWith('Bearer ') && COMPACT_JWT.test(header.slice(7)) ? header.slice(7) : null;
+    const known = token === null ? undefined : verified.get(token);
+    if (token !== null && known !== undefined) {
+      if (unexpired(known.exp)) return { userId: known.userId, sessionId: known.sessionId };
+      verified.delete(token);
+    }
+    const claims = await passportVerify(ctx);
+    if (claims === null) return null;
+    if (token !== null && unexpired(claims.exp)) remember(token, claims);
+    return { userId: claims.userId, sessionId: claims.sessionId };
+  };
 
   const authenticate = async (ctx: Context, required: boolean): Promise<void> => {
     const header = ctx.get('authorization');
@@ -52,7 +87,7 @@ export function bearerAuth(tokens: AccessTokens): { required: (ctx: Context, nex
       if (required) throw new HttpProblem(401, 'unauthenticated', 'send an access token as Authorization: Bearer <token>');
       return;
     }
-    const claims = await verify(ctx);
+    const claims = await verify(ctx, header);
     if (!claims) throw new HttpProblem(401, 'unauthenticated', 'the access token is invalid or expired');
     // Live check: sign-out, revocation and password change take effect on the next request.
     await checkSession(domain(ctx), claims);

@@ -20,8 +20,26 @@ export function parseBody<T>(schema: Schema<T>, body: unknown): T {
   return result.data;
 }
 
+// What each schema makes of no parameters at all (the common case: a first page) never changes: parsed once.
+const emptyInputAnswers = new WeakMap<object, unknown>();
+
+function isEmptyObject(input: unknown): boolean {
+  if (typeof input !== 'object' || input === null) return false;
+  for (const _ in input) return false;
+  return true;
+}
+
 /** Query string or path parameters, checked: 400 bad_request naming each bad parameter. */
 export function parseParams<T>(schema: Schema<T>, input: unknown): T {
+  if (isEmptyObject(input)) {
+    if (!emptyInputAnswers.has(schema)) emptyInputAnswers.set(schema, checkParams(schema, {}));
+    // A copy, so a handler changing its input cannot change the next request's.
+    return { ...(emptyInputAnswers.get(schema) as T & object) };
+  }
+  return checkParams(schema, input);
+}
+
+function checkParams<T>(schema: Schema<T>, input: unknown): T {
   const result = schema.safeParse(input);
   if (!result.success) {
     throw new HttpProblem(400, 'bad_request', 'some parameters are not valid', { errors: formatIssues(result.error) });

@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { Migrator } from '@mikro-orm/migrations';
-import { Client } from 'pg';
 import { defineConfig, MikroORM, type EntityManager } from '@mikro-orm/postgresql';
+import { Client, type Pool } from 'pg';
 import { entities } from './entities/index.ts';
 import { deriveKeys, type DomainKeys } from './keys.ts';
+import { sessionCache, type SessionCache, type SessionCacheOptions } from './session-cache.ts';
 import { reportingClient, type StatementListener } from './statement-reporting.ts';
 
 export type { SentStatement, StatementListener } from './statement-reporting.ts';
+export type { SessionCache, SessionCacheOptions } from './session-cache.ts';
 
 /** Where the committed migrations live. */
 export const MIGRATIONS_PATH = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -34,6 +36,11 @@ export type DatabaseOptions = {
   idleInTransactionTimeoutMs?: number;
   /** Called with the seconds each request for a pooled connection waited (metrics). */
   onConnectionAcquired?: (waitedSeconds: number) => void;
+  /**
+   * The in-process cache of live sessions (`session-cache.ts`): on by default, sized by these options;
+   * `false` turns it off (every session check asks PostgreSQL).
+   */
+  sessionCache?: SessionCacheOptions | false;
 };
 
 /** The connection pool right now, as metrics see it. */
@@ -131,6 +138,10 @@ function guardCheckouts(pool: NativePool, report: ((seconds: number) => void) | 
 export type DomainContext = {
   readonly em: EntityManager;
   readonly keys: DomainKeys;
+  /** The pg pool behind `em`, for the named prepared statements of hot paths (`src/sql/`). */
+  readonly pool: Pool;
+  /** This process's session cache, or null when it is off. */
+  readonly sessionCache: SessionCache | null;
 };
 
 /** The MikroORM configuration for these entities and migrations. */
@@ -166,6 +177,8 @@ export function ormConfig(
 /** An open connection pool plus the factory of per-request contexts. */
 export type Database = {
   readonly orm: MikroORM;
+  /** The session cache of this handle, or null when it is off. */
+  readonly sessionCache: SessionCache | null;
   /** A fresh context (its own identity map) for one request or job. */
   context(): DomainContext;
   /**
@@ -197,9 +210,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   );
   const keys = deriveKeys(options.tokenSecret);
   const max = options.poolSize ?? 10;
+  // MikroORM's own pg pool (same connections, same statement reporting), reached through its documented accessor:
+  // the hot paths send named prepared statements through it (src/sql/).
+  const pgPool = (await orm.em.getConnection('write').getNativeClient()) as Pool;
+  const sessions = options.sessionCache === false ? null : sessionCache(options.url, options.sessionCache);
   return {
     orm,
-    context: () => ({ em: orm.em.fork(), keys }),
+    sessionCache: sessions,
+    context: () => ({ em: orm.em.fork(), keys, pool: pgPool, sessionCache: sessions }),
     isReachable: () => answersWithin(options.url, READINESS_TIMEOUT_MS),
     poolStats() {
       const current = pool as NativePool | null;
@@ -208,7 +226,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         : { size: current.totalCount, idle: current.idleCount, waiting: current.waitingCount, max: current.options.max ?? max };
     },
     outboxBacklog: (timeoutMs = 1000) => outboxBacklog(options.url, timeoutMs),
-    close: () => orm.close(true),
+    async close() {
+      await sessions?.close();
+      await orm.close(true);
+    },
   };
 }
 

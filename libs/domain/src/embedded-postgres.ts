@@ -140,6 +140,8 @@ export async function startEmbeddedPostgres(options: {
   port?: number;
   persistent: boolean;
   onLog?: (message: string) => void;
+  /** Server settings given at start (`-c name=value`), e.g. `{ shared_preload_libraries: 'pg_stat_statements' }`. */
+  settings?: Record<string, string>;
 }): Promise<EmbeddedServer> {
   const port = options.port ?? (await freePort());
   await mkdir(path.dirname(path.resolve(options.dataDir)), { recursive: true });
@@ -157,7 +159,7 @@ export async function startEmbeddedPostgres(options: {
     persistent: options.persistent,
     createPostgresUser: runningAsRoot(),
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`])],
     onLog: quiet,
     onError: quiet,
   });

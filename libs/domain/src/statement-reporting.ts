@@ -40,20 +40,29 @@ function statementText(first: unknown): string | null {
 export function reportingClient(listener: StatementListener): typeof Client {
   return class ReportingClient extends Client {
     override query(...args: unknown[]): never {
-      const result: unknown = Reflect.apply(super.query, this, args);
       const sql = statementText(args[0]);
-      // Callback-style calls answer through their callback: not reported.
-      if (sql === null || !(result instanceof Promise)) return result as never;
       const first = args[0] as QueryConfigLike;
-      const values = Array.isArray(args[1]) ? [...(args[1] as unknown[])] : Array.isArray(first.values) ? [...(first.values as unknown[])] : [];
+      const values = sql === null ? [] : Array.isArray(args[1]) ? [...(args[1] as unknown[])] : Array.isArray(first.values) ? [...(first.values as unknown[])] : [];
       const started = performance.now();
       const report = (rows: Record<string, unknown>[], error: Error | null) => {
         try {
-          listener({ sql, values, rows, error, ms: performance.now() - started });
+          listener({ sql: sql ?? '', values, rows, error, ms: performance.now() - started });
         } catch {
           // A listener's own failure must not change what the caller sees.
         }
       };
+      // Callback style (pg's Pool.query calls its client so): the answer is reported before the callback runs.
+      const last = args.length - 1;
+      const callback = args[last];
+      if (sql !== null && last > 0 && typeof callback === 'function') {
+        args[last] = (error: unknown, answer: { rows?: Record<string, unknown>[] } | undefined) => {
+          if (error) report([], error instanceof Error ? error : new Error(String(error)));
+          else report(answer?.rows ?? [], null);
+          Reflect.apply(callback, undefined, [error, answer]);
+        };
+      }
+      const result: unknown = Reflect.apply(super.query, this, args);
+      if (sql === null || !(result instanceof Promise)) return result as never;
       result.then(
         (answer: { rows?: Record<string, unknown>[] }) => report(answer.rows ?? [], null),
         (error: unknown) => report([], error instanceof Error ? error : new Error(String(error))),

@@ -23,6 +23,7 @@ import {
   resetBenchRows,
   serverInfo,
   startBenchServer,
+  statementsCompleted,
   withClient,
   type BenchServer,
   type BenchUser,
@@ -123,7 +124,7 @@ const PAGE = 20;
 // Which rows run. Each BFF row names the ceiling rows it is compared with; --only keeps those too.
 
 const ROWS: { id: string; ceilings: string[] }[] = [
-  { id: 'me', ceilings: ['ceiling-koa', 'ceiling-sql-me'] },
+  { id: 'me', ceilings: ['ceiling-koa', 'ceiling-sql-me', 'ceiling-limit-me'] },
   { id: 'timeline', ceilings: ['ceiling-sql-timeline'] },
   { id: 'timeline-deep', ceilings: ['ceiling-sql-timeline-deep', 'timeline'] },
   { id: 'web-timeline-1', ceilings: ['ceiling-sql-web-timeline-1'] },
@@ -313,7 +314,7 @@ async function main(): Promise<number> {
     startBff('bff-mobile', { databaseUrl: main.url, logLevel, nodeArgs }),
   ]);
   cleanup.push(() => web.stop(), () => mobile.stop());
-  const ceilings = await startCeilings({ databaseUrl: main.url, poolSize: 10 });
+  const ceilings = await startCeilings({ databaseUrl: main.url, poolSize: 10, mobileJwtSecret: mobile.jwtSecret });
   cleanup.push(() => ceilings.stop());
   const load = await startLoadGenerator();
   cleanup.push(() => load.stop());
@@ -358,13 +359,31 @@ async function main(): Promise<number> {
     name, url, connections, warmupSeconds: profile.warmupSeconds, durationSeconds: profile.durationSeconds, steps,
   });
   const servers = [web, mobile];
+  // Round trips per request of a BFF row: the statements PostgreSQL completed in the row's database during the row
+  // (pg_stat_statements), over the requests the BFF served: every response, warm-up included, plus the one each
+  // connection still had in flight when the load stopped (their statements finish during the pause below).
+  const counting = (await statementsCompleted(main.url)) !== null;
+  if (!counting) log('round trips per request: not counted (this PostgreSQL does not load pg_stat_statements)');
+  const dbOf = (url: string) => (url === mobile.url || url === web.url ? main.url : null);
   const measure = async (id: string, label: string, kind: 'ceiling' | 'endpoint', load_: LoadSpec): Promise<LoadResult | null> => {
     if (!wanted(id) || interrupted) return null;
+    const countIn = kind === 'endpoint' && counting ? dbOf(load_.url) : null;
+    const before = countIn ? await statementsCompleted(countIn) : null;
     const result = await load.run(load_);
-    rows.push(measuredRow(id, label, kind, result));
+    const measured = measuredRow(id, label, kind, result);
+    if (countIn && before !== null) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const after = await statementsCompleted(countIn);
+      const phases = load_.warmupSeconds > 0 ? 2 : 1;
+      const served = result.responses + result.warmupResponses + load_.connections * phases;
+      // (The counting queries themselves are left out: they name pg_stat_statements.)
+      if (after !== null && served > 0) measured.roundTrips = (after - before) / served;
+    }
+    rows.push(measured);
     const errors = result.non2xx + result.socketErrors + result.timeouts;
     log(
       `  ${label.padEnd(54)} ${Math.round(result.rps).toString().padStart(6)} req/s  p50 ${result.p50.toFixed(1).padStart(6)} ms  p99 ${result.p99.toFixed(1).padStart(6)} ms` +
+        (measured.roundTrips != null ? `  ${measured.roundTrips.toFixed(2)} round trips/request` : '') +
         (errors ? `  ERRORS ${errors} ${JSON.stringify(result.statuses)} ${result.failures[0] ?? ''}` : '') +
         (result.responses === 0 ? '  NO RESPONSE within the run' : ''),
     );
@@ -386,6 +405,7 @@ async function main(): Promise<number> {
   await measure('ceiling-koa', 'bare Koa, fixed JSON', 'ceiling', spec('ceiling-koa', `http://127.0.0.1:${ceilings.ports.bareKoa}`, [{ request: get('/') }]));
 
   await measure('ceiling-sql-me', 'SQL ceiling: /v1/me', 'ceiling', spec('ceiling-sql-me', sqlUrl, [{ request: get('/me'), variants: recorded('me', readers.length) }]));
+  await measure('ceiling-limit-me', 'limit server: /v1/me (node:http + pg, 1 prepared statement)', 'ceiling', spec('ceiling-limit-me', `http://127.0.0.1:${ceilings.ports.limitMe}`, [{ request: get('/v1/me'), variants: readers.map(bearer) }]));
   await measure('me', 'GET /v1/me', 'endpoint', spec('me', mobile.url, [{ request: get('/v1/me'), variants: readers.map(bearer) }]));
 
   await measure('ceiling-sql-timeline', 'SQL ceiling: timeline first page', 'ceiling', spec('ceiling-sql-timeline', sqlUrl, [{ request: get('/timeline'), variants: recorded('timeline', readers.length) }]));
@@ -492,7 +512,11 @@ async function main(): Promise<number> {
     const ratio = me.rps / koa.rps;
     me.target = { text: '≥ 50% of bare Koa', measured: pct(ratio), pass: ratio >= 0.5 && clean(me) };
     const sqlMe = row('ceiling-sql-me');
-    if (sqlMe?.rps) me.detail = { ratioToSqlCeiling: me.rps / sqlMe.rps };
+    const limitMe = row('ceiling-limit-me');
+    me.detail = {
+      ...(sqlMe?.rps ? { ratioToSqlCeiling: me.rps / sqlMe.rps } : {}),
+      ...(limitMe?.rps ? { ratioToLimitServer: me.rps / limitMe.rps } : {}),
+    };
   }
   const timeline = row('timeline');
   if (timeline?.rps != null && timeline.p99 != null) {

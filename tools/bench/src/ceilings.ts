@@ -4,7 +4,10 @@
 //   - bare Koa answering the same JSON (what the framework costs by itself);
 //   - the SQL ceiling: a bare `node:http` server that issues, for each data endpoint, exactly the SQL statements
 //     the BFF's request issues, one round trip each, through a `pg` pool of the BFF's size, and answers their rows
-//     as JSON. No JWT, no validation, no ORM, no middleware, no presenter.
+//     as JSON. No JWT, no validation, no ORM, no middleware, no presenter;
+//   - the limit server for GET /v1/me: a bare `node:http` server that verifies the same bearer token (HS256 with
+//     node:crypto: algorithm, issuer, audience, exp) and answers exactly bff-mobile's body from ONE named prepared
+//     statement (live session joined to its user) through `pg`. What this machine can do for that answer.
 //
 // "Exactly the SQL" is not a copy that could drift from the domain: before the load starts, this process runs the
 // very use cases each BFF route calls (checkSession, then getOwnProfile / issueSyncToken + homeTimeline /
@@ -14,7 +17,7 @@
 // statements under load. Reads are replayed verbatim. Writes are replayed with what must
 // differ per request substituted: the Idempotency-Key, the text, the device id, timestamps (shifted to now), and
 // the ids that earlier statements of the same request returned (the new micropost's, the new session's).
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
@@ -45,10 +48,39 @@ export const FIXED_BODY = {
   counts: { posts: 9876, followers: 100, following: 100 },
 };
 
-/** Set at fork: the database and the pool size of the BFFs. */
-export type CeilingOptions = { databaseUrl: string; poolSize: number };
+/** Set at fork: the database, the pool size of the BFFs, and bff-mobile's JWT secret (for the limit server). */
+export type CeilingOptions = { databaseUrl: string; poolSize: number; mobileJwtSecret: string };
 /** Answered once listening. */
-export type CeilingPorts = { bareHttp: number; bareKoa: number; sql: number };
+export type CeilingPorts = { bareHttp: number; bareKoa: number; sql: number; limitMe: number };
+
+// The limit server's one statement: the live session and its user's profile, in the shape bff-mobile answers.
+const LIMIT_ME_SQL = `
+select json_build_object(
+  'id', u.id::text, 'username', u.username, 'displayName', u.display_name, 'bio', u.bio,
+  'joinedAt', to_char(u.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  'counts', json_build_object('posts', u.posts_count, 'followers', u.followers_count, 'following', u.following_count)
+)::text as body
+from sessions s join users u on u.id = s.user_id
+where s.id = $1 and s.user_id = $2 and s.revoked_at is null and s.expires_at > now()`;
+
+/** The (user, session) of a bearer token bff-mobile signed (HS256, iss microblog, aud bff-mobile, exp), or null. */
+function verifiedBearer(header: string | undefined, key: Buffer): { sub: string; sid: string } | null {
+  if (!header?.startsWith('Bearer ')) return null;
+  const [head = '', body = '', signature = ''] = header.slice(7).split('.');
+  const expected = createHmac('sha256', key).update(`${head}.${body}`).digest();
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  try {
+    const { alg } = JSON.parse(Buffer.from(head, 'base64url').toString()) as { alg?: unknown };
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString()) as { iss?: unknown; aud?: unknown; exp?: unknown; sub?: unknown; sid?: unknown };
+    if (alg !== 'HS256' || claims.iss !== 'microblog' || claims.aud !== 'bff-mobile') return null;
+    if (typeof claims.exp !== 'number' || Math.floor(Date.now() / 1000) >= claims.exp) return null;
+    if (typeof claims.sub !== 'string' || !/^[1-9][0-9]{0,18}$/.test(claims.sub) || typeof claims.sid !== 'string' || !/^[1-9][0-9]{0,18}$/.test(claims.sid)) return null;
+    return { sub: claims.sub, sid: claims.sid };
+  } catch {
+    return null;
+  }
+}
 
 /** Who to record statements for (sent once the BFFs have signed everyone in). */
 export type CapturePlan = {
@@ -101,6 +133,16 @@ async function record(work: () => Promise<unknown>, tokens: Record<string, strin
 /** Records each endpoint's statements for each user of the plan, by calling the use cases the BFF routes call. */
 async function capture(databaseUrl: string, plan: CapturePlan): Promise<Map<SqlEndpoint, Script[]>> {
   const db: Database = await openDatabase({ url: databaseUrl, tokenSecret: plan.mobileTokenSecret, poolSize: 2, onQuery: recordStatement });
+  // A BFF under load finds its sessions in its session cache: wait for this handle's listener, so that the
+  // session() calls below fill the cache and the recorded requests are the warm ones, like the BFF's.
+  const first = plan.readers[0];
+  if (first) {
+    const deadline = Date.now() + 5000;
+    do {
+      await checkSession(db.context(), { sessionId: first.mobileSessionId, userId: first.id }).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    } while (!db.sessionCache?.listening && Date.now() < deadline);
+  }
   const scripts = new Map<SqlEndpoint, Script[]>(SQL_ENDPOINTS.map((e) => [e, []]));
   const add = (endpoint: SqlEndpoint, script: Script) => scripts.get(endpoint)?.push(script);
   // A session is "touched" at most once a minute: do it now, so that the recorded request is the common one.
@@ -294,7 +336,21 @@ export async function startCeilings(options: CeilingOptions): Promise<{ ports: C
     );
   });
 
-  const ports = { bareHttp: await listen(bare), bareKoa: await listen(koaServer), sql: await listen(sqlServer) };
+  const jwtKey = Buffer.from(options.mobileJwtSecret);
+  const limitMe = http.createServer((req, res) => {
+    const answer = (status: number, text: string) => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    };
+    const caller = verifiedBearer(req.headers.authorization, jwtKey);
+    if (caller === null) return answer(401, '{"code":"unauthenticated"}');
+    pool.query<{ body: string }>({ name: 'limit_me', text: LIMIT_ME_SQL, values: [caller.sid, caller.sub] }).then(
+      ({ rows }) => (rows[0] ? answer(200, rows[0].body) : answer(401, '{"code":"unauthenticated"}')),
+      (error: unknown) => answer(500, JSON.stringify({ error: (error as Error).message })),
+    );
+  });
+
+  const ports = { bareHttp: await listen(bare), bareKoa: await listen(koaServer), sql: await listen(sqlServer), limitMe: await listen(limitMe) };
   return {
     ports,
     async capture(plan) {
@@ -308,7 +364,7 @@ export async function startCeilings(options: CeilingOptions): Promise<{ ports: C
       return { counts, samples };
     },
     async stop() {
-      for (const server of [bare, koaServer, sqlServer]) {
+      for (const server of [bare, koaServer, sqlServer, limitMe]) {
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
       }

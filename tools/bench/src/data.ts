@@ -37,9 +37,30 @@ export async function startBenchServer(options: { throwaway: boolean; log: (line
     ? path.join(os.tmpdir(), `microblog-bench-pg-${process.pid}-${randomBytes(3).toString('hex')}`)
     : path.join(DATA_DIR, 'bench-postgres');
   const t0 = performance.now();
-  const server = await startEmbeddedPostgres({ dataDir, persistent: !options.throwaway });
+  // pg_stat_statements counts the statements each BFF row sends (its round trips per request).
+  const server = await startEmbeddedPostgres({ dataDir, persistent: !options.throwaway, settings: { shared_preload_libraries: 'pg_stat_statements' } });
   options.log(`embedded PostgreSQL ${options.throwaway ? '(throwaway)' : `in ${path.relative(process.cwd(), dataDir) || dataDir}`} up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return { adminUrl: server.adminUrl, urlFor: server.urlFor, describe: options.throwaway ? 'embedded PostgreSQL (throwaway)' : `embedded PostgreSQL (${dataDir})`, stop: () => server.stop() };
+}
+
+/**
+ * Statements PostgreSQL has completed in this database so far (pg_stat_statements' calls; each is one round trip,
+ * `begin` and `commit` included), or null when the server does not load pg_stat_statements (then run the
+ * embedded server, or add it to `shared_preload_libraries` of BENCH_DATABASE_URL's server).
+ */
+export async function statementsCompleted(url: string): Promise<number | null> {
+  return withClient(url, async (client) => {
+    try {
+      await client.query('create extension if not exists pg_stat_statements');
+      const { rows } = await client.query<{ calls: string }>(
+        `select coalesce(sum(calls), 0)::text as calls from pg_stat_statements
+         where dbid = (select oid from pg_database where datname = current_database()) and query not like '%pg_stat_statements%'`,
+      );
+      return Number(rows[0]?.calls ?? 0);
+    } catch {
+      return null;
+    }
+  });
 }
 
 /** Runs `work` with a connected client, then closes it. */

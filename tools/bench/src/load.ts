@@ -48,6 +48,8 @@ export type LoadResult = {
   statuses: Record<string, number>;
   /** The first few non-2xx answers, for diagnosis. */
   failures: string[];
+  /** Responses during the warm-up (not otherwise counted). */
+  warmupResponses: number;
   /** Per step (by path of its request): responses and p50. */
   steps: { path: string; responses: number; p50: number }[];
 };
@@ -160,6 +162,7 @@ async function runOnce(spec: LoadSpec, seconds: number, record: boolean): Promis
     timeouts: result.timeouts,
     statuses,
     failures,
+    warmupResponses: 0,
     steps: spec.steps.map((step, i) => {
       const own = Float64Array.from(byStep[i] ?? []).sort();
       return { path: step.request.path, responses: own.length, p50: percentile(own, 50) };
@@ -169,8 +172,8 @@ async function runOnce(spec: LoadSpec, seconds: number, record: boolean): Promis
 
 /** Warm-up (discarded), then the measured run. */
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  if (spec.warmupSeconds > 0) await runOnce(spec, spec.warmupSeconds, false);
-  return runOnce(spec, spec.durationSeconds, true);
+  const warmup = spec.warmupSeconds > 0 ? await runOnce(spec, spec.warmupSeconds, false) : null;
+  return { ...(await runOnce(spec, spec.durationSeconds, true)), warmupResponses: warmup?.responses ?? 0 };
 }
 
 // As a forked child: run each scenario the parent sends, answer its result.

@@ -18,6 +18,8 @@ export type Bff = {
   pid: number;
   /** Its TOKEN_SECRET (the SQL ceiling verifies bff-mobile's cursors with it). */
   tokenSecret: string;
+  /** Its JWT_SECRET (the limit server verifies bff-mobile's access tokens with it). */
+  jwtSecret: string;
   /** The process's last lines of output (for a failure message). */
   output(): string;
   stop(): Promise<void>;
@@ -54,12 +56,13 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', grac
 export async function startBff(name: Bff['name'], options: { databaseUrl: string; logLevel: string; nodeArgs?: string[] }): Promise<Bff> {
   const port = await freePort();
   const tokenSecret = randomBytes(32).toString('base64url');
+  const jwtSecret = randomBytes(32).toString('base64url');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
     DATABASE_URL: options.databaseUrl,
     TOKEN_SECRET: tokenSecret,
-    JWT_SECRET: randomBytes(32).toString('base64url'),
+    JWT_SECRET: jwtSecret,
     TRUST_PROXY: '1',
     LOG_LEVEL: options.logLevel,
     // Any free port for the metrics endpoint: several BFFs of one kind may run side by side here.
@@ -79,7 +82,7 @@ export async function startBff(name: Bff['name'], options: { databaseUrl: string
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { name, url, pid: child.pid ?? 0, tokenSecret, output, stop: () => stopChild(child) };
+  return { name, url, pid: child.pid ?? 0, tokenSecret, jwtSecret, output, stop: () => stopChild(child) };
 }
 
 function forkChild<T>(file: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; first: T; output: () => string }> {

@@ -14,6 +14,8 @@ export type Row = {
   p99: number | null;
   /** Non-2xx answers plus socket errors and timeouts. */
   errors: number | null;
+  /** Statements PostgreSQL completed per request during the row (pg_stat_statements), or null when not counted. */
+  roundTrips?: number | null;
   /** The ceiling row this one is compared with, and the ratio of throughputs (this / ceiling). */
   ceiling: { id: string; label: string; ratio: number } | null;
   /** The target, what was measured for it, and whether it holds (null: no target). */
@@ -77,6 +79,7 @@ function cells(row: Row): string[] {
     fmt.ms(row.p50),
     fmt.ms(row.p99),
     row.errors === null ? '' : String(row.errors),
+    row.roundTrips == null ? '' : row.roundTrips.toFixed(2),
     row.ceiling ? `${fmt.ratio(row.ceiling.ratio)} ${row.ceiling.label}` : '',
     row.target?.text ?? '',
     row.target?.measured ?? '',
@@ -84,8 +87,8 @@ function cells(row: Row): string[] {
   ];
 }
 
-const HEADER = ['endpoint', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'vs ceiling', 'target', 'measured', 'result'];
-const RIGHT = new Set([1, 2, 3, 4]);
+const HEADER = ['endpoint', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'round trips', 'vs ceiling', 'target', 'measured', 'result'];
+const RIGHT = new Set([1, 2, 3, 4, 5]);
 
 /** The table as aligned plain text. */
 export function renderTable(rows: Row[]): string {

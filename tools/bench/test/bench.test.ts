@@ -29,6 +29,7 @@ const CEILING_ROWS = [
   'ceiling-http',
   'ceiling-koa',
   'ceiling-sql-me',
+  'ceiling-limit-me',
   'ceiling-sql-timeline',
   'ceiling-sql-timeline-deep',
   'ceiling-sql-web-timeline-1',
@@ -111,8 +112,30 @@ describe('npm run bench -- --quick', function () {
     expect(memory?.detail?.peakKb).to.be.a('number').and.greaterThan(0);
   });
 
+  it('when it runs, then each BFF row on the main data set says how many round trips PostgreSQL counted per request (a warm GET /v1/me needs one), or the output says the server cannot count them', () => {
+    // A server given by BENCH_DATABASE_URL (TEST_DATABASE_URL under npm test) may not preload pg_stat_statements.
+    if (/round trips per request: not counted/.test(output)) {
+      for (const row of report.rows) expect(row.roundTrips ?? null, row.id).to.equal(null);
+      return;
+    }
+    for (const id of ENDPOINT_ROWS.filter((id) => id !== 'timeline-growth')) {
+      const row = report.rows.find((r) => r.id === id);
+      expect(row?.roundTrips, id).to.be.a('number').and.greaterThan(0);
+    }
+    // The session comes from the session cache; the profile is one prepared statement (cold sessions add a little).
+    // (The count allows for the request each connection had in flight when the load stopped: hence not exactly 1.)
+    expect(report.rows.find((r) => r.id === 'me')?.roundTrips).to.be.within(0.9, 1.5);
+    expect(output).to.match(/GET \/v1\/me .* [01]\.\d\d round trips\/request/);
+  });
+
+  it('when it runs, then the limit server answers GET /v1/me for the same tokens, and the BFF row is compared with it', () => {
+    const limit = report.rows.find((r) => r.id === 'ceiling-limit-me');
+    expect(limit?.result?.statuses).to.have.keys('200');
+    expect(report.rows.find((r) => r.id === 'me')?.detail?.ratioToLimitServer).to.be.a('number').and.greaterThan(0);
+  });
+
   it('when it runs, then it prints the table with every row', () => {
-    expect(output).to.match(/endpoint\s+req\/s\s+p50 ms\s+p99 ms\s+errors\s+vs ceiling\s+target\s+measured\s+result/);
+    expect(output).to.match(/endpoint\s+req\/s\s+p50 ms\s+p99 ms\s+errors\s+round trips\s+vs ceiling\s+target\s+measured\s+result/);
     for (const row of report.rows) expect(output, row.label).to.include(row.label);
     expect(output).to.match(/\d+ of \d+ targets pass/);
   });

@@ -2,6 +2,7 @@ import type { DomainContext } from '../database.ts';
 import { ValidationError } from '../errors.ts';
 import { checkPassword, hashPassword, passwordMatches } from '../passwords.ts';
 import { run } from '../sql.ts';
+import { notifySessionsRevoked } from '../sql/sessions.ts';
 import { loadUserById } from './find-user.ts';
 
 /**
@@ -22,7 +23,7 @@ export async function changePassword(
     throw ValidationError.field('newPassword', 'must differ from the current password');
   }
   const passwordHash = await hashPassword(input.newPassword);
-  return ctx.em.transactional(async (em) => {
+  const result = await ctx.em.transactional(async (em) => {
     user.passwordHash = passwordHash;
     user.passwordChangedAt = new Date();
     await em.flush();
@@ -33,6 +34,9 @@ export async function changePassword(
        where user_id = ? and revoked_at is null and id <> coalesce(?::bigint, 0)`,
       [user.id, input.keepSessionId],
     );
+    if (revokedSessions > 0) await notifySessionsRevoked(em, user.id);
     return { revokedSessions };
   });
+  if (result.revokedSessions > 0) ctx.sessionCache?.forgetUser(user.id);
+  return result;
 }

@@ -42,7 +42,7 @@ export async function runIdempotent(
       em.getUnitOfWork().unsetIdentity(existing);
     }
 
-    const response = await work({ em, keys: ctx.keys });
+    const response = await work({ ...ctx, em });
     em.create(IdempotencyRecord, {
       user: input.userId,
       key: input.key,

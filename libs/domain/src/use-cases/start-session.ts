@@ -2,6 +2,7 @@ import type { DomainContext } from '../database.ts';
 import { Session } from '../entities/session.ts';
 import { issueRefreshToken } from '../refresh-tokens.ts';
 import { run } from '../sql.ts';
+import { notifySessionsRevoked } from '../sql/sessions.ts';
 import { loadUserById } from './find-user.ts';
 
 /** How long a session lives without being used (each use or refresh extends it). */
@@ -59,14 +60,15 @@ export async function startDeviceSession(
   input: { userId: string; device: Device },
 ): Promise<{ session: SessionView; refreshToken: string }> {
   const user = await loadUserById(ctx.em, input.userId);
-  return ctx.em.transactional(async (em) => {
+  const started = await ctx.em.transactional(async (em) => {
     await run(em, `delete from push_tokens where session_id in (select id from sessions where user_id = ? and device_id = ? and revoked_at is null)`, [user.id, input.device.id]);
-    await run(
+    const replaced = await run(
       em,
       `update sessions set revoked_at = now(), revoked_reason = 'replaced', refresh_token_hash = null
        where user_id = ? and device_id = ? and revoked_at is null`,
       [user.id, input.device.id],
     );
+    if (replaced > 0) await notifySessionsRevoked(em, user.id);
     const session = em.create(Session, {
       user,
       kind: 'mobile',
@@ -79,6 +81,8 @@ export async function startDeviceSession(
     const { token, hash } = issueRefreshToken(ctx.keys, session.id, 0);
     session.refreshTokenHash = hash;
     await em.flush();
-    return { session: toSessionView(session), refreshToken: token };
+    return { session: toSessionView(session), refreshToken: token, replaced };
   });
+  if (started.replaced > 0) ctx.sessionCache?.forgetUser(user.id);
+  return { session: started.session, refreshToken: started.refreshToken };
 }
