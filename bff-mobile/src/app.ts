@@ -1,6 +1,6 @@
 // The composition root of the HTTP app: pure wiring, no listen.
 import { constants as zlib } from 'node:zlib';
-import type { Database } from '@microblog/domain';
+import { recordWrite, type Database } from '@microblog/domain';
 import Koa from 'koa';
 import compress from 'koa-compress';
 import { serveVersions, versionOf, type ApiVersion } from './api-versions.ts';
@@ -90,6 +90,8 @@ export function createApp(deps: AppDeps): Koa {
   app.use(async (ctx, next) => {
     ctx.state.domain = db.context();
     await next();
+    // Read-your-writes with replicas: the signed-in user's next reads wait for this write (domain replica-reads.ts).
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(ctx.method) && ctx.status < 400) await recordWrite(ctx.state.domain);
   });
 
   const ops = opsRouter(db);

@@ -1,5 +1,5 @@
 // The composition root of bff-web: middleware in order, then the routers, then the single-page app.
-import type { Database } from '@microblog/domain';
+import { recordWrite, type Database } from '@microblog/domain';
 import type { Redis } from 'ioredis';
 import Koa from 'koa';
 import { koaBody } from 'koa-body';
@@ -18,6 +18,8 @@ import { requestIdAndAccessLog } from './request-id.ts';
 import { securityHeaders } from './security-headers.ts';
 import { sessionCookies } from './session-cookie.ts';
 import { v1Router } from './v1/router.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export type { ApiVersion } from './api-versions.ts';
 export type { Config } from './config.ts';
@@ -75,6 +77,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     ctx.state.domain = db.context();
     ctx.state.viewer = null;
     await next();
+    // Read-your-writes with replicas: the signed-in user's next reads wait for this write (domain replica-reads.ts).
+    if (!SAFE_METHODS.has(ctx.method) && ctx.status < 400) await recordWrite(ctx.state.domain);
   });
   app.use(meta.routes());
   app.use(meta.allowedMethods({ throw: true }));

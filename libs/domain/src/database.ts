@@ -3,6 +3,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { entities } from './entities/index.ts';
 import { deriveKeys, type DomainKeys } from './keys.ts';
+import { trackRequest, type ReplicaState } from './replica-reads.ts';
 
 /** Where the committed migrations live. */
 export const MIGRATIONS_PATH = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -32,6 +33,9 @@ export function ormConfig(options: Pick<DatabaseOptions, 'url' | 'replicaUrls' |
   return defineConfig({
     clientUrl: options.url,
     replicas: (options.replicaUrls ?? []).map((clientUrl, i) => ({ name: `replica-${i + 1}`, clientUrl })),
+    // Only the reads marked `replica: true` may go to a replica (replica-reads.ts); sessions, tokens and
+    // idempotency records are always read on the primary.
+    preferReadReplicas: false,
     entities,
     extensions: [Migrator],
     migrations: { path: MIGRATIONS_PATH, glob: '!(*.d).ts', snapshot: false, silent: true },
@@ -61,9 +65,14 @@ export type Database = {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const orm = await MikroORM.init(ormConfig(options));
   const keys = deriveKeys(options.tokenSecret);
+  const replicas: ReplicaState = { enabled: (options.replicaUrls ?? []).length > 0, downUntil: 0 };
   return {
     orm,
-    context: () => ({ em: orm.em.fork(), keys }),
+    context: () => {
+      const em = orm.em.fork();
+      trackRequest(em, replicas);
+      return { em, keys };
+    },
     async isReachable() {
       try {
         await orm.em.getConnection().execute('select 1');

@@ -57,6 +57,7 @@ export { SESSION_IDLE_TTL_MS } from './use-cases/start-session.ts';
 export type { TimelineChanges } from './use-cases/timeline-changes.ts';
 export type { TimelineMarkerView } from './use-cases/timeline-marker.ts';
 export { HOME_TIMELINE_SQL } from './use-cases/home-timeline.ts';
+export { recordWrite, REPLICA_RETRY_AFTER_MS } from './replica-reads.ts';
 
 /** Creates an account. */
 export const registerUser = atTheEdge(registerUserUseCase);
