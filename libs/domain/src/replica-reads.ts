@@ -34,19 +34,22 @@ export function rememberSessionWrites(em: EntityManager, userId: string, lastWri
 
 /**
  * After a successful write by a signed-in user: records the primary's WAL position on all their live sessions, so
- * their next reads (on any instance, any device) see the write. Nothing to do without replicas.
+ * their next reads (on any instance, any device) see the write. Nothing to do without replicas. Best effort: the
+ * write itself has committed, so a failure here is not the request's; at worst the user's next read is a bit stale.
  */
 export async function recordWrite(ctx: { readonly em: EntityManager }): Promise<void> {
   const { em } = ctx;
   const mark = marks.get(em);
   if (!mark?.replicas.enabled || mark.userId === null) return;
-  const rows = await em.execute<{ lsn: string }[]>(
-    `with now_at as (select pg_current_wal_insert_lsn() as lsn)
-     update sessions set last_write_lsn = now_at.lsn from now_at
-     where user_id = ? and revoked_at is null returning last_write_lsn::text as lsn`,
-    [mark.userId],
-    { method: 'all', connectionType: 'write' },
-  );
+  const rows = await em
+    .execute<{ lsn: string }[]>(
+      `with now_at as (select pg_current_wal_insert_lsn() as lsn)
+       update sessions set last_write_lsn = now_at.lsn from now_at
+       where user_id = ? and revoked_at is null returning last_write_lsn::text as lsn`,
+      [mark.userId],
+      { method: 'all', connectionType: 'write' },
+    )
+    .catch(() => []);
   mark.readAfterLsn = rows[0]?.lsn ?? mark.readAfterLsn;
 }
 
