@@ -11,6 +11,8 @@ export type LoadFigures = {
   /** Answers that were not 2xx (or no answer at all), by kind of request. */
   failedReads: number;
   failedKeyedWrites: number;
+  /** Of those, 409: the same key still in flight (its first attempt died with an instance); the app retries. */
+  keyedWritesInFlight: number;
   failedUnkeyedWrites: number;
   /** Phone writes that still had no 2xx after the app's own retries. */
   keyedWritesGivenUp: number;
@@ -26,7 +28,7 @@ const MAX_WRITES_PER_WORKER = 250;
 export function startLoad(options: { runId: string; mobileUrl: string; webUrl: string; phones: Phone[]; browsers: Browser[]; pauseMs?: number }) {
   // An object, so the loops see the change made by stop().
   const state = { running: true };
-  const figures: LoadFigures = { requests: 0, failedReads: 0, failedKeyedWrites: 0, failedUnkeyedWrites: 0, keyedWritesGivenUp: 0, samples: [], ledger: [] };
+  const figures: LoadFigures = { requests: 0, failedReads: 0, failedKeyedWrites: 0, keyedWritesInFlight: 0, failedUnkeyedWrites: 0, keyedWritesGivenUp: 0, samples: [], ledger: [] };
   const pause = () => new Promise((r) => setTimeout(r, options.pauseMs ?? 25));
   const failed = (what: string, status: number, error?: string) => {
     if (figures.samples.length < 8) figures.samples.push(`${what}: ${status || error}`);
@@ -55,6 +57,7 @@ export function startLoad(options: { runId: string; mobileUrl: string; webUrl: s
         status = answer.status;
         if (status >= 200 && status < 300) break;
         figures.failedKeyedWrites++;
+        if (status === 409) figures.keyedWritesInFlight++;
         failed(`POST /v1/posts (attempt ${attempts})`, status, answer.error);
         await new Promise((r) => setTimeout(r, 200 * attempts));
       }
