@@ -7,7 +7,7 @@ import { replicaRead } from './replica-reads.ts';
  */
 export function query<T>(em: EntityManager, sql: string, params: unknown[] = [], options: { replica?: boolean } = {}): Promise<T[]> {
   if (options.replica) return replicaRead<T>(em, sql, params);
-  return em.execute<T[]>(sql, params as unknown[], { method: 'all', connectionType: options.replica ? 'read' : 'write' });
+  return em.execute<T[]>(sql, params as unknown[], { method: 'all', connectionType: 'write' });
 }
 
 /** Runs a write statement and returns the number of rows it touched. */
