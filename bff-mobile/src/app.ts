@@ -6,7 +6,7 @@ import {
   requestLogging, securityHeaders, serveVersions, useRouters, UNAVAILABLE_RETRY_AFTER, versionOf,
   type ApiVersion as KitApiVersion, type DomainProblems, type Logger, type RateLimits, type Throttles,
 } from '@microblog/bff-kit';
-import { InvalidGrant, type Database } from '@microblog/domain';
+import { InvalidGrant, recordWrite, type Database } from '@microblog/domain';
 import type { Router } from '@koa/router';
 import type { Metrics } from '@microblog/bff-kit/metrics';
 import Koa from 'koa';
@@ -99,6 +99,8 @@ export function createApp(deps: AppDeps): Koa {
   app.use(async (ctx, next) => {
     ctx.state.domain = db.context();
     await next();
+    // Read-your-writes with replicas: the signed-in user's next reads wait for this write (domain replica-reads.ts).
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(ctx.method) && ctx.status < 400) await recordWrite(ctx.state.domain);
   });
   useRouters(app, [ops, ...versions.map(({ router }) => router)]);
   return app;

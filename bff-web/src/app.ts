@@ -5,7 +5,7 @@ import {
   type ApiVersion, type DomainProblems, type Logger, type RateLimits, type Throttles,
 } from '@microblog/bff-kit';
 import type { Metrics } from '@microblog/bff-kit/metrics';
-import type { Database } from '@microblog/domain';
+import { recordWrite, type Database } from '@microblog/domain';
 import Koa from 'koa';
 import { fileURLToPath } from 'node:url';
 import type { AppState } from './auth.ts';
@@ -17,6 +17,8 @@ import { v1Router, type V1Router } from './v1/router.ts';
 
 export type { Settings } from './settings.ts';
 export { readSettings, settingsFrom } from './settings.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export { serveFrontend } from './frontend.ts';
 
 /** What every domain error code means to a browser (complete: a new code fails the type-check until mapped). */
@@ -86,6 +88,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     ctx.state.domain = db.context();
     ctx.state.viewer = null;
     await next();
+    // Read-your-writes with replicas: the signed-in user's next reads wait for this write (domain replica-reads.ts).
+    if (!SAFE_METHODS.has(ctx.method) && ctx.status < 400) await recordWrite(ctx.state.domain);
   });
   useRouters(app, [ops, ...versions.map(({ router }) => router)]);
   app.use(async (ctx, next) => {

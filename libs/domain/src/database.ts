@@ -4,6 +4,7 @@ import { defineConfig, MikroORM, type EntityManager } from '@mikro-orm/postgresq
 import { Client, type Pool } from 'pg';
 import { entities } from './entities/index.ts';
 import { deriveKeys, type DomainKeys } from './keys.ts';
+import { trackRequest, type ReplicaState } from './replica-reads.ts';
 import { sessionCache, type SessionCache, type SessionCacheOptions } from './session-cache.ts';
 import { reportingClient, type StatementListener } from './statement-reporting.ts';
 
@@ -153,6 +154,9 @@ export function ormConfig(
   return defineConfig({
     clientUrl: options.url,
     replicas: (options.replicaUrls ?? []).map((clientUrl, i) => ({ name: `replica-${i + 1}`, clientUrl })),
+    // Only the reads marked `replica: true` may go to a replica (replica-reads.ts); sessions, tokens and
+    // idempotency records are always read on the primary.
+    preferReadReplicas: false,
     entities,
     extensions: [Migrator],
     migrations: { path: MIGRATIONS_PATH, glob: '!(*.d).ts', snapshot: false, silent: true },
@@ -210,6 +214,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   );
   const keys = deriveKeys(options.tokenSecret);
   const max = options.poolSize ?? 10;
+  const replicas: ReplicaState = { enabled: (options.replicaUrls ?? []).length > 0, downUntil: 0 };
   // MikroORM's own pg pool (same connections, same statement reporting), reached through its documented accessor:
   // the hot paths send named prepared statements through it (src/sql/).
   const pgPool = (await orm.em.getConnection('write').getNativeClient()) as Pool;
@@ -217,7 +222,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return {
     orm,
     sessionCache: sessions,
-    context: () => ({ em: orm.em.fork(), keys, pool: pgPool, sessionCache: sessions }),
+    context: () => {
+      const em = orm.em.fork();
+      trackRequest(em, replicas);
+      return { em, keys, pool: pgPool, sessionCache: sessions };
+    },
     isReachable: () => answersWithin(options.url, READINESS_TIMEOUT_MS),
     poolStats() {
       const current = pool as NativePool | null;

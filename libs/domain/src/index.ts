@@ -59,6 +59,7 @@ export type { TimelineMarkerView } from './use-cases/timeline-marker.ts';
 export { HOME_TIMELINE_SQL } from './use-cases/home-timeline.ts';
 // For bulk loaders and benchmarks: the password rules and the stored form (argon2id) the use cases apply.
 export { checkPassword, hashPassword, passwordMatches } from './passwords.ts';
+export { recordWrite, REPLICA_RETRY_AFTER_MS } from './replica-reads.ts';
 
 /** Creates an account. */
 export const registerUser = atTheEdge(registerUserUseCase);

@@ -13,6 +13,9 @@ import { isId } from './sql.ts';
 import { SESSIONS_REVOKED_CHANNEL } from './sql/sessions.ts';
 import type { SessionView } from './use-cases/start-session.ts';
 
+/** A live session as cached: its view, and the mark of its user's last write (read-your-writes, replica-reads.ts). */
+export type CachedSession = SessionView & { lastWriteLsn: string | null };
+
 /** How big and how fresh the session cache is. */
 export type SessionCacheOptions = {
   /** Most sessions kept (default 10,000: a few MB). */
@@ -24,9 +27,9 @@ export type SessionCacheOptions = {
 /** One process's cache of live sessions; see the top of `session-cache.ts` for its rules. */
 export type SessionCache = {
   /** The cached live session `sessionId` of `userId`, or undefined (then ask PostgreSQL). Starts the listener. */
-  get(sessionId: string, userId: string): SessionView | undefined;
+  get(sessionId: string, userId: string): CachedSession | undefined;
   /** Call before reading a session from PostgreSQL; the function stores that answer unless it may be stale by then. */
-  beginFill(): (session: SessionView) => void;
+  beginFill(): (session: CachedSession) => void;
   /** Drops every cached session of a user (after a revocation committed here; other processes learn it by notification). */
   forgetUser(userId: string): void;
   /** Whether the listener is connected, i.e. whether the cache serves. */
@@ -41,7 +44,7 @@ const LISTENER_NAME = 'microblog-sessions-listener';
 const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 5_000;
 
-type Entry = { session: SessionView; storedAt: number };
+type Entry = { session: CachedSession; storedAt: number };
 
 /** A session cache invalidated by notifications on the database at `url` (the listener connects on first use). */
 export function sessionCache(url: string, options: SessionCacheOptions = {}): SessionCache {

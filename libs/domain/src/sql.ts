@@ -1,11 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { replicaRead } from './replica-reads.ts';
 
 /**
  * Runs a read-model query (positional `?` parameters) inside the context's transaction if any.
- * `replica: true` lets it go to a read replica when one is configured.
+ * `replica: true` lets it go to a read replica when one is configured (see replica-reads.ts).
  */
 export function query<T>(em: EntityManager, sql: string, params: unknown[] = [], options: { replica?: boolean } = {}): Promise<T[]> {
-  return em.execute<T[]>(sql, params as unknown[], { method: 'all', connectionType: options.replica ? 'read' : 'write' });
+  if (options.replica) return replicaRead<T>(em, sql, params);
+  return em.execute<T[]>(sql, params as unknown[], { method: 'all', connectionType: 'write' });
 }
 
 /** Runs a write statement and returns the number of rows it touched. */

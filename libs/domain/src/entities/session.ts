@@ -22,6 +22,8 @@ const SessionSchema = defineEntity({
     expiresAt: p.datetime(3),
     revokedAt: p.datetime(3).nullable(),
     revokedReason: p.string().length(32).nullable(),
+    /** The primary's WAL position after the user's last write: reads wait for a replica to pass it (replica-reads.ts). */
+    lastWriteLsn: p.string().columnType('pg_lsn').nullable(),
   },
   indexes: [{ name: 'sessions_user_idx', properties: ['user'] }],
 });

@@ -4,7 +4,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Pool } from 'pg';
 import { query } from '../sql.ts';
 
-/** The channel a revoking transaction notifies, with the user id as payload; every session cache listens on it. */
+/**
+ * The channel a revoking transaction notifies, with the user id as payload; every session cache listens on it and
+ * drops that user's entries. A write that moves the user's read-your-writes mark notifies it too (replica-reads.ts).
+ */
 export const SESSIONS_REVOKED_CHANNEL = 'sessions_revoked';
 
 /** A live session as `checkLiveSession` answers it (timestamps as PostgreSQL's text, see `toDate`). */
@@ -18,12 +21,14 @@ export type LiveSessionRow = {
   created_at: string;
   last_used_at: string;
   expires_at: string;
+  /** The primary's WAL position after this user's last write, when replicas are in use (replica-reads.ts). */
+  last_write_lsn: string | null;
 };
 
 // One round trip: the live row, touched (last use, idle expiry pushed forward) when its last use is older than $3 ms.
 const CHECK_LIVE_SESSION = `
 with live as (
-  select id, user_id, kind, device_id, device_name, platform, created_at, last_used_at, expires_at
+  select id, user_id, kind, device_id, device_name, platform, created_at, last_used_at, expires_at, last_write_lsn
   from sessions
   where id = $1 and user_id = $2 and revoked_at is null and expires_at > now()
 ), touched as (
@@ -36,7 +41,7 @@ with live as (
 )
 select live.id, live.user_id, live.kind, live.device_id, live.device_name, live.platform, live.created_at,
        coalesce(touched.last_used_at, live.last_used_at) as last_used_at,
-       coalesce(touched.expires_at, live.expires_at) as expires_at
+       coalesce(touched.expires_at, live.expires_at) as expires_at, live.last_write_lsn::text as last_write_lsn
 from live left join touched on true`;
 
 /**

@@ -3,6 +3,8 @@ import { Unauthenticated } from '../errors.ts';
 import { isId, toDate } from '../sql.ts';
 import { checkLiveSession, type LiveSessionRow } from '../sql/sessions.ts';
 import { SESSION_IDLE_TTL_MS, type SessionView } from './start-session.ts';
+import { rememberSessionWrites } from '../replica-reads.ts';
+import type { CachedSession } from '../session-cache.ts';
 
 // Recording every request would turn each read into a write; once a minute is enough for "last used".
 const TOUCH_INTERVAL_MS = 60_000;
@@ -14,17 +16,19 @@ const TOUCH_INTERVAL_MS = 60_000;
  */
 export async function checkSession(ctx: DomainContext, input: { sessionId: string; userId: string }): Promise<SessionView> {
   if (!isId(input.sessionId) || !isId(input.userId)) throw new Unauthenticated();
-  const cached = ctx.sessionCache?.get(input.sessionId, input.userId);
-  if (cached !== undefined) return cached;
-  const store = ctx.sessionCache?.beginFill();
-  const row = await checkLiveSession(ctx.pool, { ...input, touchAfterMs: TOUCH_INTERVAL_MS, idleTtlMs: SESSION_IDLE_TTL_MS });
-  if (row === null) throw new Unauthenticated();
-  const session = sessionViewOf(row);
-  store?.(session);
+  let session = ctx.sessionCache?.get(input.sessionId, input.userId);
+  if (session === undefined) {
+    const store = ctx.sessionCache?.beginFill();
+    const row = await checkLiveSession(ctx.pool, { ...input, touchAfterMs: TOUCH_INTERVAL_MS, idleTtlMs: SESSION_IDLE_TTL_MS });
+    if (row === null) throw new Unauthenticated();
+    session = sessionViewOf(row);
+    store?.(session);
+  }
+  rememberSessionWrites(ctx.em, input.userId, session.lastWriteLsn);
   return session;
 }
 
-function sessionViewOf(row: LiveSessionRow): SessionView {
+function sessionViewOf(row: LiveSessionRow): CachedSession {
   return {
     id: row.id,
     userId: row.user_id,
@@ -35,5 +39,6 @@ function sessionViewOf(row: LiveSessionRow): SessionView {
     createdAt: toDate(row.created_at),
     lastUsedAt: toDate(row.last_used_at),
     expiresAt: toDate(row.expires_at),
+    lastWriteLsn: row.last_write_lsn,
   };
 }

@@ -1,0 +1,103 @@
+// Reads that may go to a read replica (DATABASE_REPLICA_URLS), with two guarantees a replica alone does not give:
+// - read-your-writes: a signed-in user's reads go to the primary until the replica has replayed that user's last
+//   write (the primary's WAL position right after it, kept on their sessions and compared with the replica's replay
+//   position), so an author sees their own post at once whichever instance serves them; others may see the
+//   replica's slightly older state;
+// - fallback: a replica that cannot be reached (or cancels a read in a recovery conflict) sends reads to the
+//   primary for REPLICA_RETRY_AFTER_MS, with no failed request; after that the replica is tried again.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SessionCache } from './session-cache.ts';
+import { SESSIONS_REVOKED_CHANNEL } from './sql/sessions.ts';
+
+/** How long reads stay on the primary after a replica failed. */
+export const REPLICA_RETRY_AFTER_MS = 5000;
+
+/** Per database handle: whether replicas are configured and until when they are considered down. */
+export type ReplicaState = { readonly enabled: boolean; downUntil: number };
+
+/** What one request's unit of work knows about its user's writes. */
+type RequestMarks = { replicas: ReplicaState; userId: string | null; readAfterLsn: string | null };
+
+const marks = new WeakMap<EntityManager, RequestMarks>();
+const LSN = /^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i;
+
+/** Called for every new request context: its reads follow the rules above. */
+export function trackRequest(em: EntityManager, replicas: ReplicaState): void {
+  marks.set(em, { replicas, userId: null, readAfterLsn: null });
+}
+
+/** Called once the request's session is known: later reads wait for that session's last write on a replica. */
+export function rememberSessionWrites(em: EntityManager, userId: string, lastWriteLsn: string | null): void {
+  const mark = marks.get(em);
+  if (!mark) return;
+  mark.userId = userId;
+  mark.readAfterLsn = lastWriteLsn !== null && LSN.test(lastWriteLsn) ? lastWriteLsn : null;
+}
+
+/**
+ * After a successful write by a signed-in user: records the primary's WAL position on all their live sessions, so
+ * their next reads (on any instance, any device) see the write. Nothing to do without replicas. Best effort: the
+ * write itself has committed, so a failure here is not the request's; at worst the user's next read is a bit stale.
+ */
+export async function recordWrite(ctx: { readonly em: EntityManager; readonly sessionCache?: SessionCache | null }): Promise<void> {
+  const { em } = ctx;
+  const mark = marks.get(em);
+  if (!mark?.replicas.enabled || mark.userId === null) return;
+  // Cached sessions carry the old mark: the same statement tells every session cache to drop this user's entries
+  // (as a revocation does), and this process drops its own at once.
+  const rows = await em
+    .execute<{ lsn: string }[]>(
+      `with now_at as (select pg_current_wal_insert_lsn() as lsn),
+       marked as (
+         update sessions set last_write_lsn = now_at.lsn from now_at
+         where user_id = ? and revoked_at is null returning last_write_lsn::text as lsn
+       )
+       select (select lsn from marked limit 1) as lsn, pg_notify(?, ?::text) is null as notified`,
+      [mark.userId, SESSIONS_REVOKED_CHANNEL, mark.userId],
+      { method: 'all', connectionType: 'write' },
+    )
+    .catch(() => []);
+  ctx.sessionCache?.forgetUser(mark.userId);
+  mark.readAfterLsn = rows[0]?.lsn ?? mark.readAfterLsn;
+}
+
+/** Runs a read on a replica when that is safe and the replica answers, on the primary otherwise. */
+export async function replicaRead<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  const mark = marks.get(em);
+  const primary = () => em.execute<T[]>(sql, params, { method: 'all', connectionType: 'write' });
+  // Inside a transaction everything stays on its connection; without replicas there is nothing to choose.
+  if (!mark?.replicas.enabled || em.getTransactionContext() !== undefined || Date.now() < mark.replicas.downUntil) {
+    return primary();
+  }
+  const replica = em.getConnection('read');
+  try {
+    if (mark.readAfterLsn !== null) {
+      // On a server that is not in recovery (a "replica" URL pointing at a primary) the replay position is null.
+      const [caughtUp] = await replica.execute<{ ok: boolean }[]>(
+        'select coalesce(pg_last_wal_replay_lsn() >= ?::pg_lsn, true) as ok',
+        [mark.readAfterLsn],
+        'all',
+      );
+      if (!caughtUp?.ok) return await primary();
+    }
+    return await replica.execute<T[]>(sql, params, 'all');
+  } catch (error) {
+    if (!isReplicaUnavailable(error)) throw error;
+    mark.replicas.downUntil = Date.now() + REPLICA_RETRY_AFTER_MS;
+    return primary();
+  }
+}
+
+// Connection refused/reset/timed out, the server shutting down or starting up, a connection terminated, or a read
+// cancelled because it conflicted with WAL replay: the primary can answer instead. SQL errors are not caught.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '40001', '08000', '08001', '08003', '08006']);
+const UNAVAILABLE_MESSAGES = /connection terminated|timeout exceeded when trying to connect|connection error|not queryable|Connection is closed/i;
+
+function isReplicaUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    const code = (current as Error & { code?: unknown }).code;
+    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    if (UNAVAILABLE_MESSAGES.test(current.message)) return true;
+  }
+  return false;
+}
