@@ -1,6 +1,6 @@
 // The one place where errors become responses: domain errors, our own problems and Koa/body-parser
 // HTTP errors map to application/problem+json; anything else is a bug → a generic 500, logged.
-import { DomainError, ValidationError } from '@microblog/domain';
+import { DomainError, QuotaExceeded, ValidationError } from '@microblog/domain';
 import type { Middleware } from 'koa';
 import type { Logger } from './logger.ts';
 import { HttpProblem, problemBody, type FieldError } from './problem.ts';
@@ -19,6 +19,7 @@ const DOMAIN_STATUS: Record<string, { status: number; code: string }> = {
   bad_cursor: { status: 400, code: 'bad_request' },
   idempotency_key_reused: { status: 422, code: 'validation_failed' },
   unavailable: { status: 503, code: 'unavailable' },
+  rate_limited: { status: 429, code: 'rate_limited' },
 };
 
 // Codes for the HTTP errors thrown by koa, co-body and the router (they carry `status` and `expose`).
@@ -57,6 +58,7 @@ function map(error: unknown): Mapped | null {
     if (error.code === 'invalid_credentials') return { ...known, detail: 'username or password is incorrect', headers };
     if (known.status === 401) return { ...known, detail: 'sign in to continue', headers };
     if (known.status === 503) return { ...known, detail: 'the service is temporarily unavailable', headers };
+    if (error instanceof QuotaExceeded) return { ...known, detail: error.message, headers: { 'Retry-After': String(error.retryAfterSeconds) } };
     return { ...known, detail: error.message, headers };
   }
   const http = error as { status?: unknown; expose?: unknown; headers?: unknown } | null;

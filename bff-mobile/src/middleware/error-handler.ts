@@ -1,6 +1,6 @@
 // The one error mapper: domain errors and BFF problems become application/problem+json; anything else is a
 // logged 500 with a generic body (never a stack or SQL).
-import { DomainError, InvalidGrant, ValidationError } from '@microblog/domain';
+import { DomainError, InvalidGrant, QuotaExceeded, ValidationError } from '@microblog/domain';
 import type { Context, Middleware } from 'koa';
 import type { Logger } from '../logger.ts';
 import { HttpProblem, problemBody } from '../problem.ts';
@@ -17,6 +17,7 @@ const DOMAIN: Record<string, { status: number; code: string }> = {
   bad_cursor: { status: 400, code: 'bad_request' },
   idempotency_key_reused: { status: 422, code: 'idempotency_key_reused' },
   unavailable: { status: 503, code: 'unavailable' },
+  rate_limited: { status: 429, code: 'rate_limited' },
 };
 
 // Errors from koa, koa-body (co-body) and the router carry an HTTP status.
@@ -46,7 +47,7 @@ function render(error: unknown): Rendered | null {
     return {
       status: mapped.status,
       body: problemBody(mapped.status, mapped.code, error.message, errors),
-      headers: mapped.status === 503 ? { 'Retry-After': '5' } : {},
+      headers: mapped.status === 503 ? { 'Retry-After': '5' } : error instanceof QuotaExceeded ? { 'Retry-After': String(error.retryAfterSeconds) } : {},
     };
   }
   const { status, headers } = (error ?? {}) as { status?: unknown; headers?: unknown };

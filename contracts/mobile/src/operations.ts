@@ -223,21 +223,24 @@ export const operations = {
     method: 'put',
     path: '/v1/users/{username}/follow',
     summary: 'Follow a user (idempotent)',
-    description: 'Answers the relationship after the change. Following oneself is 422 `validation_failed`.',
+    description:
+      'Answers the relationship after the change. Following oneself is 422 `validation_failed`. ' +
+      'Follow quota: 100 follows plus unfollows that change something, per user per hour, shared with the web (429 ' +
+      '`rate_limited` with `Retry-After`).',
     tag: 'users',
     auth: 'required',
     request: { params: UsernameParams, headers: AppVersionHeaders },
-    responses: { 200: Relationship, 400: Problem, 401: Problem, 404: Problem, 422: Problem, ...always },
+    responses: { 200: Relationship, 400: Problem, 401: Problem, 404: Problem, 422: Problem, 429: Problem, ...always },
   },
   unfollow: {
     method: 'delete',
     path: '/v1/users/{username}/follow',
     summary: 'Unfollow a user (idempotent)',
-    description: 'Answers the relationship after the change.',
+    description: 'Answers the relationship after the change. Counts against the follow quota (see follow; 429).',
     tag: 'users',
     auth: 'required',
     request: { params: UsernameParams, headers: AppVersionHeaders },
-    responses: { 200: Relationship, 400: Problem, 401: Problem, 404: Problem, ...always },
+    responses: { 200: Relationship, 400: Problem, 401: Problem, 404: Problem, 429: Problem, ...always },
   },
   listFollowers: {
     method: 'get',

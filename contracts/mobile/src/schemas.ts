@@ -32,10 +32,12 @@ const username = z.string().max(64).meta({
   example: 'alice',
 });
 const displayName = z.string().max(200).meta({
-  description: 'Display name: 0 to 50 characters (rule enforced by the server).',
+  description: 'Display name: 0 to 50 characters, if not empty not only whitespace or invisible characters (rule enforced by the server).',
   example: 'Alice Liddell',
 });
-const bio = z.string().max(1000).meta({ description: 'Bio: 0 to 160 characters (rule enforced by the server).' });
+const bio = z.string().max(1000).meta({
+  description: 'Bio: 0 to 160 characters, if not empty not only whitespace or invisible characters (rule enforced by the server).',
+});
 const password = z.string().max(1024).meta({
   description:
     'Password: 8 to 128 characters, not the username, not a common password (rule enforced by the server).',
@@ -43,7 +45,8 @@ const password = z.string().max(1024).meta({
 });
 const micropostText = z.string().max(2000).meta({
   description:
-    'Micropost text: 1 to 255 code points after NFC normalization, not whitespace-only, no NUL, lone surrogates ' +
+    'Micropost text: 1 to 255 code points after NFC normalization, not only whitespace or invisible characters ' +
+    '(zero-width, BOM, other Cf or Default_Ignorable_Code_Point), no NUL, lone surrogates ' +
     'or control characters other than \\n (rule enforced by the server, which answers 422 per field).',
   example: 'Hello @bob!',
 });

@@ -198,7 +198,9 @@ export const operations = {
     path: '/api/v1/users/{username}/follow',
     summary: 'Follow a user',
     description:
-      'Idempotent. Following yourself answers 422 validation_failed with an error on `username`.',
+      'Idempotent. Following yourself answers 422 validation_failed with an error on `username`. ' +
+      'Follow quota: 100 follows plus unfollows that change something, per user per hour, shared with the mobile ' +
+      'app (429 rate_limited with `Retry-After`).',
     auth: 'required',
     request: { params: UsernameParams, headers: CsrfHeaders },
     responses: {
@@ -208,6 +210,7 @@ export const operations = {
       403: ForbiddenProblem,
       404: NotFoundProblem,
       422: ValidationProblem,
+      429: RateLimitedProblem,
       ...unavailable,
     },
   },
@@ -215,7 +218,7 @@ export const operations = {
     method: 'delete',
     path: '/api/v1/users/{username}/follow',
     summary: 'Unfollow a user',
-    description: 'Idempotent.',
+    description: 'Idempotent. Counts against the follow quota (see follow; 429).',
     auth: 'required',
     request: { params: UsernameParams, headers: CsrfHeaders },
     responses: {
@@ -224,6 +227,7 @@ export const operations = {
       401: UnauthenticatedProblem,
       403: ForbiddenProblem,
       404: NotFoundProblem,
+      429: RateLimitedProblem,
       ...unavailable,
     },
   },

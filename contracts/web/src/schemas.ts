@@ -28,10 +28,12 @@ export const Timestamp = z.iso
 export type Timestamp = z.infer<typeof Timestamp>;
 
 const usernameRules = '3 to 30 of A-Z a-z 0-9 _, unique without regard to case.';
-const displayNameRules = '0 to 50 characters (Unicode code points).';
-const bioRules = '0 to 160 characters (Unicode code points).';
+const notBlank = 'if not empty, not only whitespace or invisible characters (zero-width, BOM, other Cf or Default_Ignorable_Code_Point)';
+const displayNameRules = `0 to 50 characters (Unicode code points); ${notBlank}.`;
+const bioRules = `0 to 160 characters (Unicode code points); ${notBlank}.`;
 const textRules =
-  '1 to 255 characters (Unicode code points) after NFC normalization; not whitespace-only; ' +
+  '1 to 255 characters (Unicode code points) after NFC normalization; not only whitespace or invisible characters ' +
+  '(zero-width, BOM, other Cf or Default_Ignorable_Code_Point); ' +
   'no NUL, lone surrogates or control characters other than \\n. `@username` tokens naming an existing user are mentions.';
 const passwordRules = '8 to 128 characters, not equal to the username, not a common password.';
 const domainEnforced = ' Enforced by the service, which answers 422 validation_failed with a message for this field.';

@@ -89,3 +89,12 @@ export class Unavailable extends DomainError {
     super('unavailable', message);
   }
 }
+
+/** The actor used up a quota; `retryAfterSeconds` says when the next attempt can succeed. */
+export class QuotaExceeded extends DomainError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super('rate_limited', message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

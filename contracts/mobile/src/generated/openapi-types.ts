@@ -245,13 +245,13 @@ export interface paths {
     get?: never;
     /**
      * Follow a user (idempotent)
-     * @description Answers the relationship after the change. Following oneself is 422 `validation_failed`.
+     * @description Answers the relationship after the change. Following oneself is 422 `validation_failed`. Follow quota: 100 follows plus unfollows that change something, per user per hour, shared with the web (429 `rate_limited` with `Retry-After`).
      */
     put: operations["follow"];
     post?: never;
     /**
      * Unfollow a user (idempotent)
-     * @description Answers the relationship after the change.
+     * @description Answers the relationship after the change. Counts against the follow quota (see follow; 429).
      */
     delete: operations["unfollow"];
     options?: never;
@@ -478,7 +478,7 @@ export interface components {
        */
       password: string;
       /**
-       * @description Display name: 0 to 50 characters (rule enforced by the server).
+       * @description Display name: 0 to 50 characters, if not empty not only whitespace or invisible characters (rule enforced by the server).
        * @example Alice Liddell
        */
       displayName?: string;
@@ -520,11 +520,11 @@ export interface components {
     Id: string;
     UpdateMeBody: {
       /**
-       * @description Display name: 0 to 50 characters (rule enforced by the server).
+       * @description Display name: 0 to 50 characters, if not empty not only whitespace or invisible characters (rule enforced by the server).
        * @example Alice Liddell
        */
       displayName?: string;
-      /** @description Bio: 0 to 160 characters (rule enforced by the server). */
+      /** @description Bio: 0 to 160 characters, if not empty not only whitespace or invisible characters (rule enforced by the server). */
       bio?: string;
     };
     MarkerUpdateBody: {
@@ -542,7 +542,7 @@ export interface components {
     };
     PostTextBody: {
       /**
-       * @description Micropost text: 1 to 255 code points after NFC normalization, not whitespace-only, no NUL, lone surrogates or control characters other than \n (rule enforced by the server, which answers 422 per field).
+       * @description Micropost text: 1 to 255 code points after NFC normalization, not only whitespace or invisible characters (zero-width, BOM, other Cf or Default_Ignorable_Code_Point), no NUL, lone surrogates or control characters other than \n (rule enforced by the server, which answers 422 per field).
        * @example Hello @bob!
        */
       text: string;
@@ -2049,6 +2049,17 @@ export interface operations {
           "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
         };
       };
+      /** @description Too Many Requests: wait `Retry-After` seconds (`rate_limited`) */
+      429: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
       /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
       503: {
         headers: {
@@ -2126,6 +2137,17 @@ export interface operations {
         };
         content: {
           "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+        };
+      };
+      /** @description Too Many Requests: wait `Retry-After` seconds (`rate_limited`) */
+      429: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
         };
       };
       /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */

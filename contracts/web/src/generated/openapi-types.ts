@@ -199,13 +199,13 @@ export interface paths {
     get?: never;
     /**
      * Follow a user
-     * @description Idempotent. Following yourself answers 422 validation_failed with an error on `username`.
+     * @description Idempotent. Following yourself answers 422 validation_failed with an error on `username`. Follow quota: 100 follows plus unfollows that change something, per user per hour, shared with the mobile app (429 rate_limited with `Retry-After`).
      */
     put: operations["follow"];
     post?: never;
     /**
      * Unfollow a user
-     * @description Idempotent.
+     * @description Idempotent. Counts against the follow quota (see follow; 429).
      */
     delete: operations["unfollow"];
     options?: never;
@@ -341,7 +341,7 @@ export interface components {
       username: string;
       /** @description Password: 8 to 128 characters, not equal to the username, not a common password. Enforced by the service, which answers 422 validation_failed with a message for this field. */
       password: string;
-      /** @description Display name: 0 to 50 characters (Unicode code points). Enforced by the service, which answers 422 validation_failed with a message for this field. */
+      /** @description Display name: 0 to 50 characters (Unicode code points); if not empty, not only whitespace or invisible characters (zero-width, BOM, other Cf or Default_Ignorable_Code_Point). Enforced by the service, which answers 422 validation_failed with a message for this field. */
       displayName?: string;
     };
     /** @description Wrong username and wrong password answer the same 401 unauthenticated. */
@@ -352,9 +352,9 @@ export interface components {
     };
     /** @description Absent fields are left unchanged. */
     UpdateMeRequest: {
-      /** @description Display name: 0 to 50 characters (Unicode code points). Enforced by the service, which answers 422 validation_failed with a message for this field. */
+      /** @description Display name: 0 to 50 characters (Unicode code points); if not empty, not only whitespace or invisible characters (zero-width, BOM, other Cf or Default_Ignorable_Code_Point). Enforced by the service, which answers 422 validation_failed with a message for this field. */
       displayName?: string;
-      /** @description Bio: 0 to 160 characters (Unicode code points). Enforced by the service, which answers 422 validation_failed with a message for this field. */
+      /** @description Bio: 0 to 160 characters (Unicode code points); if not empty, not only whitespace or invisible characters (zero-width, BOM, other Cf or Default_Ignorable_Code_Point). Enforced by the service, which answers 422 validation_failed with a message for this field. */
       bio?: string;
     };
     ChangePasswordRequest: {
@@ -364,7 +364,7 @@ export interface components {
       newPassword: string;
     };
     MicropostTextRequest: {
-      /** @description Micropost text: 1 to 255 characters (Unicode code points) after NFC normalization; not whitespace-only; no NUL, lone surrogates or control characters other than \n. `@username` tokens naming an existing user are mentions. Enforced by the service, which answers 422 validation_failed with a message for this field. */
+      /** @description Micropost text: 1 to 255 characters (Unicode code points) after NFC normalization; not only whitespace or invisible characters (zero-width, BOM, other Cf or Default_Ignorable_Code_Point); no NUL, lone surrogates or control characters other than \n. `@username` tokens naming an existing user are mentions. Enforced by the service, which answers 422 validation_failed with a message for this field. */
       text: string;
     };
     /**
@@ -1748,6 +1748,17 @@ export interface operations {
           "application/problem+json": components["schemas"]["ValidationProblem"];
         };
       };
+      /** @description Rate limited (`rate_limited`) */
+      429: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["RateLimitedProblem"];
+        };
+      };
       /** @description Unavailable (`unavailable`) */
       503: {
         headers: {
@@ -1824,6 +1835,17 @@ export interface operations {
         };
         content: {
           "application/problem+json": components["schemas"]["NotFoundProblem"];
+        };
+      };
+      /** @description Rate limited (`rate_limited`) */
+      429: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["RateLimitedProblem"];
         };
       };
       /** @description Unavailable (`unavailable`) */

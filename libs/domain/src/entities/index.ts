@@ -1,4 +1,5 @@
 import { FollowSchema } from './follow.ts';
+import { FollowQuotaSchema } from './follow-quota.ts';
 import { HomeFeedEntrySchema } from './home-feed-entry.ts';
 import { IdempotencyRecordSchema } from './idempotency-record.ts';
 import { MentionSchema } from './mention.ts';
@@ -13,9 +14,11 @@ import { UserSchema } from './user.ts';
 export const entities = [
   UserSchema, MicropostSchema, MentionSchema, FollowSchema, SessionSchema,
   IdempotencyRecordSchema, PushTokenSchema, OutboxEventSchema, TimelineMarkerSchema, HomeFeedEntrySchema,
+  FollowQuotaSchema,
 ];
 
 export { Follow } from './follow.ts';
+export { FollowQuota } from './follow-quota.ts';
 export { HomeFeedEntry } from './home-feed-entry.ts';
 export { IdempotencyRecord } from './idempotency-record.ts';
 export { Mention } from './mention.ts';
