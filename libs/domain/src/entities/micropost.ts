@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import { CHANGE_SEQ_TRIGGER_BODY } from '../change-order.ts';
 import { Forbidden, NotFound } from '../errors.ts';
 import { normalizeMicropostText } from '../text-rules.ts';
 import { User } from './user.ts';
@@ -21,23 +22,18 @@ const MicropostSchema = defineEntity({
       .lazy()
       .hidden()
       .nullable(),
-    // Transaction id of the last write (set by trigger): delta sync reads changes from it.
-    changeXid: p.string().columnType('xid8').defaultRaw('pg_current_xact_id()').lazy().hidden().nullable(),
+    // Position of the last write in this database's change order (set by trigger): delta sync reads changes from it.
+    changeSeq: p.bigint('string').lazy().hidden().nullable(),
   },
   indexes: [
     { name: 'microposts_author_created_idx', expression: 'create index "microposts_author_created_idx" on "microposts" ("author_id", "created_at" desc, "id" desc) where "deleted_at" is null' },
     { name: 'microposts_created_idx', expression: 'create index "microposts_created_idx" on "microposts" ("created_at" desc, "id" desc) where "deleted_at" is null' },
-    { name: 'microposts_author_change_idx', expression: 'create index "microposts_author_change_idx" on "microposts" ("author_id", "change_xid", "id")' },
+    { name: 'microposts_author_change_seq_idx', expression: 'create index "microposts_author_change_seq_idx" on "microposts" ("author_id", "change_seq")' },
     { name: 'microposts_search_idx', expression: 'create index "microposts_search_idx" on "microposts" using gin ("search_vector")' },
   ],
   triggers: [
-    {
-      name: 'microposts_change_xid',
-      timing: 'before',
-      events: ['insert', 'update'],
-      forEach: 'row',
-      body: 'NEW.change_xid := pg_current_xact_id(); RETURN NEW;',
-    },
+    // See change-order.ts: the gate lock, then the number, then the number's own lock, all held until commit.
+    { name: 'microposts_change_seq', timing: 'before', events: ['insert', 'update'], forEach: 'row', body: CHANGE_SEQ_TRIGGER_BODY },
   ],
 });
 
