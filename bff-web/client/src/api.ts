@@ -80,6 +80,7 @@ export const api = {
   createMicropost: (text: string) => settle(client.POST('/api/v1/microposts', { body: { text } })),
   editMicropost: (id: string, text: string) =>
     settle(client.PATCH('/api/v1/microposts/{id}', { params: micropost(id), body: { text } })),
+  getMicropost: (id: string) => settle(client.GET('/api/v1/microposts/{id}', { params: micropost(id) })),
   deleteMicropost: (id: string) => settle(client.DELETE('/api/v1/microposts/{id}', { params: micropost(id) })),
   search: (q: string, page: number) => settle(client.GET('/api/v1/search', { params: { query: { q, ...pageQuery(page) } } })),
 

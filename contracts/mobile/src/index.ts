@@ -51,6 +51,8 @@ export {
   UsersById,
   /** `{ items: Micropost[], users, nextCursor }`. */
   MicropostPage,
+  /** `{ post: Micropost, users }` of GET /v1/posts/{id}. */
+  PostWithUsers,
   /** MicropostPage plus `syncToken` on the first page. */
   TimelinePage,
   /** `{ items, users, deleted, syncToken, hasMore }` of the delta sync. */

@@ -243,6 +243,11 @@ export const MicropostPage = z
   .strictObject({ items: z.array(Micropost), users: UsersById, nextCursor })
   .meta({ id: 'MicropostPage' });
 
+/** One micropost with its author side-loaded (GET /v1/posts/{id}, the target of a push). */
+export const PostWithUsers = z
+  .strictObject({ post: Micropost, users: UsersById })
+  .meta({ id: 'PostWithUsers' });
+
 /** A page of the home timeline; the first page (no cursor) also carries `syncToken`. */
 export const TimelinePage = z
   .strictObject({
@@ -412,6 +417,7 @@ export type UserSummary = z.output<typeof UserSummary>;
 export type Micropost = z.output<typeof Micropost>;
 export type UsersById = z.output<typeof UsersById>;
 export type MicropostPage = z.output<typeof MicropostPage>;
+export type PostWithUsers = z.output<typeof PostWithUsers>;
 export type TimelinePage = z.output<typeof TimelinePage>;
 export type TimelineChanges = z.output<typeof TimelineChanges>;
 export type UserPage = z.output<typeof UserPage>;

@@ -56,6 +56,8 @@ describe('the operation table', () => {
       'GET /v1/users/{username}/followers', 'GET /v1/users/{username}/following', 'GET /v1/search',
       'POST /v1/me/push-tokens', 'DELETE /v1/me/push-tokens/{token}',
       'GET /healthz', 'GET /readyz', 'GET /openapi.json', 'GET /docs',
+      // Issue 13: a post's own address.
+      'GET /v1/posts/{id}',
     ];
     expect([...routes].sort()).to.deep.equal(expected.sort());
   });

@@ -360,7 +360,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /**
+     * One micropost, with its author in users
+     * @description Public. A deleted or unknown post is 404 `not_found`. The address a push and a notification point to.
+     */
+    get: operations["getPost"];
     put?: never;
     post?: never;
     /**
@@ -695,6 +699,10 @@ export interface components {
       syncToken: string;
       /** @description More changes wait: call again with the new `syncToken` at once. */
       hasMore: boolean;
+    };
+    PostWithUsers: {
+      post: components["schemas"]["Micropost"];
+      users: components["schemas"]["UsersById"];
     };
     HealthStatus: {
       /** @constant */
@@ -2622,6 +2630,97 @@ export interface operations {
         };
         content: {
           "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  getPost: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The app's version (semver). Below the supported minimum the answer is 426 `upgrade_required` with `minVersion`. */
+        "X-App-Version"?: components["parameters"]["XAppVersion"];
+        /** @description An ETag from an earlier answer; unchanged: 304. */
+        "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+      };
+      path: {
+        /** @description A 64-bit identifier as a decimal string. */
+        id: components["schemas"]["Id"];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["PostWithUsers"];
+        };
+      };
+      /** @description Not Modified: the `If-None-Match` ETag still matches */
+      304: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request: unparseable JSON, non-object body, bad query or path parameter, bad cursor (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unauthorized: no, bad, expired or revoked credentials (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Not Found (`not_found`) */
+      404: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Upgrade Required: the app is older than `minVersion` (`upgrade_required`) */
+      426: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
         };
       };
       /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
