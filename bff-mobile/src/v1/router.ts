@@ -3,6 +3,7 @@ import { Router } from '@koa/router';
 import type { RouteDeps } from './deps.ts';
 import { authRoutes } from './routes/auth.ts';
 import { meRoutes } from './routes/me.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 import { postPageRoutes } from './routes/post-page.ts';
 import { postRoutes } from './routes/posts.ts';
 import { timelineRoutes } from './routes/timeline.ts';
@@ -17,5 +18,6 @@ export function v1Router(deps: RouteDeps): Router {
   timelineRoutes(router, deps);
   postRoutes(router, deps);
   postPageRoutes(router, deps);
+  notificationRoutes(router, deps);
   return router;
 }

@@ -91,6 +91,9 @@ export const api = {
     settle(client.GET('/api/v1/users/{username}/followers', { params: { ...user(username), query: pageQuery(page) } })),
   following: (username: string, page: number) =>
     settle(client.GET('/api/v1/users/{username}/following', { params: { ...user(username), query: pageQuery(page) } })),
+  notifications: (page: number) => settle(client.GET('/api/v1/notifications', { params: { query: pageQuery(page) } })),
+  unreadNotifications: () => settle(client.GET('/api/v1/notifications/unread')),
+  markNotificationsRead: (lastReadId: string) => settle(client.PUT('/api/v1/notifications/read-marker', { body: { lastReadId } })),
   follow: (username: string) => settle(client.PUT('/api/v1/users/{username}/follow', { params: user(username) })),
   unfollow: (username: string) => settle(client.DELETE('/api/v1/users/{username}/follow', { params: user(username) })),
 };

@@ -5,6 +5,7 @@ import type { AppState } from '../auth.ts';
 import type { Throttles } from '../rate-limits.ts';
 import type { SessionCookies } from '../session-cookie.ts';
 import { micropostRoutes } from './micropost-routes.ts';
+import { notificationRoutes } from './notification-routes.ts';
 import { sessionRoutes } from './session-routes.ts';
 import { userRoutes } from './user-routes.ts';
 
@@ -18,5 +19,6 @@ export function v1Router(deps: V1Deps): V1Router {
   sessionRoutes(router, deps);
   micropostRoutes(router, deps);
   userRoutes(router, deps);
+  notificationRoutes(router, deps);
   return router;
 }

@@ -77,6 +77,14 @@ export {
   TimelineMarker,
   /** `{ token, platform }` of a registered push token. */
   PushTokenRegistration,
+  /** One inbox entry `{ id, kind, createdAt, actorId, postId, read }`. */
+  NotificationItem,
+  /** `{ items, users, posts, nextCursor }` of GET /v1/me/notifications. */
+  NotificationPage,
+  /** `{ unread, lastReadId }`: the badge. */
+  UnreadNotifications,
+  /** `{ lastReadId }` of PUT /v1/me/notifications/read-marker. */
+  NotificationReadBody,
   /** `{ status: 'ok' }` of /healthz and /readyz. */
   HealthStatus,
   /** The body of GET /openapi.json (loosely checked). */

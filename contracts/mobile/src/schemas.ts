@@ -207,6 +207,11 @@ export const MarkerUpdateBody = z
   })
   .meta({ id: 'MarkerUpdateBody' });
 
+/** PUT /v1/me/notifications/read-marker: everything up to this notification id is read. */
+export const NotificationReadBody = z
+  .strictObject({ lastReadId: Id.meta({ description: 'The newest notification the user has seen (the marker never moves back).' }) })
+  .meta({ id: 'NotificationReadBody' });
+
 /** POST /v1/me/push-tokens: register a push token for the current device. */
 export const PushTokenBody = z.strictObject({ token: pushToken, platform: Platform }).meta({ id: 'PushTokenBody' });
 
@@ -348,6 +353,36 @@ export const TimelineMarker = z
   })
   .meta({ id: 'TimelineMarker' });
 
+/** One inbox entry; its actor is in `users`, its post (a mention's, while it exists) in `posts`. */
+export const NotificationItem = z
+  .strictObject({
+    id: Id,
+    kind: z.enum(['mention', 'follow']).meta({ description: '`mention`: actor mentioned you in postId; `follow`: actor followed you.' }),
+    createdAt: Timestamp,
+    actorId: Id,
+    postId: Id.nullable().meta({ description: 'The post of a mention (null for a follow, or if the post is gone).' }),
+    read: z.boolean().meta({ description: 'At or below the read marker.' }),
+  })
+  .meta({ id: 'NotificationItem' });
+
+/** A cursor page of notifications, newest first, with actors and posts side-loaded. */
+export const NotificationPage = z
+  .strictObject({
+    items: z.array(NotificationItem),
+    users: UsersById,
+    posts: z.record(Id, Micropost).meta({ description: 'Each post referenced by the items, once, keyed by id.' }),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+  })
+  .meta({ id: 'NotificationPage' });
+
+/** The badge: unread notifications (capped) and the read marker. */
+export const UnreadNotifications = z
+  .strictObject({
+    unread: z.int().min(0).max(100).meta({ description: 'Notifications above the read marker, counted up to 100 (show "99+" at 100).' }),
+    lastReadId: Id.nullable(),
+  })
+  .meta({ id: 'UnreadNotifications' });
+
 /** A registered push token. */
 export const PushTokenRegistration = z
   .strictObject({ token: z.string(), platform: Platform })
@@ -407,6 +442,10 @@ export type UpdateMeBody = z.output<typeof UpdateMeBody>;
 export type PostTextBody = z.output<typeof PostTextBody>;
 export type MarkerUpdateBody = z.output<typeof MarkerUpdateBody>;
 export type PushTokenBody = z.output<typeof PushTokenBody>;
+export type NotificationReadBody = z.output<typeof NotificationReadBody>;
+export type NotificationItem = z.output<typeof NotificationItem>;
+export type NotificationPage = z.output<typeof NotificationPage>;
+export type UnreadNotifications = z.output<typeof UnreadNotifications>;
 export type CursorPageQuery = z.output<typeof CursorPageQuery>;
 export type SearchQuery = z.output<typeof SearchQuery>;
 export type TimelineChangesQuery = z.output<typeof TimelineChangesQuery>;

@@ -58,6 +58,7 @@ describe('the operation table', () => {
       'GET /healthz', 'GET /readyz', 'GET /openapi.json', 'GET /docs',
       // Issue 13: a post's own address.
       'GET /v1/posts/{id}',
+      'GET /v1/me/notifications', 'GET /v1/me/notifications/unread', 'PUT /v1/me/notifications/read-marker',
     ];
     expect([...routes].sort()).to.deep.equal(expected.sort());
   });

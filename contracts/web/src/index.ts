@@ -47,6 +47,14 @@ export { PageInfo } from './schemas.ts';
 export { MicropostPage } from './schemas.ts';
 /** A numbered page of users. */
 export { UserPage } from './schemas.ts';
+/** One notification `{ id, kind, createdAt, actor, micropost, read }`. */
+export { Notification } from './schemas.ts';
+/** A numbered page of notifications. */
+export { NotificationPage } from './schemas.ts';
+/** `{ unread, lastReadId }`: the header badge. */
+export { UnreadNotifications } from './schemas.ts';
+/** `{ lastReadId }` of PUT /api/v1/notifications/read-marker. */
+export { NotificationReadRequest } from './schemas.ts';
 /** `{ status: 'ok' }` of GET /healthz and GET /readyz. */
 export { HealthStatus } from './schemas.ts';
 /** The body of GET /openapi.json. */

@@ -251,6 +251,36 @@ export type MicropostPage = z.infer<typeof MicropostPage>;
 export const UserPage = pageOf(UserSummary, 'UserPage');
 export type UserPage = z.infer<typeof UserPage>;
 
+/** One entry of the notifications inbox: a mention (with its post while it exists) or a new follower. */
+export const Notification = z
+  .strictObject({
+    id: Id,
+    kind: z.enum(['mention', 'follow']).meta({ description: '`mention`: actor mentioned you in `micropost`; `follow`: actor followed you.' }),
+    createdAt: Timestamp,
+    actor: UserSummary,
+    micropost: Micropost.nullable().meta({ description: 'The post of a mention; null for a follow.' }),
+    read: z.boolean().meta({ description: 'At or below the read marker.' }),
+  })
+  .meta({ id: 'Notification' });
+export type Notification = z.infer<typeof Notification>;
+
+/** A numbered page of notifications, newest first. */
+export const NotificationPage = pageOf(Notification, 'NotificationPage');
+export type NotificationPage = z.infer<typeof NotificationPage>;
+
+/** The header badge: unread notifications (counted up to 100) and the read marker. */
+export const UnreadNotifications = z
+  .strictObject({
+    unread: z.int().min(0).max(100).meta({ description: 'Notifications above the read marker, counted up to 100 (show "99+" at 100).' }),
+    lastReadId: Id.nullable(),
+  })
+  .meta({ id: 'UnreadNotifications' });
+export type UnreadNotifications = z.infer<typeof UnreadNotifications>;
+
+/** PUT /api/v1/notifications/read-marker: everything up to this id is read (the marker never moves back). */
+export const NotificationReadRequest = z.strictObject({ lastReadId: Id }).meta({ id: 'NotificationReadRequest' });
+export type NotificationReadRequest = z.infer<typeof NotificationReadRequest>;
+
 /** GET /healthz and GET /readyz. */
 export const HealthStatus = z.strictObject({ status: z.literal('ok') }).meta({ id: 'HealthStatus' });
 export type HealthStatus = z.infer<typeof HealthStatus>;

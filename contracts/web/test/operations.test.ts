@@ -28,6 +28,10 @@ describe('operations', () => {
         'GET /api/v1/users/{username}/followers',
         'GET /api/v1/users/{username}/following',
         'GET /api/v1/search',
+        // Issue 13: notifications.
+        'GET /api/v1/notifications',
+        'GET /api/v1/notifications/unread',
+        'PUT /api/v1/notifications/read-marker',
       ].sort(),
     );
   });

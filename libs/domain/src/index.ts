@@ -11,6 +11,9 @@ import { getMicropost as getMicropostUseCase } from './use-cases/get-micropost.t
 import { getOwnProfile as getOwnProfileUseCase, getProfile as getProfileUseCase } from './use-cases/get-profile.ts';
 import { homeTimeline as homeTimelineUseCase } from './use-cases/home-timeline.ts';
 import { listFollowers as listFollowersUseCase, listFollowing as listFollowingUseCase } from './use-cases/list-follows.ts';
+import { listNotifications as listNotificationsUseCase } from './use-cases/list-notifications.ts';
+import { countUnreadNotifications as countUnreadNotificationsUseCase } from './use-cases/count-unread-notifications.ts';
+import { markNotificationsRead as markNotificationsReadUseCase } from './use-cases/mark-notifications-read.ts';
 import { listUserMicroposts as listUserMicropostsUseCase } from './use-cases/list-user-microposts.ts';
 import {
   claimOutboxEvents as claimOutboxEventsUseCase,
@@ -57,6 +60,9 @@ export type { Device, SessionView } from './use-cases/start-session.ts';
 export { SESSION_IDLE_TTL_MS } from './use-cases/start-session.ts';
 export type { TimelineChanges } from './use-cases/timeline-changes.ts';
 export type { TimelineMarkerView } from './use-cases/timeline-marker.ts';
+export type { NotificationView } from './use-cases/list-notifications.ts';
+export type { UnreadNotifications } from './use-cases/count-unread-notifications.ts';
+export { UNREAD_COUNT_CAP } from './use-cases/count-unread-notifications.ts';
 export { HOME_TIMELINE_SQL } from './use-cases/home-timeline.ts';
 
 /** Creates an account. */
@@ -93,6 +99,12 @@ export const unfollowUser = atTheEdge(unfollowUserUseCase);
 export const listFollowers = atTheEdge(listFollowersUseCase);
 /** Whom a user follows, paged. */
 export const listFollowing = atTheEdge(listFollowingUseCase);
+/** The user's notifications, newest first (mentions and new followers), each marked read or not. */
+export const listNotifications = atTheEdge(listNotificationsUseCase);
+/** Unread notifications above the read marker, capped at UNREAD_COUNT_CAP: cheap enough to poll. */
+export const countUnreadNotifications = atTheEdge(countUnreadNotificationsUseCase);
+/** Moves the read marker forward to a notification id; answers the new unread count. */
+export const markNotificationsRead = atTheEdge(markNotificationsReadUseCase);
 /** Opens a browser session. */
 export const startWebSession = atTheEdge(startWebSessionUseCase);
 /** Opens an app device session with its first refresh token. */

@@ -2,6 +2,7 @@ import type { DomainContext } from '../database.ts';
 import { ValidationError } from '../errors.ts';
 import { countFollowChange } from '../follow-quota.ts';
 import { backfillFeed, removeAuthorFromFeed } from '../home-feed.ts';
+import { notifyFollow } from '../notifications.ts';
 import { appendOutboxEvent } from '../outbox.ts';
 import { query, run } from '../sql.ts';
 import type { UserSummary } from '../views.ts';
@@ -39,7 +40,11 @@ export async function followUser(ctx: DomainContext, input: { followerId: string
     await countFollowChange(em, follower.id);
     await moveFollowCounters(em, follower.id, followee.id, 1);
     await backfillFeed(em, follower.id, followee.id);
-    appendOutboxEvent(em, 'user.followed', { followerId: follower.id, followerUsername: follower.username, followeeId: followee.id });
+    // One notification (and one push) per follower per day, however often they unfollow and follow again.
+    const notificationId = await notifyFollow(em, { recipientId: followee.id, actorId: follower.id });
+    if (notificationId !== null) {
+      appendOutboxEvent(em, 'user.followed', { notificationId, followerId: follower.id, followerUsername: follower.username, followeeId: followee.id });
+    }
     await em.flush();
   });
   return {
