@@ -4,6 +4,7 @@ import type { RouteDeps } from './deps.ts';
 import { authRoutes } from './routes/auth.ts';
 import { meRoutes } from './routes/me.ts';
 import { notificationRoutes } from './routes/notifications.ts';
+import { peopleRoutes } from './routes/people.ts';
 import { postPageRoutes } from './routes/post-page.ts';
 import { postRoutes } from './routes/posts.ts';
 import { timelineRoutes } from './routes/timeline.ts';
@@ -19,5 +20,6 @@ export function v1Router(deps: RouteDeps): Router {
   postRoutes(router, deps);
   postPageRoutes(router, deps);
   notificationRoutes(router, deps);
+  peopleRoutes(router, deps);
   return router;
 }

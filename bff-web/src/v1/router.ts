@@ -6,6 +6,7 @@ import type { Throttles } from '../rate-limits.ts';
 import type { SessionCookies } from '../session-cookie.ts';
 import { micropostRoutes } from './micropost-routes.ts';
 import { notificationRoutes } from './notification-routes.ts';
+import { peopleRoutes } from './people-routes.ts';
 import { sessionRoutes } from './session-routes.ts';
 import { userRoutes } from './user-routes.ts';
 
@@ -20,5 +21,6 @@ export function v1Router(deps: V1Deps): V1Router {
   micropostRoutes(router, deps);
   userRoutes(router, deps);
   notificationRoutes(router, deps);
+  peopleRoutes(router, deps);
   return router;
 }

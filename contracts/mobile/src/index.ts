@@ -59,6 +59,12 @@ export {
   TimelineChanges,
   /** `{ items: UserSummary[], nextCursor }` of followers/following. */
   UserPage,
+  /** `{ items: [{ user, followedByYourFollows }] }`: who to follow. */
+  SuggestionList,
+  /** Query `?q=1..50 chars&limit=&cursor=` of the people search. */
+  PeopleSearchQuery,
+  /** Query `?limit=` of the suggestions. */
+  SuggestionsQuery,
   /** `{ posts, followers, following }`. */
   ProfileCounts,
   /** `{ isSelf, isFollowing, followsYou }`. */

@@ -145,7 +145,28 @@ export const SearchQuery = z.object({
     }),
   limit,
   cursor: opaqueToken('cursor: the `nextCursor` of the previous page').optional(),
+  order: z.enum(['newest', 'relevance']).optional().meta({
+    description: '`newest` first (default) or best match first (`relevance`). English stemming; the last word also matches as a prefix.',
+  }),
 });
+
+/** `?q=&limit=&cursor=` of the people search. */
+export const PeopleSearchQuery = z.object({
+  q: z
+    .string()
+    .max(200)
+    .refine(codePointsBetween(1, 50), { message: 'must be 1 to 50 characters' })
+    .meta({
+      description: 'A username or display-name prefix, 1 to 50 characters (a leading @ is ignored), without regard to case.',
+      example: 'ali',
+      override: { minLength: 1, maxLength: 50 },
+    }),
+  limit,
+  cursor: opaqueToken('cursor: the `nextCursor` of the previous page').optional(),
+});
+
+/** `?limit=` of the suggestions. */
+export const SuggestionsQuery = z.object({ limit });
 
 /** `?since=&limit=` of the timeline delta sync. */
 export const TimelineChangesQuery = z.object({
@@ -279,6 +300,18 @@ export const TimelineChanges = z
 
 /** A cursor page of users (followers, following): `{ items, nextCursor }`. */
 export const UserPage = z.strictObject({ items: z.array(UserSummary), nextCursor }).meta({ id: 'UserPage' });
+
+/** "Who to follow": people followed by those you follow (else popular accounts). */
+export const SuggestionList = z
+  .strictObject({
+    items: z.array(
+      z.strictObject({
+        user: UserSummary,
+        followedByYourFollows: z.int().min(0).meta({ description: 'How many of the people you follow follow them (0: a popular account).' }),
+      }),
+    ),
+  })
+  .meta({ id: 'SuggestionList' });
 
 const count = z.int().min(0);
 
@@ -460,6 +493,9 @@ export type PostWithUsers = z.output<typeof PostWithUsers>;
 export type TimelinePage = z.output<typeof TimelinePage>;
 export type TimelineChanges = z.output<typeof TimelineChanges>;
 export type UserPage = z.output<typeof UserPage>;
+export type SuggestionList = z.output<typeof SuggestionList>;
+export type PeopleSearchQuery = z.output<typeof PeopleSearchQuery>;
+export type SuggestionsQuery = z.output<typeof SuggestionsQuery>;
 export type ProfileCounts = z.output<typeof ProfileCounts>;
 export type Relationship = z.output<typeof Relationship>;
 export type OwnProfile = z.output<typeof OwnProfile>;

@@ -59,6 +59,7 @@ describe('the operation table', () => {
       // Issue 13: a post's own address.
       'GET /v1/posts/{id}',
       'GET /v1/me/notifications', 'GET /v1/me/notifications/unread', 'PUT /v1/me/notifications/read-marker',
+      'GET /v1/search/users', 'GET /v1/me/suggestions',
     ];
     expect([...routes].sort()).to.deep.equal(expected.sort());
   });

@@ -47,6 +47,10 @@ export { PageInfo } from './schemas.ts';
 export { MicropostPage } from './schemas.ts';
 /** A numbered page of users. */
 export { UserPage } from './schemas.ts';
+/** `{ items: [{ user, followedByYourFollows }] }`: who to follow. */
+export { SuggestionList } from './schemas.ts';
+/** Query `?q=1..50 chars&page=&per_page=` of the people search. */
+export { PeopleSearchQuery } from './schemas.ts';
 /** One notification `{ id, kind, createdAt, actor, micropost, read }`. */
 export { Notification } from './schemas.ts';
 /** A numbered page of notifications. */

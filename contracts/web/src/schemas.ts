@@ -130,8 +130,20 @@ export const SearchQuery = PageQuery.extend({
       message: 'must be 3 to 100 characters',
     })
     .meta({ description: 'Full-text query, 3 to 100 characters (Unicode code points).', minLength: 3, maxLength: 100 }),
+  order: z.enum(['newest', 'relevance']).optional().meta({
+    description: '`newest` first (default) or best match first (`relevance`). English stemming; the last word also matches as a prefix.',
+  }),
 });
 export type SearchQuery = z.output<typeof SearchQuery>;
+
+/** `?q=&page=&per_page=` of the people search. */
+export const PeopleSearchQuery = PageQuery.extend({
+  q: z
+    .string()
+    .refine((s) => s.length <= 100 && codePoints(s) >= 1 && codePoints(s) <= 50, { message: 'must be 1 to 50 characters' })
+    .meta({ description: 'A username or display-name prefix, 1 to 50 characters (a leading @ is ignored), without regard to case.', minLength: 1, maxLength: 50 }),
+});
+export type PeopleSearchQuery = z.output<typeof PeopleSearchQuery>;
 
 /** `{username}` in a path: any 1..64 characters; whether the user exists is the domain's answer (404). */
 export const UsernameParams = z.object({
@@ -250,6 +262,19 @@ export type MicropostPage = z.infer<typeof MicropostPage>;
 /** A numbered page of users. */
 export const UserPage = pageOf(UserSummary, 'UserPage');
 export type UserPage = z.infer<typeof UserPage>;
+
+/** "Who to follow": people followed by those you follow (else popular accounts). */
+export const SuggestionList = z
+  .strictObject({
+    items: z.array(
+      z.strictObject({
+        user: UserSummary,
+        followedByYourFollows: count.meta({ description: 'How many of the people you follow follow them (0: a popular account).' }),
+      }),
+    ),
+  })
+  .meta({ id: 'SuggestionList' });
+export type SuggestionList = z.infer<typeof SuggestionList>;
 
 /** One entry of the notifications inbox: a mention (with its post while it exists) or a new follower. */
 export const Notification = z

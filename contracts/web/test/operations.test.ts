@@ -32,6 +32,9 @@ describe('operations', () => {
         'GET /api/v1/notifications',
         'GET /api/v1/notifications/unread',
         'PUT /api/v1/notifications/read-marker',
+        // Issue 13: people.
+        'GET /api/v1/search/users',
+        'GET /api/v1/suggestions',
       ].sort(),
     );
   });

@@ -12,6 +12,8 @@ import { getOwnProfile as getOwnProfileUseCase, getProfile as getProfileUseCase 
 import { homeTimeline as homeTimelineUseCase } from './use-cases/home-timeline.ts';
 import { listFollowers as listFollowersUseCase, listFollowing as listFollowingUseCase } from './use-cases/list-follows.ts';
 import { listNotifications as listNotificationsUseCase } from './use-cases/list-notifications.ts';
+import { searchUsers as searchUsersUseCase } from './use-cases/search-users.ts';
+import { suggestUsers as suggestUsersUseCase } from './use-cases/suggest-users.ts';
 import { countUnreadNotifications as countUnreadNotificationsUseCase } from './use-cases/count-unread-notifications.ts';
 import { markNotificationsRead as markNotificationsReadUseCase } from './use-cases/mark-notifications-read.ts';
 import { listUserMicroposts as listUserMicropostsUseCase } from './use-cases/list-user-microposts.ts';
@@ -63,6 +65,8 @@ export type { TimelineMarkerView } from './use-cases/timeline-marker.ts';
 export type { NotificationView } from './use-cases/list-notifications.ts';
 export type { UnreadNotifications } from './use-cases/count-unread-notifications.ts';
 export { UNREAD_COUNT_CAP } from './use-cases/count-unread-notifications.ts';
+export type { Suggestion } from './use-cases/suggest-users.ts';
+export type { SearchOrder } from './use-cases/search-microposts.ts';
 export { HOME_TIMELINE_SQL } from './use-cases/home-timeline.ts';
 
 /** Creates an account. */
@@ -99,6 +103,10 @@ export const unfollowUser = atTheEdge(unfollowUserUseCase);
 export const listFollowers = atTheEdge(listFollowersUseCase);
 /** Whom a user follows, paged. */
 export const listFollowing = atTheEdge(listFollowingUseCase);
+/** Accounts whose username or display name starts with a query (1..50 characters, a leading @ ignored). */
+export const searchUsers = atTheEdge(searchUsersUseCase);
+/** Who to follow: followed by the people the viewer follows (else popular), never the viewer or their follows. */
+export const suggestUsers = atTheEdge(suggestUsersUseCase);
 /** The user's notifications, newest first (mentions and new followers), each marked read or not. */
 export const listNotifications = atTheEdge(listNotificationsUseCase);
 /** Unread notifications above the read marker, capped at UNREAD_COUNT_CAP: cheap enough to poll. */

@@ -448,8 +448,51 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Full-text search of microposts, cursor-paged */
+    /**
+     * Full-text search of microposts, cursor-paged
+     * @description English stemming (`paginate` finds "pagination"); the last word also matches as a prefix; `order=relevance` ranks best matches first.
+     */
     get: operations["search"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/search/users": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Accounts whose username or display name starts with q, cursor-paged
+     * @description Username matches first, then display-name matches, each alphabetical. For @-completion too.
+     */
+    get: operations["searchPeople"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/me/suggestions": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Who to follow
+     * @description People followed by the people I follow, most such follows first; never me or whom I follow. Popular accounts when that finds nobody.
+     */
+    get: operations["getSuggestions"];
     put?: never;
     post?: never;
     delete?: never;
@@ -796,6 +839,13 @@ export interface components {
     PostWithUsers: {
       post: components["schemas"]["Micropost"];
       users: components["schemas"]["UsersById"];
+    };
+    SuggestionList: {
+      items: {
+        user: components["schemas"]["UserSummary"];
+        /** @description How many of the people you follow follow them (0: a popular account). */
+        followedByYourFollows: number;
+      }[];
     };
     HealthStatus: {
       /** @constant */
@@ -3305,6 +3355,8 @@ export interface operations {
         q: string;
         limit?: string;
         cursor?: string;
+        /** @description `newest` first (default) or best match first (`relevance`). English stemming; the last word also matches as a prefix. */
+        order?: "newest" | "relevance";
       };
       header?: {
         /** @description The app's version (semver). Below the supported minimum the answer is 426 `upgrade_required` with `minVersion`. */
@@ -3326,6 +3378,169 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["MicropostPage"];
+        };
+      };
+      /** @description Not Modified: the `If-None-Match` ETag still matches */
+      304: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request: unparseable JSON, non-object body, bad query or path parameter, bad cursor (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unauthorized: no, bad, expired or revoked credentials (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Upgrade Required: the app is older than `minVersion` (`upgrade_required`) */
+      426: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+        };
+      };
+      /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  searchPeople: {
+    parameters: {
+      query: {
+        /** @description A username or display-name prefix, 1 to 50 characters (a leading @ is ignored), without regard to case. */
+        q: string;
+        limit?: string;
+        cursor?: string;
+      };
+      header?: {
+        /** @description The app's version (semver). Below the supported minimum the answer is 426 `upgrade_required` with `minVersion`. */
+        "X-App-Version"?: components["parameters"]["XAppVersion"];
+        /** @description An ETag from an earlier answer; unchanged: 304. */
+        "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["UserPage"];
+        };
+      };
+      /** @description Not Modified: the `If-None-Match` ETag still matches */
+      304: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request: unparseable JSON, non-object body, bad query or path parameter, bad cursor (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unauthorized: no, bad, expired or revoked credentials (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Upgrade Required: the app is older than `minVersion` (`upgrade_required`) */
+      426: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+        };
+      };
+      /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  getSuggestions: {
+    parameters: {
+      query?: {
+        limit?: string;
+      };
+      header?: {
+        /** @description The app's version (semver). Below the supported minimum the answer is 426 `upgrade_required` with `minVersion`. */
+        "X-App-Version"?: components["parameters"]["XAppVersion"];
+        /** @description An ETag from an earlier answer; unchanged: 304. */
+        "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SuggestionList"];
         };
       };
       /** @description Not Modified: the `If-None-Match` ETag still matches */

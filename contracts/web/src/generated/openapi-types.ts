@@ -314,8 +314,51 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Full-text search of microposts */
+    /**
+     * Full-text search of microposts
+     * @description English stemming (`paginate` finds "pagination"); the last word also matches as a prefix; `order=relevance` ranks best matches first.
+     */
     get: operations["searchMicroposts"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/search/users": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Accounts whose username or display name starts with q
+     * @description Username matches first, then display-name matches, each alphabetical. Used for @-completion too.
+     */
+    get: operations["searchPeople"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/suggestions": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Who to follow (10 at most)
+     * @description People followed by the people I follow, most such follows first; never me or whom I follow. Popular accounts when that finds nobody.
+     */
+    get: operations["getSuggestions"];
     put?: never;
     post?: never;
     delete?: never;
@@ -696,6 +739,13 @@ export interface components {
     UserPage: {
       items: components["schemas"]["UserSummary"][];
       page: components["schemas"]["PageInfo"];
+    };
+    SuggestionList: {
+      items: {
+        user: components["schemas"]["UserSummary"];
+        /** @description How many of the people you follow follow them (0: a popular account). */
+        followedByYourFollows: number;
+      }[];
     };
     HealthStatus: {
       /** @constant */
@@ -2277,6 +2327,8 @@ export interface operations {
         per_page?: string;
         /** @description Full-text query, 3 to 100 characters (Unicode code points). */
         q: string;
+        /** @description `newest` first (default) or best match first (`relevance`). English stemming; the last word also matches as a prefix. */
+        order?: "newest" | "relevance";
       };
       header?: never;
       path?: never;
@@ -2303,6 +2355,98 @@ export interface operations {
         };
         content: {
           "application/problem+json": components["schemas"]["BadRequestProblem"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
+        };
+      };
+    };
+  };
+  searchPeople: {
+    parameters: {
+      query: {
+        /** @description Page number, 1 to 10000. */
+        page?: string;
+        /** @description Items per page, 1 to 100. */
+        per_page?: string;
+        /** @description A username or display-name prefix, 1 to 50 characters (a leading @ is ignored), without regard to case. */
+        q: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          Link: components["headers"]["Link"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["UserPage"];
+        };
+      };
+      /** @description Bad request (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["BadRequestProblem"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
+        };
+      };
+    };
+  };
+  getSuggestions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SuggestionList"];
+        };
+      };
+      /** @description Not signed in (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
         };
       };
       /** @description Unavailable (`unavailable`) */

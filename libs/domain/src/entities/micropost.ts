@@ -14,11 +14,11 @@ const MicropostSchema = defineEntity({
     createdAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
     editedAt: p.datetime(3).nullable(),
     deletedAt: p.datetime(3).nullable(),
-    // Full-text search document, maintained by PostgreSQL itself.
+    // Full-text search document (English stemming), maintained by PostgreSQL itself.
     searchVector: p
       .type('tsvector')
       .columnType('tsvector')
-      .generated("(to_tsvector('simple', text)) stored")
+      .generated("(to_tsvector('english', text)) stored")
       .lazy()
       .hidden()
       .nullable(),
