@@ -1,6 +1,7 @@
 // API v1: every route of @microblog/mobile-contract v1. A v2 would sit beside it in src/v2/ (see README).
 import { Router } from '@koa/router';
 import type { RouteDeps } from './deps.ts';
+import { accountRoutes } from './routes/account.ts';
 import { authRoutes } from './routes/auth.ts';
 import { meRoutes } from './routes/me.ts';
 import { notificationRoutes } from './routes/notifications.ts';
@@ -21,5 +22,6 @@ export function v1Router(deps: RouteDeps): Router {
   postPageRoutes(router, deps);
   notificationRoutes(router, deps);
   peopleRoutes(router, deps);
+  accountRoutes(router, deps);
   return router;
 }

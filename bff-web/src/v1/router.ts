@@ -4,6 +4,7 @@ import { Router } from '@koa/router';
 import type { AppState } from '../auth.ts';
 import type { Throttles } from '../rate-limits.ts';
 import type { SessionCookies } from '../session-cookie.ts';
+import { accountRoutes } from './account-routes.ts';
 import { micropostRoutes } from './micropost-routes.ts';
 import { notificationRoutes } from './notification-routes.ts';
 import { peopleRoutes } from './people-routes.ts';
@@ -22,5 +23,6 @@ export function v1Router(deps: V1Deps): V1Router {
   userRoutes(router, deps);
   notificationRoutes(router, deps);
   peopleRoutes(router, deps);
+  accountRoutes(router, deps);
   return router;
 }

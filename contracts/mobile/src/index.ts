@@ -91,6 +91,10 @@ export {
   UnreadNotifications,
   /** `{ lastReadId }` of PUT /v1/me/notifications/read-marker. */
   NotificationReadBody,
+  /** `{ currentPassword, newPassword }` of PUT /v1/me/password. */
+  ChangePasswordBody,
+  /** `{ password }` of POST /v1/me/deletion. */
+  AccountDeletionBody,
   /** `{ status: 'ok' }` of /healthz and /readyz. */
   HealthStatus,
   /** The body of GET /openapi.json (loosely checked). */

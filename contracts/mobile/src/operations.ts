@@ -1,6 +1,8 @@
 import type * as z from 'zod';
 import {
+  AccountDeletionBody,
   AppVersionHeaders,
+  ChangePasswordBody,
   ConditionalGetHeaders,
   CreatePostHeaders,
   CursorPageQuery,
@@ -182,6 +184,29 @@ export const operations = {
     auth: 'required',
     request: { body: MarkerUpdateBody, headers: AppVersionHeaders },
     responses: { 200: TimelineMarker, ...jsonBody, 401: Problem, 409: Problem, ...always },
+  },
+  changePassword: {
+    method: 'put',
+    path: '/v1/me/password',
+    summary: 'Change my password',
+    description: 'Needs the current password (422 on `currentPassword` when wrong). Signs out every other device; this one stays.',
+    tag: 'me',
+    auth: 'required',
+    request: { body: ChangePasswordBody, headers: AppVersionHeaders },
+    responses: { 204: null, ...jsonBody, 401: Problem, ...always },
+  },
+  deleteAccount: {
+    method: 'post',
+    path: '/v1/me/deletion',
+    summary: 'Delete my account',
+    description:
+      'Needs the password (422 on `password` when wrong). In one transaction: my posts, follows both ways, sessions, ' +
+      'push tokens, notifications and feed lines are removed; the counters of others stay exact. The username is ' +
+      'free again at once. Every token of the account stops working.',
+    tag: 'me',
+    auth: 'required',
+    request: { body: AccountDeletionBody, headers: AppVersionHeaders },
+    responses: { 204: null, ...jsonBody, 401: Problem, ...always },
   },
   listNotifications: {
     method: 'get',

@@ -233,6 +233,19 @@ export const NotificationReadBody = z
   .strictObject({ lastReadId: Id.meta({ description: 'The newest notification the user has seen (the marker never moves back).' }) })
   .meta({ id: 'NotificationReadBody' });
 
+/** PUT /v1/me/password: the current password (re-authentication) and the new one. */
+export const ChangePasswordBody = z
+  .strictObject({
+    currentPassword: z.string().max(1024).meta({ description: 'The current password; a wrong one is 422 on this field.', format: 'password' }),
+    newPassword: password,
+  })
+  .meta({ id: 'ChangePasswordBody' });
+
+/** POST /v1/me/deletion: the password again, to confirm. */
+export const AccountDeletionBody = z
+  .strictObject({ password: z.string().max(1024).meta({ description: 'The current password; a wrong one is 422 on this field.', format: 'password' }) })
+  .meta({ id: 'AccountDeletionBody' });
+
 /** POST /v1/me/push-tokens: register a push token for the current device. */
 export const PushTokenBody = z.strictObject({ token: pushToken, platform: Platform }).meta({ id: 'PushTokenBody' });
 
@@ -475,6 +488,8 @@ export type UpdateMeBody = z.output<typeof UpdateMeBody>;
 export type PostTextBody = z.output<typeof PostTextBody>;
 export type MarkerUpdateBody = z.output<typeof MarkerUpdateBody>;
 export type PushTokenBody = z.output<typeof PushTokenBody>;
+export type ChangePasswordBody = z.output<typeof ChangePasswordBody>;
+export type AccountDeletionBody = z.output<typeof AccountDeletionBody>;
 export type NotificationReadBody = z.output<typeof NotificationReadBody>;
 export type NotificationItem = z.output<typeof NotificationItem>;
 export type NotificationPage = z.output<typeof NotificationPage>;

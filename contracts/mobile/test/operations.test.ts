@@ -60,6 +60,7 @@ describe('the operation table', () => {
       'GET /v1/posts/{id}',
       'GET /v1/me/notifications', 'GET /v1/me/notifications/unread', 'PUT /v1/me/notifications/read-marker',
       'GET /v1/search/users', 'GET /v1/me/suggestions',
+      'PUT /v1/me/password', 'POST /v1/me/deletion',
     ];
     expect([...routes].sort()).to.deep.equal(expected.sort());
   });

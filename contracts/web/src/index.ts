@@ -47,6 +47,14 @@ export { PageInfo } from './schemas.ts';
 export { MicropostPage } from './schemas.ts';
 /** A numbered page of users. */
 export { UserPage } from './schemas.ts';
+/** `{ password }` of POST /api/v1/me/deletion. */
+export { AccountDeletionRequest } from './schemas.ts';
+/** Path params `{ id }` of a session. */
+export { SessionIdParams } from './schemas.ts';
+/** One signed-in browser or device. */
+export { SignedInDevice } from './schemas.ts';
+/** `{ items: SignedInDevice[] }`. */
+export { SignedInDeviceList } from './schemas.ts';
 /** `{ items: [{ user, followedByYourFollows }] }`: who to follow. */
 export { SuggestionList } from './schemas.ts';
 /** Query `?q=1..50 chars&page=&per_page=` of the people search. */

@@ -2,6 +2,7 @@
 // and the BFF's request parsing all read this table.
 import type * as z from 'zod';
 import {
+  AccountDeletionRequest,
   BadRequestProblem,
   ChangePasswordRequest,
   ConflictProblem,
@@ -14,6 +15,8 @@ import {
   MicropostPage,
   NotificationPage,
   PeopleSearchQuery,
+  SessionIdParams,
+  SignedInDeviceList,
   SuggestionList,
   NotificationReadRequest,
   MicropostTextRequest,
@@ -136,6 +139,35 @@ export const operations = {
     description: 'Revokes every other session of the user; this one stays signed in.',
     auth: 'required',
     request: { body: ChangePasswordRequest, headers: CsrfHeaders },
+    responses: { 204: null, ...jsonWrite, 401: UnauthenticatedProblem, ...unavailable },
+  },
+  listMySessions: {
+    method: 'get',
+    path: '/api/v1/me/sessions',
+    summary: 'Where I am signed in: browsers and app devices, most recently used first',
+    auth: 'required',
+    request: {},
+    responses: { 200: SignedInDeviceList, 401: UnauthenticatedProblem, ...unavailable },
+  },
+  revokeMySession: {
+    method: 'delete',
+    path: '/api/v1/me/sessions/{id}',
+    summary: 'Sign out one browser or device',
+    description: 'Takes effect at once (its next request is 401). Another user\'s or an unknown session is 404.',
+    auth: 'required',
+    request: { params: SessionIdParams, headers: CsrfHeaders },
+    responses: { 204: null, 400: BadRequestProblem, 401: UnauthenticatedProblem, 403: ForbiddenProblem, 404: NotFoundProblem, ...unavailable },
+  },
+  deleteAccount: {
+    method: 'post',
+    path: '/api/v1/me/deletion',
+    summary: 'Delete my account',
+    description:
+      'Needs the password (422 on `password` when wrong). In one transaction: my posts, follows both ways, sessions, ' +
+      'push tokens, notifications and feed lines are removed; the counters of others stay exact. The username is ' +
+      'free again at once. Answers 204 and clears the session cookie.',
+    auth: 'required',
+    request: { body: AccountDeletionRequest, headers: CsrfHeaders },
     responses: { 204: null, ...jsonWrite, 401: UnauthenticatedProblem, ...unavailable },
   },
   listUserMicroposts: {

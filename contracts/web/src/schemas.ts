@@ -93,6 +93,12 @@ export const ChangePasswordRequest = z
   .meta({ id: 'ChangePasswordRequest' });
 export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;
 
+/** POST /api/v1/me/deletion: the password again, to confirm. */
+export const AccountDeletionRequest = z
+  .strictObject({ password: z.string().max(1024).meta({ description: 'The current password; a wrong one answers 422 validation_failed on this field.' }) })
+  .meta({ id: 'AccountDeletionRequest' });
+export type AccountDeletionRequest = z.infer<typeof AccountDeletionRequest>;
+
 /** POST /api/v1/microposts and PATCH /api/v1/microposts/{id}: the text of a micropost. */
 export const MicropostTextRequest = z.strictObject({ text: textInput }).meta({ id: 'MicropostTextRequest' });
 export type MicropostTextRequest = z.infer<typeof MicropostTextRequest>;
@@ -150,6 +156,10 @@ export const UsernameParams = z.object({
   username: z.string().min(1).max(64).meta({ description: 'Username, in any letter case.', example: 'ada_l' }),
 });
 export type UsernameParams = z.infer<typeof UsernameParams>;
+
+/** `{id}` of a session in a path. */
+export const SessionIdParams = z.object({ id: Id });
+export type SessionIdParams = z.output<typeof SessionIdParams>;
 
 /** `{id}` of a micropost in a path. */
 export const MicropostIdParams = z.object({ id: Id });
@@ -262,6 +272,24 @@ export type MicropostPage = z.infer<typeof MicropostPage>;
 /** A numbered page of users. */
 export const UserPage = pageOf(UserSummary, 'UserPage');
 export type UserPage = z.infer<typeof UserPage>;
+
+/** One signed-in browser or device of the user. */
+export const SignedInDevice = z
+  .strictObject({
+    id: Id,
+    kind: z.enum(['web', 'mobile']).meta({ description: '`web`: a browser session; `mobile`: the app on a device.' }),
+    deviceName: z.string().nullable().meta({ description: 'The device name the app gave; null for a browser.' }),
+    platform: z.string().nullable().meta({ description: '`ios` or `android` for the app; null for a browser.' }),
+    createdAt: Timestamp,
+    lastUsedAt: Timestamp,
+    current: z.boolean().meta({ description: 'True for the session making this request.' }),
+  })
+  .meta({ id: 'SignedInDevice' });
+export type SignedInDevice = z.infer<typeof SignedInDevice>;
+
+/** GET /api/v1/me/sessions. */
+export const SignedInDeviceList = z.strictObject({ items: z.array(SignedInDevice) }).meta({ id: 'SignedInDeviceList' });
+export type SignedInDeviceList = z.infer<typeof SignedInDeviceList>;
 
 /** "Who to follow": people followed by those you follow (else popular accounts). */
 export const SuggestionList = z

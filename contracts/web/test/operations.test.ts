@@ -35,6 +35,10 @@ describe('operations', () => {
         // Issue 13: people.
         'GET /api/v1/search/users',
         'GET /api/v1/suggestions',
+        // Issue 13: account control.
+        'GET /api/v1/me/sessions',
+        'DELETE /api/v1/me/sessions/{id}',
+        'POST /api/v1/me/deletion',
       ].sort(),
     );
   });

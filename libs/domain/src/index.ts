@@ -13,6 +13,7 @@ import { homeTimeline as homeTimelineUseCase } from './use-cases/home-timeline.t
 import { listFollowers as listFollowersUseCase, listFollowing as listFollowingUseCase } from './use-cases/list-follows.ts';
 import { listNotifications as listNotificationsUseCase } from './use-cases/list-notifications.ts';
 import { searchUsers as searchUsersUseCase } from './use-cases/search-users.ts';
+import { deleteAccount as deleteAccountUseCase } from './use-cases/delete-account.ts';
 import { suggestUsers as suggestUsersUseCase } from './use-cases/suggest-users.ts';
 import { countUnreadNotifications as countUnreadNotificationsUseCase } from './use-cases/count-unread-notifications.ts';
 import { markNotificationsRead as markNotificationsReadUseCase } from './use-cases/mark-notifications-read.ts';
@@ -66,6 +67,7 @@ export type { NotificationView } from './use-cases/list-notifications.ts';
 export type { UnreadNotifications } from './use-cases/count-unread-notifications.ts';
 export { UNREAD_COUNT_CAP } from './use-cases/count-unread-notifications.ts';
 export type { Suggestion } from './use-cases/suggest-users.ts';
+export type { DeletedAccount } from './use-cases/delete-account.ts';
 export type { SearchOrder } from './use-cases/search-microposts.ts';
 export { HOME_TIMELINE_SQL } from './use-cases/home-timeline.ts';
 
@@ -103,6 +105,8 @@ export const unfollowUser = atTheEdge(unfollowUserUseCase);
 export const listFollowers = atTheEdge(listFollowersUseCase);
 /** Whom a user follows, paged. */
 export const listFollowing = atTheEdge(listFollowingUseCase);
+/** Deletes an account and everything it wrote, after re-checking its password (one transaction; username freed). */
+export const deleteAccount = atTheEdge(deleteAccountUseCase);
 /** Accounts whose username or display name starts with a query (1..50 characters, a leading @ ignored). */
 export const searchUsers = atTheEdge(searchUsersUseCase);
 /** Who to follow: followed by the people the viewer follows (else popular), never the viewer or their follows. */

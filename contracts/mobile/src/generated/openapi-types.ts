@@ -158,6 +158,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/me/password": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Change my password
+     * @description Needs the current password (422 on `currentPassword` when wrong). Signs out every other device; this one stays.
+     */
+    put: operations["changePassword"];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/me/deletion": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Delete my account
+     * @description Needs the password (422 on `password` when wrong). In one transaction: my posts, follows both ways, sessions, push tokens, notifications and feed lines are removed; the counters of others stay exact. The username is free again at once. Every token of the account stops working.
+     */
+    post: operations["deleteAccount"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/me/notifications": {
     parameters: {
       query?: never;
@@ -638,6 +678,25 @@ export interface components {
       lastReadId: components["schemas"]["Id"];
       /** @description The `version` last read; a stale one is 409. */
       version: number;
+    };
+    ChangePasswordBody: {
+      /**
+       * Format: password
+       * @description The current password; a wrong one is 422 on this field.
+       */
+      currentPassword: string;
+      /**
+       * Format: password
+       * @description Password: 8 to 128 characters, not the username, not a common password (rule enforced by the server).
+       */
+      newPassword: string;
+    };
+    AccountDeletionBody: {
+      /**
+       * Format: password
+       * @description The current password; a wrong one is 422 on this field.
+       */
+      password: string;
     };
     NotificationReadBody: {
       /** @description The newest notification the user has seen (the marker never moves back). */
@@ -1713,6 +1772,202 @@ export interface operations {
       409: {
         headers: {
           "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Payload Too Large (`payload_too_large`) */
+      413: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unsupported Media Type: the body is not application/json (`unsupported_media_type`) */
+      415: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unprocessable Content: `errors` lists each failed field (`validation_failed`) */
+      422: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Upgrade Required: the app is older than `minVersion` (`upgrade_required`) */
+      426: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+        };
+      };
+      /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  changePassword: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The app's version (semver). Below the supported minimum the answer is 426 `upgrade_required` with `minVersion`. */
+        "X-App-Version"?: components["parameters"]["XAppVersion"];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ChangePasswordBody"];
+      };
+    };
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request: unparseable JSON, non-object body, bad query or path parameter, bad cursor (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unauthorized: no, bad, expired or revoked credentials (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Payload Too Large (`payload_too_large`) */
+      413: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unsupported Media Type: the body is not application/json (`unsupported_media_type`) */
+      415: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unprocessable Content: `errors` lists each failed field (`validation_failed`) */
+      422: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Upgrade Required: the app is older than `minVersion` (`upgrade_required`) */
+      426: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+        };
+      };
+      /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  deleteAccount: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The app's version (semver). Below the supported minimum the answer is 426 `upgrade_required` with `minVersion`. */
+        "X-App-Version"?: components["parameters"]["XAppVersion"];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AccountDeletionBody"];
+      };
+    };
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request: unparseable JSON, non-object body, bad query or path parameter, bad cursor (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unauthorized: no, bad, expired or revoked credentials (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
           [name: string]: unknown;
         };
         content: {

@@ -104,6 +104,63 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/me/sessions": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Where I am signed in: browsers and app devices, most recently used first */
+    get: operations["listMySessions"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/me/sessions/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Sign out one browser or device
+     * @description Takes effect at once (its next request is 401). Another user's or an unknown session is 404.
+     */
+    delete: operations["revokeMySession"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/me/deletion": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Delete my account
+     * @description Needs the password (422 on `password` when wrong). In one transaction: my posts, follows both ways, sessions, push tokens, notifications and feed lines are removed; the counters of others stay exact. The username is free again at once. Answers 204 and clears the session cookie.
+     */
+    post: operations["deleteAccount"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/users/{username}/microposts": {
     parameters: {
       query?: never;
@@ -466,15 +523,19 @@ export interface components {
       /** @description New password: 8 to 128 characters, not equal to the username, not a common password. Enforced by the service, which answers 422 validation_failed with a message for this field. */
       newPassword: string;
     };
-    MicropostTextRequest: {
-      /** @description Micropost text: 1 to 255 characters (Unicode code points) after NFC normalization; not only whitespace or invisible characters (zero-width, BOM, other Cf or Default_Ignorable_Code_Point); no NUL, lone surrogates or control characters other than \n. `@username` tokens naming an existing user are mentions. Enforced by the service, which answers 422 validation_failed with a message for this field. */
-      text: string;
-    };
     /**
      * @description A 64-bit identifier as a decimal string (no leading zeros), 1 to 9223372036854775807.
      * @example 1234
      */
     Id: string;
+    AccountDeletionRequest: {
+      /** @description The current password; a wrong one answers 422 validation_failed on this field. */
+      password: string;
+    };
+    MicropostTextRequest: {
+      /** @description Micropost text: 1 to 255 characters (Unicode code points) after NFC normalization; not only whitespace or invisible characters (zero-width, BOM, other Cf or Default_Ignorable_Code_Point); no NUL, lone surrogates or control characters other than \n. `@username` tokens naming an existing user are mentions. Enforced by the service, which answers 422 validation_failed with a message for this field. */
+      text: string;
+    };
     NotificationReadRequest: {
       lastReadId: components["schemas"]["Id"];
     };
@@ -660,6 +721,25 @@ export interface components {
       code: "not_found";
       detail?: string;
       errors?: components["schemas"]["FieldError"][];
+    };
+    SignedInDeviceList: {
+      items: components["schemas"]["SignedInDevice"][];
+    };
+    SignedInDevice: {
+      id: components["schemas"]["Id"];
+      /**
+       * @description `web`: a browser session; `mobile`: the app on a device.
+       * @enum {string}
+       */
+      kind: "web" | "mobile";
+      /** @description The device name the app gave; null for a browser. */
+      deviceName: string | null;
+      /** @description `ios` or `android` for the app; null for a browser. */
+      platform: string | null;
+      createdAt: components["schemas"]["Timestamp"];
+      lastUsedAt: components["schemas"]["Timestamp"];
+      /** @description True for the session making this request. */
+      current: boolean;
     };
     MicropostPage: {
       items: components["schemas"]["Micropost"][];
@@ -1253,6 +1333,221 @@ export interface operations {
     requestBody: {
       content: {
         "application/json": components["schemas"]["ChangePasswordRequest"];
+      };
+    };
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad request (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["BadRequestProblem"];
+        };
+      };
+      /** @description Not signed in (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
+        };
+      };
+      /** @description Forbidden (`forbidden` or `csrf_failed`) */
+      403: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ForbiddenProblem"];
+        };
+      };
+      /** @description Payload too large (`payload_too_large`) */
+      413: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+        };
+      };
+      /** @description Unsupported media type (`unsupported_media_type`) */
+      415: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+        };
+      };
+      /** @description Validation failed (`validation_failed`) */
+      422: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ValidationProblem"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
+        };
+      };
+    };
+  };
+  listMySessions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SignedInDeviceList"];
+        };
+      };
+      /** @description Not signed in (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
+        };
+      };
+    };
+  };
+  revokeMySession: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description `X-CSRF` (header names are case-insensitive) must be `1` on every non-GET request (with, where the browser sends them, `Origin` equal to the BFF origin and `Sec-Fetch-Site: same-origin`); otherwise 403 csrf_failed and nothing is written. */
+        "x-csrf": "1";
+      };
+      path: {
+        /** @description A 64-bit identifier as a decimal string (no leading zeros), 1 to 9223372036854775807. */
+        id: components["schemas"]["Id"];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad request (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["BadRequestProblem"];
+        };
+      };
+      /** @description Not signed in (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
+        };
+      };
+      /** @description Forbidden (`forbidden` or `csrf_failed`) */
+      403: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ForbiddenProblem"];
+        };
+      };
+      /** @description Not found (`not_found`) */
+      404: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["NotFoundProblem"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
+        };
+      };
+    };
+  };
+  deleteAccount: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description `X-CSRF` (header names are case-insensitive) must be `1` on every non-GET request (with, where the browser sends them, `Origin` equal to the BFF origin and `Sec-Fetch-Site: same-origin`); otherwise 403 csrf_failed and nothing is written. */
+        "x-csrf": "1";
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AccountDeletionRequest"];
       };
     };
     responses: {
