@@ -75,6 +75,10 @@ export const api = {
   signUp: (body: { username: string; password: string; displayName?: string }) => settle(client.POST('/api/v1/users', { body })),
   signOut: () => settle(client.DELETE('/api/v1/session'), { quiet401: true }),
   updateMe: (body: { displayName?: string; bio?: string }) => settle(client.PATCH('/api/v1/me', { body })),
+  changePassword: (body: { currentPassword: string; newPassword: string }) => settle(client.PUT('/api/v1/me/password', { body })),
+  mySessions: () => settle(client.GET('/api/v1/me/sessions')),
+  revokeMySession: (id: string) => settle(client.DELETE('/api/v1/me/sessions/{id}', { params: { path: { id } } })),
+  deleteAccount: (password: string) => settle(client.POST('/api/v1/me/deletion', { body: { password } })),
 
   timeline: (page: number) => settle(client.GET('/api/v1/timeline', { params: { query: pageQuery(page) } })),
   createMicropost: (text: string) => settle(client.POST('/api/v1/microposts', { body: { text } })),

@@ -8,6 +8,7 @@ import { postView } from './post-view.ts';
 import { profileView } from './profile-view.ts';
 import { fallback, navigate, route, startRouter } from './router.ts';
 import { searchView } from './search-view.ts';
+import { settingsView } from './settings-view.ts';
 import { currentUser, onSessionChange, setCurrentUser } from './session.ts';
 import { renderHeader } from './site-header.ts';
 
@@ -29,6 +30,7 @@ route(/^\/users\/([^/]+)\/followers\/?$/, profileView('followers'));
 route(/^\/users\/([^/]+)\/following\/?$/, profileView('following'));
 route(/^\/search\/?$/, searchView);
 route(/^\/microposts\/([1-9][0-9]{0,18})\/?$/, postView);
+route(/^\/settings\/?$/, async () => (currentUser() ? settingsView() : redirect('/signin')));
 route(/^\/notifications\/?$/, async (context) => (currentUser() ? notificationsView(context) : redirect('/signin')));
 fallback(async () => {
   document.title = 'Not found · Microblog';

@@ -22,7 +22,7 @@ export async function refreshNotificationBadge(): Promise<void> {
 
 /** The "Notifications" link with its badge; starts polling (stopped by stopNotificationBadge). */
 export function notificationsLink(): HTMLElement {
-  badge = el('span', { class: 'badge', 'data-testid': 'notification-badge', hidden: true });
+  badge = el('span', { class: 'notification-count', 'data-testid': 'notification-badge', hidden: true });
   window.clearInterval(timer);
   timer = window.setInterval(() => void refreshNotificationBadge(), POLL_MS);
   void refreshNotificationBadge();
