@@ -126,4 +126,17 @@ describe('delta sync on a busy server', () => {
       await other.end();
     }
   });
+
+  it('when one transaction writes many posts, then it holds one gate and one number lock, not one per row', async () => {
+    const author = await makeUser(context());
+    const ctx = context();
+    const locks = await ctx.em.transactional(async (em) => {
+      for (let i = 0; i < 25; i++) await postMicropost({ em, keys: ctx.keys } as DomainContext, { authorId: author.id, text: `batch ${i}` });
+      return em.execute<{ classid: string; n: number }[]>(
+        `select classid::text as classid, count(*)::int as n from pg_locks
+         where locktype = 'advisory' and pid = pg_backend_pid() group by classid order by classid`,
+      );
+    });
+    expect(locks).to.deep.equal([{ classid: '1937337955', n: 1 }, { classid: '1937337956', n: 1 }]);
+  });
 });
