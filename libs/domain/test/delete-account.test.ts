@@ -55,4 +55,20 @@ describe('account deletion', () => {
     await expectDomainError(deleteAccount(context(), { userId: user.id, password: 'not the password' }), 'validation_failed');
     expect(await rowsOf(user.id)).to.deep.include({ users: 1, posts: 1 });
   });
+
+  it('when people follow the account while it is being deleted, then each follow either lands before (and is removed) or is not found, and counts stay exact', async () => {
+    const leaving = await makeUser(context());
+    const fans = [await makeUser(context()), await makeUser(context()), await makeUser(context()), await makeUser(context())];
+    const outcomes = await Promise.allSettled([
+      ...fans.map((fan) => followUser(context(), { followerId: fan.id, username: leaving.username })),
+      deleteAccount(context(), { userId: leaving.id, password: TEST_PASSWORD }),
+    ]);
+    expect(outcomes.at(-1)?.status).to.equal('fulfilled');
+    for (const outcome of outcomes.slice(0, -1)) {
+      if (outcome.status === 'rejected') expect((outcome.reason as { code?: string }).code).to.equal('not_found');
+    }
+    expect(await rowsOf(leaving.id)).to.deep.include({ users: 0, follows: 0, feed_lines: 0 });
+    for (const fan of fans) expect((await getProfile(context(), { username: fan.username })).profile.counts.following).to.equal(0);
+  });
 });
+

@@ -19,11 +19,12 @@ export async function deleteAccount(ctx: DomainContext, input: { userId: string;
   if (!(await passwordMatches(user.passwordHash, input.password.slice(0, 1024)))) throw ValidationError.field('password', 'is incorrect');
   return ctx.em.transactional(async (em) => {
     const id = user.id;
-    // Lock the user and everyone whose counters move, in id order (as follows do), so no follow crosses this.
+    // Lock the user and everyone whose counters move, in id order (as follows do). FOR UPDATE, not NO KEY UPDATE:
+    // a concurrent follow of this user then waits at its foreign-key check and finds the user gone (NotFound).
     await query(
       em,
       `select id from users where id = ? or id in (select followee_id from follows where follower_id = ?)
-         or id in (select follower_id from follows where followee_id = ?) order by id for no key update`,
+         or id in (select follower_id from follows where followee_id = ?) order by id for update`,
       [id, id, id],
     );
     await run(em, 'update users set followers_count = followers_count - 1 where id in (select followee_id from follows where follower_id = ?)', [id]);
