@@ -81,8 +81,15 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-function followMessage(token: string, follower: UserProfile): PushMessage {
-  return { to: token, title: `@${follower.username} followed you`, body: '', data: { type: 'user.followed', username: follower.username }, sound: 'default' };
+function followMessage(token: string, follower: UserProfile, notificationId: string): PushMessage {
+  return { to: token, title: `@${follower.username} followed you`, body: '', data: { type: 'user.followed', username: follower.username, notificationId }, sound: 'default' };
+}
+
+/** The id of the inbox entry a push must name. */
+async function notificationIdOf(recipientId: string, actorId: string): Promise<string> {
+  const rows = await ctx().em.execute<{ id: string }[]>('select id::text as id from notifications where recipient_id = ? and actor_id = ?', [recipientId, actorId]);
+  expect(rows, 'one notification').to.have.length(1);
+  return rows[0]!.id;
 }
 
 /** Delivers whatever earlier tests (here or in other files) left in the shared outbox, so each test starts from an empty queue. */
@@ -115,10 +122,11 @@ describe('push dispatcher', () => {
     const { user: followee, tokens } = await userWithDevices(2);
     const follower = await makeUser(ctx());
     await followUser(ctx(), { followerId: follower.id, username: followee.username });
+    const notificationId = await notificationIdOf(followee.id, follower.id);
     const service = nock(PUSH_BASE_URL, { badheaders: ['authorization'] })
       .matchHeader('accept', 'application/json')
       .matchHeader('content-type', 'application/json')
-      .post(SEND_PATH, tokens.map((t) => followMessage(t, follower)))
+      .post(SEND_PATH, tokens.map((t) => followMessage(t, follower, notificationId)))
       .reply(200, okReply);
     const d = dispatcher();
 
@@ -140,7 +148,7 @@ describe('push dispatcher', () => {
           to: tokens[0],
           title: `@${author.username} mentioned you`,
           body: `lunch with @${mentioned.username} today?`,
-          data: { type: 'user.mentioned', micropostId: post.id },
+          data: { type: 'user.mentioned', micropostId: post.id, notificationId: await notificationIdOf(mentioned.id, author.id) },
           sound: 'default',
         },
       ])
@@ -157,7 +165,8 @@ describe('push dispatcher', () => {
     const { user: followee, tokens } = await userWithDevices();
     const follower = await makeUser(ctx());
     await followUser(ctx(), { followerId: follower.id, username: followee.username });
-    const expected = tokens.map((t) => followMessage(t, follower));
+    const notificationId = await notificationIdOf(followee.id, follower.id);
+    const expected = tokens.map((t) => followMessage(t, follower, notificationId));
     const service = nock(PUSH_BASE_URL)
       .post(SEND_PATH, expected)
       .reply(503, 'upstream unavailable')

@@ -32,6 +32,7 @@ export const DOMAIN_PROBLEMS: DomainProblems = {
   invalid_grant: { status: 401, code: 'unauthenticated', detail: 'sign in to continue' },
   bad_cursor: { status: 400, code: 'bad_request' },
   idempotency_key_reused: { status: 422, code: 'validation_failed' },
+  rate_limited: { status: 429, code: 'rate_limited' },
   unavailable: { status: 503, code: 'unavailable', detail: 'the service is temporarily unavailable', headers: { 'Retry-After': UNAVAILABLE_RETRY_AFTER } },
 };
 

@@ -11,6 +11,11 @@ export type Notification = {
   data: Record<string, string>;
 };
 
+// The inbox entry a push announces, so the app can open it and drop a second delivery of the same one.
+function notificationIdOf(payload: { notificationId?: string }): { notificationId?: string } {
+  return payload.notificationId === undefined ? {} : { notificationId: payload.notificationId };
+}
+
 /** The notification an outbox event stands for; null for a type this version does not know. */
 export function notificationFor(event: ClaimedEvent): Notification | null {
   switch (event.type) {
@@ -19,14 +24,14 @@ export function notificationFor(event: ClaimedEvent): Notification | null {
         recipientId: event.payload.followeeId,
         title: `@${event.payload.followerUsername} followed you`,
         body: '',
-        data: { type: event.type, username: event.payload.followerUsername },
+        data: { type: event.type, username: event.payload.followerUsername, ...notificationIdOf(event.payload) },
       };
     case 'user.mentioned':
       return {
         recipientId: event.payload.mentionedUserId,
         title: `@${event.payload.authorUsername} mentioned you`,
         body: event.payload.excerpt,
-        data: { type: event.type, micropostId: event.payload.micropostId },
+        data: { type: event.type, micropostId: event.payload.micropostId, ...notificationIdOf(event.payload) },
       };
     default:
       // Written by a newer domain than this process knows (e.g. mid-deploy).

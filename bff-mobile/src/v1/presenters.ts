@@ -30,6 +30,11 @@ export function presentMicropostPage(page: CursorPage<MicropostView>): contract.
   return { items: page.items.map(presentMicropost), users: presentUsersOf(page.items), nextCursor: page.nextCursor };
 }
 
+/** `{ post, users }`: one micropost and its author. */
+export function presentPostWithUsers(post: MicropostView): contract.PostWithUsers {
+  return { post: presentMicropost(post), users: presentUsersOf([post]) };
+}
+
 /** A timeline page; the first one carries the sync token. */
 export function presentTimelinePage(page: CursorPage<MicropostView>, syncToken: string | null): contract.TimelinePage {
   return { ...presentMicropostPage(page), ...(syncToken === null ? {} : { syncToken }) };

@@ -1,8 +1,12 @@
 // API v1: every route of @microblog/mobile-contract v1. A v2 would sit beside it in src/v2/ (see README).
 import { Router } from '@koa/router';
 import type { RouteDeps } from './deps.ts';
+import { accountRoutes } from './routes/account.ts';
 import { authRoutes } from './routes/auth.ts';
 import { meRoutes } from './routes/me.ts';
+import { notificationRoutes } from './routes/notifications.ts';
+import { peopleRoutes } from './routes/people.ts';
+import { postPageRoutes } from './routes/post-page.ts';
 import { postRoutes } from './routes/posts.ts';
 import { timelineRoutes } from './routes/timeline.ts';
 import { userRoutes } from './routes/users.ts';
@@ -19,5 +23,9 @@ export function v1Router(deps: RouteDeps): Router {
   userRoutes(router, deps);
   timelineRoutes(router, deps);
   postRoutes(router, deps);
+  postPageRoutes(router, deps);
+  notificationRoutes(router, deps);
+  peopleRoutes(router, deps);
+  accountRoutes(router, deps);
   return router;
 }

@@ -75,13 +75,19 @@ export const api = {
   signUp: (body: { username: string; password: string; displayName?: string }) => settle(client.POST('/api/v1/users', { body })),
   signOut: () => settle(client.DELETE('/api/v1/session'), { quiet401: true }),
   updateMe: (body: { displayName?: string; bio?: string }) => settle(client.PATCH('/api/v1/me', { body })),
+  changePassword: (body: { currentPassword: string; newPassword: string }) => settle(client.PUT('/api/v1/me/password', { body })),
+  mySessions: () => settle(client.GET('/api/v1/me/sessions')),
+  revokeMySession: (id: string) => settle(client.DELETE('/api/v1/me/sessions/{id}', { params: { path: { id } } })),
+  deleteAccount: (password: string) => settle(client.POST('/api/v1/me/deletion', { body: { password } })),
 
   timeline: (page: number) => settle(client.GET('/api/v1/timeline', { params: { query: pageQuery(page) } })),
   createMicropost: (text: string) => settle(client.POST('/api/v1/microposts', { body: { text } })),
   editMicropost: (id: string, text: string) =>
     settle(client.PATCH('/api/v1/microposts/{id}', { params: micropost(id), body: { text } })),
+  getMicropost: (id: string) => settle(client.GET('/api/v1/microposts/{id}', { params: micropost(id) })),
   deleteMicropost: (id: string) => settle(client.DELETE('/api/v1/microposts/{id}', { params: micropost(id) })),
-  search: (q: string, page: number) => settle(client.GET('/api/v1/search', { params: { query: { q, ...pageQuery(page) } } })),
+  search: (q: string, page: number, order?: 'newest' | 'relevance') =>
+    settle(client.GET('/api/v1/search', { params: { query: { q, ...pageQuery(page), ...(order === undefined ? {} : { order }) } } })),
 
   profile: (username: string) => settle(client.GET('/api/v1/users/{username}', { params: user(username) })),
   userMicroposts: (username: string, page: number) =>
@@ -90,6 +96,12 @@ export const api = {
     settle(client.GET('/api/v1/users/{username}/followers', { params: { ...user(username), query: pageQuery(page) } })),
   following: (username: string, page: number) =>
     settle(client.GET('/api/v1/users/{username}/following', { params: { ...user(username), query: pageQuery(page) } })),
+  searchPeople: (q: string, page: number, perPage?: number) =>
+    settle(client.GET('/api/v1/search/users', { params: { query: { q, ...pageQuery(page), ...(perPage === undefined ? {} : { per_page: String(perPage) }) } } })),
+  suggestions: () => settle(client.GET('/api/v1/suggestions')),
+  notifications: (page: number) => settle(client.GET('/api/v1/notifications', { params: { query: pageQuery(page) } })),
+  unreadNotifications: () => settle(client.GET('/api/v1/notifications/unread')),
+  markNotificationsRead: (lastReadId: string) => settle(client.PUT('/api/v1/notifications/read-marker', { body: { lastReadId } })),
   follow: (username: string) => settle(client.PUT('/api/v1/users/{username}/follow', { params: user(username) })),
   unfollow: (username: string) => settle(client.DELETE('/api/v1/users/{username}/follow', { params: user(username) })),
 };

@@ -3,6 +3,7 @@ import type { Micropost } from '@microblog/web-contract';
 import { api } from './api.ts';
 import { el } from './dom.ts';
 import { clearErrors, field, formError, showError, whileBusy } from './forms.ts';
+import { attachMentionCompletion } from './mention-completion.ts';
 import { countChars, isPostable, MICROPOST_MAX_CHARS } from './text-rules.ts';
 
 /** Keeps `counter` showing the characters left in `input`, and `submit` enabled only for postable text. */
@@ -33,6 +34,7 @@ export function composeBox(onPosted: (post: Micropost) => void): HTMLElement {
   const summary = formError();
   const counter = counterElement('compose-counter');
   const submit = el('button', { type: 'submit', class: 'button button-primary', 'data-testid': 'compose-submit' }, 'Post');
+  text.wrapper.append(attachMentionCompletion(text.input as HTMLTextAreaElement));
   const form = el(
     'form',
     { class: 'card compose', 'data-testid': 'compose', novalidate: true },

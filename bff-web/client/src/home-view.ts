@@ -4,7 +4,20 @@ import { el } from './dom.ts';
 import { composeBox } from './compose.ts';
 import { micropostList } from './micropost-view.ts';
 import { pager } from './pager.ts';
+import { suggestionList } from './people-list.ts';
 import { currentPage, isCurrentPath, navigate, refresh, type RouteContext } from './router.ts';
+
+// An empty home page leads somewhere: who to follow, and people search.
+async function gettingStarted(): Promise<Node> {
+  const { items } = await api.suggestions();
+  return el(
+    'section',
+    { class: 'stack', 'data-testid': 'getting-started' },
+    el('h2', { class: 'section-title' }, 'Who to follow'),
+    items.length > 0 ? suggestionList(items) : null,
+    el('p', {}, el('a', { href: '/search?type=people', 'data-testid': 'find-people' }, 'Find people by name'), ' · ', el('a', { href: '/search' }, 'Search posts')),
+  );
+}
 
 /** `/`: the home timeline. */
 export async function homeView({ query }: RouteContext): Promise<Node> {
@@ -26,9 +39,10 @@ export async function homeView({ query }: RouteContext): Promise<Node> {
       empty:
         page.page.number > 1
           ? 'No posts on this page.'
-          : 'Your timeline is empty. Write your first post, or find people to follow with Search.',
+          : 'Your timeline is empty. Write your first post, or follow some people:',
       onDeleted: () => void refresh(),
     }),
+    page.page.number === 1 && page.items.length === 0 ? await gettingStarted() : null,
     pager(page.page),
   );
 }

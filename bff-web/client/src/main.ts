@@ -3,9 +3,12 @@ import { api, ApiError, whenUnauthenticated } from './api.ts';
 import { signInView, signUpView } from './auth-views.ts';
 import { el } from './dom.ts';
 import { homeView } from './home-view.ts';
+import { notificationsView } from './notifications-view.ts';
+import { postView } from './post-view.ts';
 import { profileView } from './profile-view.ts';
 import { fallback, navigate, route, startRouter } from './router.ts';
 import { searchView } from './search-view.ts';
+import { settingsView } from './settings-view.ts';
 import { currentUser, onSessionChange, setCurrentUser } from './session.ts';
 import { renderHeader } from './site-header.ts';
 
@@ -26,6 +29,9 @@ route(/^\/users\/([^/]+)\/?$/, profileView('posts'));
 route(/^\/users\/([^/]+)\/followers\/?$/, profileView('followers'));
 route(/^\/users\/([^/]+)\/following\/?$/, profileView('following'));
 route(/^\/search\/?$/, searchView);
+route(/^\/microposts\/([1-9][0-9]{0,18})\/?$/, postView);
+route(/^\/settings\/?$/, async () => (currentUser() ? settingsView() : redirect('/signin')));
+route(/^\/notifications\/?$/, async (context) => (currentUser() ? notificationsView(context) : redirect('/signin')));
 fallback(async () => {
   document.title = 'Not found · Microblog';
   return el('div', { class: 'notice', 'data-testid': 'not-found' }, 'There is nothing at this address. ', el('a', { href: '/' }, 'Go home'));

@@ -7,6 +7,8 @@ import { field, formError, showError, whileBusy } from './forms.ts';
 import { fullTime, shortTime } from './time-format.ts';
 
 const profilePath = (username: string): string => `/users/${encodeURIComponent(username)}`;
+/** A post's own page. */
+export const micropostPath = (id: string): string => `/microposts/${encodeURIComponent(id)}`;
 
 /** Renders a micropost; `onDeleted` runs after the server deleted it. */
 export function micropostItem(post: Micropost, onDeleted: () => void): HTMLElement {
@@ -22,7 +24,11 @@ function fill(item: HTMLElement, post: Micropost, onDeleted: () => void): void {
     el('a', { class: 'author-name', href: profilePath(post.author.username), 'data-testid': 'micropost-author' }, post.author.displayName || post.author.username),
     el('span', { class: 'author-handle' }, `@${post.author.username}`),
     el('span', { class: 'meta-separator', 'aria-hidden': 'true' }, '·'),
-    el('time', { datetime: post.createdAt, title: fullTime(post.createdAt) }, shortTime(post.createdAt)),
+    el(
+      'a',
+      { class: 'micropost-permalink', href: micropostPath(post.id), 'data-testid': 'micropost-permalink' },
+      el('time', { datetime: post.createdAt, title: fullTime(post.createdAt) }, shortTime(post.createdAt)),
+    ),
     post.editedAt !== null
       ? el('span', { class: 'edited', title: `Edited ${fullTime(post.editedAt)}`, 'data-testid': 'micropost-edited' }, '(edited)')
       : null,

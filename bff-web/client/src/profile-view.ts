@@ -18,7 +18,14 @@ function plural(n: number, one: string, many: string): string {
 }
 
 function followButton(profile: Profile, onChange: () => void): HTMLElement | null {
-  if (profile.viewer.isSelf) return el('span', { class: 'badge', 'data-testid': 'profile-is-you' }, 'This is you');
+  if (profile.viewer.isSelf) {
+    return el(
+      'span',
+      { class: 'button-row' },
+      el('span', { class: 'badge', 'data-testid': 'profile-is-you' }, 'This is you'),
+      el('a', { class: 'button button-small', href: '/settings', 'data-testid': 'to-settings' }, 'Edit profile & settings'),
+    );
+  }
   if (!currentUser()) {
     return el('a', { class: 'button button-primary', href: '/signin', 'data-testid': 'follow-signin' }, 'Sign in to follow');
   }

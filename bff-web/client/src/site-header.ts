@@ -1,6 +1,7 @@
 // The top bar: the app's name and, depending on who is signed in, navigation and sign out.
 import { api } from './api.ts';
 import { el, replaceChildren } from './dom.ts';
+import { notificationsLink, stopNotificationBadge } from './notification-badge.ts';
 import { navigate } from './router.ts';
 import { currentUser, setCurrentUser } from './session.ts';
 
@@ -24,6 +25,7 @@ export function renderHeader(header: HTMLElement): void {
       // On a phone the brand is the way home, which keeps the bar on one line.
       el('a', { href: '/', 'data-testid': 'nav-home', class: 'wide-only' }, 'Home'),
       el('a', { href: '/search', 'data-testid': 'nav-search' }, 'Search'),
+      notificationsLink(),
       el(
         'a',
         { href: `/users/${encodeURIComponent(user.username)}`, 'data-testid': 'nav-profile', class: 'nav-profile', title: `@${user.username}` },
@@ -33,6 +35,7 @@ export function renderHeader(header: HTMLElement): void {
       signOut,
     );
   } else {
+    stopNotificationBadge();
     nav.append(
       el('a', { href: '/search', 'data-testid': 'nav-search' }, 'Search'),
       el('a', { href: '/signin', 'data-testid': 'nav-signin' }, 'Sign in'),

@@ -8,10 +8,13 @@ export function countChars(text: string): number {
   return [...text.normalize('NFC')].length;
 }
 
-/** Whether a text could be posted: 1 to 255 characters, not only whitespace. */
+// White space, format characters (zero-width space and joiners, BOM...) and other default-ignorables show nothing.
+const NOTHING_VISIBLE = /^[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}]*$/u;
+
+/** Whether a text could be posted: 1 to 255 characters, not only whitespace or invisible characters. */
 export function isPostable(text: string): boolean {
   const length = countChars(text);
-  return length > 0 && length <= MICROPOST_MAX_CHARS && !/^\s*$/u.test(text);
+  return length > 0 && length <= MICROPOST_MAX_CHARS && !NOTHING_VISIBLE.test(text);
 }
 
 /** Search needs 3 to 100 characters (code points). */

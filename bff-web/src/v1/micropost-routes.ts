@@ -73,7 +73,7 @@ export function micropostRoutes(router: V1Router, deps: V1Deps): void {
 
   router.get('searchMicroposts', '/search', optionalViewer(deps.cookies), async (ctx) => {
     const query = parseParams(SearchQuery, ctx.query);
-    const page = await searchMicroposts(ctx.state.domain, { query: query.q, paging: paging(query) });
+    const page = await searchMicroposts(ctx.state.domain, { query: query.q, order: query.order, paging: paging(query) });
     const viewerId = ctx.state.viewer?.userId ?? null;
     respondWithPage(ctx, page, (post) => presentMicropost(post, viewerId));
   });

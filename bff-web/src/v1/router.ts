@@ -4,7 +4,10 @@ import { Router } from '@koa/router';
 import type { AppState } from '../auth.ts';
 import type { Throttles } from '@microblog/bff-kit';
 import type { SessionCookies } from '../session-cookie.ts';
+import { accountRoutes } from './account-routes.ts';
 import { micropostRoutes } from './micropost-routes.ts';
+import { notificationRoutes } from './notification-routes.ts';
+import { peopleRoutes } from './people-routes.ts';
 import { sessionRoutes } from './session-routes.ts';
 import { userRoutes } from './user-routes.ts';
 
@@ -18,5 +21,8 @@ export function v1Router(deps: V1Deps): V1Router {
   sessionRoutes(router, deps);
   micropostRoutes(router, deps);
   userRoutes(router, deps);
+  notificationRoutes(router, deps);
+  peopleRoutes(router, deps);
+  accountRoutes(router, deps);
   return router;
 }

@@ -51,12 +51,20 @@ export {
   UsersById,
   /** `{ items: Micropost[], users, nextCursor }`. */
   MicropostPage,
+  /** `{ post: Micropost, users }` of GET /v1/posts/{id}. */
+  PostWithUsers,
   /** MicropostPage plus `syncToken` on the first page. */
   TimelinePage,
   /** `{ items, users, deleted, syncToken, hasMore }` of the delta sync. */
   TimelineChanges,
   /** `{ items: UserSummary[], nextCursor }` of followers/following. */
   UserPage,
+  /** `{ items: [{ user, followedByYourFollows }] }`: who to follow. */
+  SuggestionList,
+  /** Query `?q=1..50 chars&limit=&cursor=` of the people search. */
+  PeopleSearchQuery,
+  /** Query `?limit=` of the suggestions. */
+  SuggestionsQuery,
   /** `{ posts, followers, following }`. */
   ProfileCounts,
   /** `{ isSelf, isFollowing, followsYou }`. */
@@ -75,6 +83,18 @@ export {
   TimelineMarker,
   /** `{ token, platform }` of a registered push token. */
   PushTokenRegistration,
+  /** One inbox entry `{ id, kind, createdAt, actorId, postId, read }`. */
+  NotificationItem,
+  /** `{ items, users, posts, nextCursor }` of GET /v1/me/notifications. */
+  NotificationPage,
+  /** `{ unread, lastReadId }`: the badge. */
+  UnreadNotifications,
+  /** `{ lastReadId }` of PUT /v1/me/notifications/read-marker. */
+  NotificationReadBody,
+  /** `{ currentPassword, newPassword }` of PUT /v1/me/password. */
+  ChangePasswordBody,
+  /** `{ password }` of POST /v1/me/deletion. */
+  AccountDeletionBody,
   /** `{ status: 'ok' }` of /healthz and /readyz. */
   HealthStatus,
   /** The body of GET /openapi.json (loosely checked). */

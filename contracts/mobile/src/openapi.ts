@@ -143,6 +143,7 @@ export function buildOpenApiDocument(): OpenApiDocument {
       { name: 'users', description: 'Profiles, their microposts, follows' },
       { name: 'timeline', description: 'Home timeline and its delta sync' },
       { name: 'posts', description: 'Writing and searching microposts' },
+      { name: 'notifications', description: 'The inbox of mentions and new followers, and its unread count' },
       { name: 'ops', description: 'Health checks and this document (not versioned)' },
     ],
     components: {

@@ -32,10 +32,12 @@ const username = z.string().max(64).meta({
   example: 'alice',
 });
 const displayName = z.string().max(200).meta({
-  description: 'Display name: 0 to 50 characters (rule enforced by the server).',
+  description: 'Display name: 0 to 50 characters, if not empty not only whitespace or invisible characters (rule enforced by the server).',
   example: 'Alice Liddell',
 });
-const bio = z.string().max(1000).meta({ description: 'Bio: 0 to 160 characters (rule enforced by the server).' });
+const bio = z.string().max(1000).meta({
+  description: 'Bio: 0 to 160 characters, if not empty not only whitespace or invisible characters (rule enforced by the server).',
+});
 const password = z.string().max(1024).meta({
   description:
     'Password: 8 to 128 characters, not the username, not a common password (rule enforced by the server).',
@@ -43,7 +45,8 @@ const password = z.string().max(1024).meta({
 });
 const micropostText = z.string().max(2000).meta({
   description:
-    'Micropost text: 1 to 255 code points after NFC normalization, not whitespace-only, no NUL, lone surrogates ' +
+    'Micropost text: 1 to 255 code points after NFC normalization, not only whitespace or invisible characters ' +
+    '(zero-width, BOM, other Cf or Default_Ignorable_Code_Point), no NUL, lone surrogates ' +
     'or control characters other than \\n (rule enforced by the server, which answers 422 per field).',
   example: 'Hello @bob!',
 });
@@ -142,7 +145,28 @@ export const SearchQuery = z.object({
     }),
   limit,
   cursor: opaqueToken('cursor: the `nextCursor` of the previous page').optional(),
+  order: z.enum(['newest', 'relevance']).optional().meta({
+    description: '`newest` first (default) or best match first (`relevance`). English stemming; the last word also matches as a prefix.',
+  }),
 });
+
+/** `?q=&limit=&cursor=` of the people search. */
+export const PeopleSearchQuery = z.object({
+  q: z
+    .string()
+    .max(200)
+    .refine(codePointsBetween(1, 50), { message: 'must be 1 to 50 characters' })
+    .meta({
+      description: 'A username or display-name prefix, 1 to 50 characters (a leading @ is ignored), without regard to case.',
+      example: 'ali',
+      override: { minLength: 1, maxLength: 50 },
+    }),
+  limit,
+  cursor: opaqueToken('cursor: the `nextCursor` of the previous page').optional(),
+});
+
+/** `?limit=` of the suggestions. */
+export const SuggestionsQuery = z.object({ limit });
 
 /** `?since=&limit=` of the timeline delta sync. */
 export const TimelineChangesQuery = z.object({
@@ -204,6 +228,24 @@ export const MarkerUpdateBody = z
   })
   .meta({ id: 'MarkerUpdateBody' });
 
+/** PUT /v1/me/notifications/read-marker: everything up to this notification id is read. */
+export const NotificationReadBody = z
+  .strictObject({ lastReadId: Id.meta({ description: 'The newest notification the user has seen (the marker never moves back).' }) })
+  .meta({ id: 'NotificationReadBody' });
+
+/** PUT /v1/me/password: the current password (re-authentication) and the new one. */
+export const ChangePasswordBody = z
+  .strictObject({
+    currentPassword: z.string().max(1024).meta({ description: 'The current password; a wrong one is 422 on this field.', format: 'password' }),
+    newPassword: password,
+  })
+  .meta({ id: 'ChangePasswordBody' });
+
+/** POST /v1/me/deletion: the password again, to confirm. */
+export const AccountDeletionBody = z
+  .strictObject({ password: z.string().max(1024).meta({ description: 'The current password; a wrong one is 422 on this field.', format: 'password' }) })
+  .meta({ id: 'AccountDeletionBody' });
+
 /** POST /v1/me/push-tokens: register a push token for the current device. */
 export const PushTokenBody = z.strictObject({ token: pushToken, platform: Platform }).meta({ id: 'PushTokenBody' });
 
@@ -240,6 +282,11 @@ export const MicropostPage = z
   .strictObject({ items: z.array(Micropost), users: UsersById, nextCursor })
   .meta({ id: 'MicropostPage' });
 
+/** One micropost with its author side-loaded (GET /v1/posts/{id}, the target of a push). */
+export const PostWithUsers = z
+  .strictObject({ post: Micropost, users: UsersById })
+  .meta({ id: 'PostWithUsers' });
+
 /** A page of the home timeline; the first page (no cursor) also carries `syncToken`. */
 export const TimelinePage = z
   .strictObject({
@@ -266,6 +313,18 @@ export const TimelineChanges = z
 
 /** A cursor page of users (followers, following): `{ items, nextCursor }`. */
 export const UserPage = z.strictObject({ items: z.array(UserSummary), nextCursor }).meta({ id: 'UserPage' });
+
+/** "Who to follow": people followed by those you follow (else popular accounts). */
+export const SuggestionList = z
+  .strictObject({
+    items: z.array(
+      z.strictObject({
+        user: UserSummary,
+        followedByYourFollows: z.int().min(0).meta({ description: 'How many of the people you follow follow them (0: a popular account).' }),
+      }),
+    ),
+  })
+  .meta({ id: 'SuggestionList' });
 
 const count = z.int().min(0);
 
@@ -340,6 +399,36 @@ export const TimelineMarker = z
   })
   .meta({ id: 'TimelineMarker' });
 
+/** One inbox entry; its actor is in `users`, its post (a mention's, while it exists) in `posts`. */
+export const NotificationItem = z
+  .strictObject({
+    id: Id,
+    kind: z.enum(['mention', 'follow']).meta({ description: '`mention`: actor mentioned you in postId; `follow`: actor followed you.' }),
+    createdAt: Timestamp,
+    actorId: Id,
+    postId: Id.nullable().meta({ description: 'The post of a mention (null for a follow, or if the post is gone).' }),
+    read: z.boolean().meta({ description: 'At or below the read marker.' }),
+  })
+  .meta({ id: 'NotificationItem' });
+
+/** A cursor page of notifications, newest first, with actors and posts side-loaded. */
+export const NotificationPage = z
+  .strictObject({
+    items: z.array(NotificationItem),
+    users: UsersById,
+    posts: z.record(Id, Micropost).meta({ description: 'Each post referenced by the items, once, keyed by id.' }),
+    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+  })
+  .meta({ id: 'NotificationPage' });
+
+/** The badge: unread notifications (capped) and the read marker. */
+export const UnreadNotifications = z
+  .strictObject({
+    unread: z.int().min(0).max(100).meta({ description: 'Notifications above the read marker, counted up to 100 (show "99+" at 100).' }),
+    lastReadId: Id.nullable(),
+  })
+  .meta({ id: 'UnreadNotifications' });
+
 /** A registered push token. */
 export const PushTokenRegistration = z
   .strictObject({ token: z.string(), platform: Platform })
@@ -399,6 +488,12 @@ export type UpdateMeBody = z.output<typeof UpdateMeBody>;
 export type PostTextBody = z.output<typeof PostTextBody>;
 export type MarkerUpdateBody = z.output<typeof MarkerUpdateBody>;
 export type PushTokenBody = z.output<typeof PushTokenBody>;
+export type ChangePasswordBody = z.output<typeof ChangePasswordBody>;
+export type AccountDeletionBody = z.output<typeof AccountDeletionBody>;
+export type NotificationReadBody = z.output<typeof NotificationReadBody>;
+export type NotificationItem = z.output<typeof NotificationItem>;
+export type NotificationPage = z.output<typeof NotificationPage>;
+export type UnreadNotifications = z.output<typeof UnreadNotifications>;
 export type CursorPageQuery = z.output<typeof CursorPageQuery>;
 export type SearchQuery = z.output<typeof SearchQuery>;
 export type TimelineChangesQuery = z.output<typeof TimelineChangesQuery>;
@@ -409,9 +504,13 @@ export type UserSummary = z.output<typeof UserSummary>;
 export type Micropost = z.output<typeof Micropost>;
 export type UsersById = z.output<typeof UsersById>;
 export type MicropostPage = z.output<typeof MicropostPage>;
+export type PostWithUsers = z.output<typeof PostWithUsers>;
 export type TimelinePage = z.output<typeof TimelinePage>;
 export type TimelineChanges = z.output<typeof TimelineChanges>;
 export type UserPage = z.output<typeof UserPage>;
+export type SuggestionList = z.output<typeof SuggestionList>;
+export type PeopleSearchQuery = z.output<typeof PeopleSearchQuery>;
+export type SuggestionsQuery = z.output<typeof SuggestionsQuery>;
 export type ProfileCounts = z.output<typeof ProfileCounts>;
 export type Relationship = z.output<typeof Relationship>;
 export type OwnProfile = z.output<typeof OwnProfile>;

@@ -56,6 +56,11 @@ describe('the operation table', () => {
       'GET /v1/users/{username}/followers', 'GET /v1/users/{username}/following', 'GET /v1/search',
       'POST /v1/me/push-tokens', 'DELETE /v1/me/push-tokens/{token}',
       'GET /healthz', 'GET /readyz', 'GET /openapi.json', 'GET /docs',
+      // Issue 13: a post's own address.
+      'GET /v1/posts/{id}',
+      'GET /v1/me/notifications', 'GET /v1/me/notifications/unread', 'PUT /v1/me/notifications/read-marker',
+      'GET /v1/search/users', 'GET /v1/me/suggestions',
+      'PUT /v1/me/password', 'POST /v1/me/deletion',
     ];
     expect([...routes].sort()).to.deep.equal(expected.sort());
   });

@@ -47,6 +47,26 @@ export { PageInfo } from './schemas.ts';
 export { MicropostPage } from './schemas.ts';
 /** A numbered page of users. */
 export { UserPage } from './schemas.ts';
+/** `{ password }` of POST /api/v1/me/deletion. */
+export { AccountDeletionRequest } from './schemas.ts';
+/** Path params `{ id }` of a session. */
+export { SessionIdParams } from './schemas.ts';
+/** One signed-in browser or device. */
+export { SignedInDevice } from './schemas.ts';
+/** `{ items: SignedInDevice[] }`. */
+export { SignedInDeviceList } from './schemas.ts';
+/** `{ items: [{ user, followedByYourFollows }] }`: who to follow. */
+export { SuggestionList } from './schemas.ts';
+/** Query `?q=1..50 chars&page=&per_page=` of the people search. */
+export { PeopleSearchQuery } from './schemas.ts';
+/** One notification `{ id, kind, createdAt, actor, micropost, read }`. */
+export { Notification } from './schemas.ts';
+/** A numbered page of notifications. */
+export { NotificationPage } from './schemas.ts';
+/** `{ unread, lastReadId }`: the header badge. */
+export { UnreadNotifications } from './schemas.ts';
+/** `{ lastReadId }` of PUT /api/v1/notifications/read-marker. */
+export { NotificationReadRequest } from './schemas.ts';
 /** `{ status: 'ok' }` of GET /healthz and GET /readyz. */
 export { HealthStatus } from './schemas.ts';
 /** The body of GET /openapi.json. */

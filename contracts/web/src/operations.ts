@@ -2,6 +2,7 @@
 // and the BFF's request parsing all read this table.
 import type * as z from 'zod';
 import {
+  AccountDeletionRequest,
   BadRequestProblem,
   ChangePasswordRequest,
   ConflictProblem,
@@ -12,6 +13,12 @@ import {
   Micropost,
   MicropostIdParams,
   MicropostPage,
+  NotificationPage,
+  PeopleSearchQuery,
+  SessionIdParams,
+  SignedInDeviceList,
+  SuggestionList,
+  NotificationReadRequest,
   MicropostTextRequest,
   NotFoundProblem,
   PageQuery,
@@ -25,6 +32,7 @@ import {
   SignUpRequest,
   UnauthenticatedProblem,
   UnavailableProblem,
+  UnreadNotifications,
   UnsupportedMediaTypeProblem,
   UpdateMeRequest,
   UserPage,
@@ -133,6 +141,35 @@ export const operations = {
     request: { body: ChangePasswordRequest, headers: CsrfHeaders },
     responses: { 204: null, ...jsonWrite, 401: UnauthenticatedProblem, ...unavailable },
   },
+  listMySessions: {
+    method: 'get',
+    path: '/api/v1/me/sessions',
+    summary: 'Where I am signed in: browsers and app devices, most recently used first',
+    auth: 'required',
+    request: {},
+    responses: { 200: SignedInDeviceList, 401: UnauthenticatedProblem, ...unavailable },
+  },
+  revokeMySession: {
+    method: 'delete',
+    path: '/api/v1/me/sessions/{id}',
+    summary: 'Sign out one browser or device',
+    description: 'Takes effect at once (its next request is 401). Another user\'s or an unknown session is 404.',
+    auth: 'required',
+    request: { params: SessionIdParams, headers: CsrfHeaders },
+    responses: { 204: null, 400: BadRequestProblem, 401: UnauthenticatedProblem, 403: ForbiddenProblem, 404: NotFoundProblem, ...unavailable },
+  },
+  deleteAccount: {
+    method: 'post',
+    path: '/api/v1/me/deletion',
+    summary: 'Delete my account',
+    description:
+      'Needs the password (422 on `password` when wrong). In one transaction: my posts, follows both ways, sessions, ' +
+      'push tokens, notifications and feed lines are removed; the counters of others stay exact. The username is ' +
+      'free again at once. Answers 204 and clears the session cookie.',
+    auth: 'required',
+    request: { body: AccountDeletionRequest, headers: CsrfHeaders },
+    responses: { 204: null, ...jsonWrite, 401: UnauthenticatedProblem, ...unavailable },
+  },
   listUserMicroposts: {
     method: 'get',
     path: '/api/v1/users/{username}/microposts',
@@ -198,7 +235,9 @@ export const operations = {
     path: '/api/v1/users/{username}/follow',
     summary: 'Follow a user',
     description:
-      'Idempotent. Following yourself answers 422 validation_failed with an error on `username`.',
+      'Idempotent. Following yourself answers 422 validation_failed with an error on `username`. ' +
+      'Follow quota: 100 follows plus unfollows that change something, per user per hour, shared with the mobile ' +
+      'app (429 rate_limited with `Retry-After`).',
     auth: 'required',
     request: { params: UsernameParams, headers: CsrfHeaders },
     responses: {
@@ -208,6 +247,7 @@ export const operations = {
       403: ForbiddenProblem,
       404: NotFoundProblem,
       422: ValidationProblem,
+      429: RateLimitedProblem,
       ...unavailable,
     },
   },
@@ -215,7 +255,7 @@ export const operations = {
     method: 'delete',
     path: '/api/v1/users/{username}/follow',
     summary: 'Unfollow a user',
-    description: 'Idempotent.',
+    description: 'Idempotent. Counts against the follow quota (see follow; 429).',
     auth: 'required',
     request: { params: UsernameParams, headers: CsrfHeaders },
     responses: {
@@ -224,8 +264,38 @@ export const operations = {
       401: UnauthenticatedProblem,
       403: ForbiddenProblem,
       404: NotFoundProblem,
+      429: RateLimitedProblem,
       ...unavailable,
     },
+  },
+  listNotifications: {
+    method: 'get',
+    path: '/api/v1/notifications',
+    summary: 'My notifications (mentions, new followers), newest first',
+    description:
+      'Written in the same transaction as the mention or follow; a follower who unfollows and follows again ' +
+      'notifies once per day; a deleted post takes its mention notifications with it.',
+    auth: 'required',
+    request: { query: PageQuery },
+    responses: { 200: NotificationPage, 400: BadRequestProblem, 401: UnauthenticatedProblem, ...unavailable },
+  },
+  getUnreadNotifications: {
+    method: 'get',
+    path: '/api/v1/notifications/unread',
+    summary: 'The unread count for the header badge',
+    description: 'Counted up to 100; one short index range scan, cheap to poll.',
+    auth: 'required',
+    request: {},
+    responses: { 200: UnreadNotifications, 401: UnauthenticatedProblem, ...unavailable },
+  },
+  markNotificationsRead: {
+    method: 'put',
+    path: '/api/v1/notifications/read-marker',
+    summary: 'Mark my notifications read up to an id',
+    description: 'Moves the marker forward only, never past my newest notification; answers the new count.',
+    auth: 'required',
+    request: { body: NotificationReadRequest, headers: CsrfHeaders },
+    responses: { 200: UnreadNotifications, ...jsonWrite, 401: UnauthenticatedProblem, ...unavailable },
   },
   listFollowers: {
     method: 'get',
@@ -247,9 +317,28 @@ export const operations = {
     method: 'get',
     path: '/api/v1/search',
     summary: 'Full-text search of microposts',
+    description: 'English stemming (`paginate` finds "pagination"); the last word also matches as a prefix; `order=relevance` ranks best matches first.',
     auth: 'optional',
     request: { query: SearchQuery },
     responses: { 200: MicropostPage, 400: BadRequestProblem, ...unavailable },
+  },
+  searchPeople: {
+    method: 'get',
+    path: '/api/v1/search/users',
+    summary: 'Accounts whose username or display name starts with q',
+    description: 'Username matches first, then display-name matches, each alphabetical. Used for @-completion too.',
+    auth: 'optional',
+    request: { query: PeopleSearchQuery },
+    responses: { 200: UserPage, 400: BadRequestProblem, ...unavailable },
+  },
+  getSuggestions: {
+    method: 'get',
+    path: '/api/v1/suggestions',
+    summary: 'Who to follow (10 at most)',
+    description: 'People followed by the people I follow, most such follows first; never me or whom I follow. Popular accounts when that finds nobody.',
+    auth: 'required',
+    request: {},
+    responses: { 200: SuggestionList, 401: UnauthenticatedProblem, ...unavailable },
   },
   healthz: {
     method: 'get',

@@ -28,10 +28,12 @@ export const Timestamp = z.iso
 export type Timestamp = z.infer<typeof Timestamp>;
 
 const usernameRules = '3 to 30 of A-Z a-z 0-9 _, unique without regard to case.';
-const displayNameRules = '0 to 50 characters (Unicode code points).';
-const bioRules = '0 to 160 characters (Unicode code points).';
+const notBlank = 'if not empty, not only whitespace or invisible characters (zero-width, BOM, other Cf or Default_Ignorable_Code_Point)';
+const displayNameRules = `0 to 50 characters (Unicode code points); ${notBlank}.`;
+const bioRules = `0 to 160 characters (Unicode code points); ${notBlank}.`;
 const textRules =
-  '1 to 255 characters (Unicode code points) after NFC normalization; not whitespace-only; ' +
+  '1 to 255 characters (Unicode code points) after NFC normalization; not only whitespace or invisible characters ' +
+  '(zero-width, BOM, other Cf or Default_Ignorable_Code_Point); ' +
   'no NUL, lone surrogates or control characters other than \\n. `@username` tokens naming an existing user are mentions.';
 const passwordRules = '8 to 128 characters, not equal to the username, not a common password.';
 const domainEnforced = ' Enforced by the service, which answers 422 validation_failed with a message for this field.';
@@ -91,6 +93,12 @@ export const ChangePasswordRequest = z
   .meta({ id: 'ChangePasswordRequest' });
 export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;
 
+/** POST /api/v1/me/deletion: the password again, to confirm. */
+export const AccountDeletionRequest = z
+  .strictObject({ password: z.string().max(1024).meta({ description: 'The current password; a wrong one answers 422 validation_failed on this field.' }) })
+  .meta({ id: 'AccountDeletionRequest' });
+export type AccountDeletionRequest = z.infer<typeof AccountDeletionRequest>;
+
 /** POST /api/v1/microposts and PATCH /api/v1/microposts/{id}: the text of a micropost. */
 export const MicropostTextRequest = z.strictObject({ text: textInput }).meta({ id: 'MicropostTextRequest' });
 export type MicropostTextRequest = z.infer<typeof MicropostTextRequest>;
@@ -128,14 +136,30 @@ export const SearchQuery = PageQuery.extend({
       message: 'must be 3 to 100 characters',
     })
     .meta({ description: 'Full-text query, 3 to 100 characters (Unicode code points).', minLength: 3, maxLength: 100 }),
+  order: z.enum(['newest', 'relevance']).optional().meta({
+    description: '`newest` first (default) or best match first (`relevance`). English stemming; the last word also matches as a prefix.',
+  }),
 });
 export type SearchQuery = z.output<typeof SearchQuery>;
+
+/** `?q=&page=&per_page=` of the people search. */
+export const PeopleSearchQuery = PageQuery.extend({
+  q: z
+    .string()
+    .refine((s) => s.length <= 100 && codePoints(s) >= 1 && codePoints(s) <= 50, { message: 'must be 1 to 50 characters' })
+    .meta({ description: 'A username or display-name prefix, 1 to 50 characters (a leading @ is ignored), without regard to case.', minLength: 1, maxLength: 50 }),
+});
+export type PeopleSearchQuery = z.output<typeof PeopleSearchQuery>;
 
 /** `{username}` in a path: any 1..64 characters; whether the user exists is the domain's answer (404). */
 export const UsernameParams = z.object({
   username: z.string().min(1).max(64).meta({ description: 'Username, in any letter case.', example: 'ada_l' }),
 });
 export type UsernameParams = z.infer<typeof UsernameParams>;
+
+/** `{id}` of a session in a path. */
+export const SessionIdParams = z.object({ id: Id });
+export type SessionIdParams = z.output<typeof SessionIdParams>;
 
 /** `{id}` of a micropost in a path. */
 export const MicropostIdParams = z.object({ id: Id });
@@ -248,6 +272,67 @@ export type MicropostPage = z.infer<typeof MicropostPage>;
 /** A numbered page of users. */
 export const UserPage = pageOf(UserSummary, 'UserPage');
 export type UserPage = z.infer<typeof UserPage>;
+
+/** One signed-in browser or device of the user. */
+export const SignedInDevice = z
+  .strictObject({
+    id: Id,
+    kind: z.enum(['web', 'mobile']).meta({ description: '`web`: a browser session; `mobile`: the app on a device.' }),
+    deviceName: z.string().nullable().meta({ description: 'The device name the app gave; null for a browser.' }),
+    platform: z.string().nullable().meta({ description: '`ios` or `android` for the app; null for a browser.' }),
+    createdAt: Timestamp,
+    lastUsedAt: Timestamp,
+    current: z.boolean().meta({ description: 'True for the session making this request.' }),
+  })
+  .meta({ id: 'SignedInDevice' });
+export type SignedInDevice = z.infer<typeof SignedInDevice>;
+
+/** GET /api/v1/me/sessions. */
+export const SignedInDeviceList = z.strictObject({ items: z.array(SignedInDevice) }).meta({ id: 'SignedInDeviceList' });
+export type SignedInDeviceList = z.infer<typeof SignedInDeviceList>;
+
+/** "Who to follow": people followed by those you follow (else popular accounts). */
+export const SuggestionList = z
+  .strictObject({
+    items: z.array(
+      z.strictObject({
+        user: UserSummary,
+        followedByYourFollows: count.meta({ description: 'How many of the people you follow follow them (0: a popular account).' }),
+      }),
+    ),
+  })
+  .meta({ id: 'SuggestionList' });
+export type SuggestionList = z.infer<typeof SuggestionList>;
+
+/** One entry of the notifications inbox: a mention (with its post while it exists) or a new follower. */
+export const Notification = z
+  .strictObject({
+    id: Id,
+    kind: z.enum(['mention', 'follow']).meta({ description: '`mention`: actor mentioned you in `micropost`; `follow`: actor followed you.' }),
+    createdAt: Timestamp,
+    actor: UserSummary,
+    micropost: Micropost.nullable().meta({ description: 'The post of a mention; null for a follow.' }),
+    read: z.boolean().meta({ description: 'At or below the read marker.' }),
+  })
+  .meta({ id: 'Notification' });
+export type Notification = z.infer<typeof Notification>;
+
+/** A numbered page of notifications, newest first. */
+export const NotificationPage = pageOf(Notification, 'NotificationPage');
+export type NotificationPage = z.infer<typeof NotificationPage>;
+
+/** The header badge: unread notifications (counted up to 100) and the read marker. */
+export const UnreadNotifications = z
+  .strictObject({
+    unread: z.int().min(0).max(100).meta({ description: 'Notifications above the read marker, counted up to 100 (show "99+" at 100).' }),
+    lastReadId: Id.nullable(),
+  })
+  .meta({ id: 'UnreadNotifications' });
+export type UnreadNotifications = z.infer<typeof UnreadNotifications>;
+
+/** PUT /api/v1/notifications/read-marker: everything up to this id is read (the marker never moves back). */
+export const NotificationReadRequest = z.strictObject({ lastReadId: Id }).meta({ id: 'NotificationReadRequest' });
+export type NotificationReadRequest = z.infer<typeof NotificationReadRequest>;
 
 /** GET /healthz and GET /readyz. */
 export const HealthStatus = z.strictObject({ status: z.literal('ok') }).meta({ id: 'HealthStatus' });

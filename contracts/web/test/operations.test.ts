@@ -28,6 +28,17 @@ describe('operations', () => {
         'GET /api/v1/users/{username}/followers',
         'GET /api/v1/users/{username}/following',
         'GET /api/v1/search',
+        // Issue 13: notifications.
+        'GET /api/v1/notifications',
+        'GET /api/v1/notifications/unread',
+        'PUT /api/v1/notifications/read-marker',
+        // Issue 13: people.
+        'GET /api/v1/search/users',
+        'GET /api/v1/suggestions',
+        // Issue 13: account control.
+        'GET /api/v1/me/sessions',
+        'DELETE /api/v1/me/sessions/{id}',
+        'POST /api/v1/me/deletion',
       ].sort(),
     );
   });

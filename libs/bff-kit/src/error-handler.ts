@@ -52,13 +52,15 @@ function render(error: unknown, problems: DomainProblems): Rendered | null {
   const code = domainCode(error, problems);
   if (code !== null) {
     const mapped = problems[code];
-    const errors = (error as { errors?: unknown }).errors;
+    const { errors, retryAfterSeconds } = error as { errors?: unknown; retryAfterSeconds?: unknown };
+    // An error that knows when a retry can succeed (a used-up quota) says so; the table's headers are the default.
+    const retryAfter = typeof retryAfterSeconds === 'number' && retryAfterSeconds > 0 ? { 'Retry-After': String(Math.ceil(retryAfterSeconds)) } : {};
     return {
       status: mapped.status,
       code: mapped.code,
       detail: mapped.detail ?? (error as Error).message,
       errors: Array.isArray(errors) ? (errors as FieldError[]) : undefined,
-      headers: { ...mapped.headers },
+      headers: { ...mapped.headers, ...retryAfter },
     };
   }
   const http = (error ?? {}) as { status?: unknown; headers?: unknown };

@@ -23,6 +23,7 @@ const PROBLEMS: DomainProblems = {
   invalid_grant: { status: 401, code: 'invalid_grant' },
   bad_cursor: { status: 400, code: 'bad_request' },
   idempotency_key_reused: { status: 422, code: 'idempotency_key_reused' },
+  rate_limited: { status: 429, code: 'rate_limited' },
   unavailable: { status: 503, code: 'unavailable', headers: { 'Retry-After': '5' } },
 };
 

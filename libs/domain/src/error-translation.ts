@@ -1,6 +1,6 @@
 import { channel } from 'node:diagnostics_channel';
-import { ConnectionException, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { Conflict, DomainError, Unavailable } from './errors.ts';
+import { ConnectionException, ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { Conflict, DomainError, NotFound, Unavailable } from './errors.ts';
 
 // SQLSTATE classes and driver messages that mean "the database went away", not "the query was wrong".
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300']);
@@ -37,6 +37,8 @@ export function translateError(error: unknown): unknown {
     // The use cases check uniqueness first; reaching here means a concurrent request won the race.
     return /users_username_key_unique/.test(error.message) ? new Conflict('username is taken') : new Conflict('this already exists');
   }
+  // A row written here points at one a concurrent request just deleted (an account deleted mid-follow).
+  if (error instanceof ForeignKeyConstraintViolationException) return new NotFound('user');
   if (isConnectionLoss(error)) return new Unavailable();
   if (isStatementTimeout(error)) {
     // The database is overloaded or a lock is held too long: the client may retry later, like a lost connection.

@@ -15,6 +15,7 @@ export type DomainErrorCode =
   | 'invalid_grant'
   | 'bad_cursor'
   | 'idempotency_key_reused'
+  | 'rate_limited'
   | 'unavailable';
 
 /** Base of every error the domain throws on purpose: a stable code, never an HTTP status. */
@@ -103,5 +104,14 @@ export class IdempotencyKeyReused extends DomainError {
 export class Unavailable extends DomainError {
   constructor(message = 'the database is unavailable') {
     super('unavailable', message);
+  }
+}
+
+/** The actor used up a quota; `retryAfterSeconds` says when the next attempt can succeed. */
+export class QuotaExceeded extends DomainError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super('rate_limited', message);
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -11,6 +11,12 @@ import { getMicropost as getMicropostUseCase } from './use-cases/get-micropost.t
 import { getOwnProfile as getOwnProfileUseCase, getProfile as getProfileUseCase } from './use-cases/get-profile.ts';
 import { homeTimeline as homeTimelineUseCase } from './use-cases/home-timeline.ts';
 import { listFollowers as listFollowersUseCase, listFollowing as listFollowingUseCase } from './use-cases/list-follows.ts';
+import { listNotifications as listNotificationsUseCase } from './use-cases/list-notifications.ts';
+import { searchUsers as searchUsersUseCase } from './use-cases/search-users.ts';
+import { deleteAccount as deleteAccountUseCase } from './use-cases/delete-account.ts';
+import { suggestUsers as suggestUsersUseCase } from './use-cases/suggest-users.ts';
+import { countUnreadNotifications as countUnreadNotificationsUseCase } from './use-cases/count-unread-notifications.ts';
+import { markNotificationsRead as markNotificationsReadUseCase } from './use-cases/mark-notifications-read.ts';
 import { listUserMicroposts as listUserMicropostsUseCase } from './use-cases/list-user-microposts.ts';
 import {
   claimOutboxEvents as claimOutboxEventsUseCase,
@@ -44,7 +50,8 @@ export { STATEMENT_TIMEOUT_CHANNEL, translateError } from './error-translation.t
 export type { DomainKeys } from './keys.ts';
 export type { CursorPage, CursorRequest, NumberedPage, PageRequest, Paged, Paging } from './pagination.ts';
 export { PAGE_LIMITS } from './pagination.ts';
-export { countChars, MICROPOST_MAX_CHARS } from './text-rules.ts';
+export { countChars, MICROPOST_MAX_CHARS, showsNothing } from './text-rules.ts';
+export { FOLLOW_QUOTA } from './follow-quota.ts';
 export type { MicropostView, Relationship, UserProfile, UserSummary } from './views.ts';
 export type { FollowState } from './use-cases/follow-user.ts';
 export type { ClaimedEvent } from './use-cases/outbox-delivery.ts';
@@ -56,6 +63,12 @@ export type { Device, SessionView } from './use-cases/start-session.ts';
 export { SESSION_IDLE_TTL_MS } from './use-cases/start-session.ts';
 export type { TimelineChanges } from './use-cases/timeline-changes.ts';
 export type { TimelineMarkerView } from './use-cases/timeline-marker.ts';
+export type { NotificationView } from './use-cases/list-notifications.ts';
+export type { UnreadNotifications } from './use-cases/count-unread-notifications.ts';
+export { UNREAD_COUNT_CAP } from './use-cases/count-unread-notifications.ts';
+export type { Suggestion } from './use-cases/suggest-users.ts';
+export type { DeletedAccount } from './use-cases/delete-account.ts';
+export type { SearchOrder } from './use-cases/search-microposts.ts';
 export { HOME_TIMELINE_SQL } from './use-cases/home-timeline.ts';
 // For bulk loaders and benchmarks: the password rules and the stored form (argon2id) the use cases apply.
 export { checkPassword, hashPassword, passwordMatches } from './passwords.ts';
@@ -95,6 +108,18 @@ export const unfollowUser = atTheEdge(unfollowUserUseCase);
 export const listFollowers = atTheEdge(listFollowersUseCase);
 /** Whom a user follows, paged. */
 export const listFollowing = atTheEdge(listFollowingUseCase);
+/** Deletes an account and everything it wrote, after re-checking its password (one transaction; username freed). */
+export const deleteAccount = atTheEdge(deleteAccountUseCase);
+/** Accounts whose username or display name starts with a query (1..50 characters, a leading @ ignored). */
+export const searchUsers = atTheEdge(searchUsersUseCase);
+/** Who to follow: followed by the people the viewer follows (else popular), never the viewer or their follows. */
+export const suggestUsers = atTheEdge(suggestUsersUseCase);
+/** The user's notifications, newest first (mentions and new followers), each marked read or not. */
+export const listNotifications = atTheEdge(listNotificationsUseCase);
+/** Unread notifications above the read marker, capped at UNREAD_COUNT_CAP: cheap enough to poll. */
+export const countUnreadNotifications = atTheEdge(countUnreadNotificationsUseCase);
+/** Moves the read marker forward to a notification id; answers the new unread count. */
+export const markNotificationsRead = atTheEdge(markNotificationsReadUseCase);
 /** Opens a browser session. */
 export const startWebSession = atTheEdge(startWebSessionUseCase);
 /** Opens an app device session with its first refresh token. */

@@ -3,8 +3,9 @@ import { OutboxEvent } from './entities/outbox-event.ts';
 
 /** Events the outbox carries, and what each says. */
 export type OutboxEventPayloads = {
-  'user.followed': { followerId: string; followerUsername: string; followeeId: string };
-  'user.mentioned': { micropostId: string; authorId: string; authorUsername: string; mentionedUserId: string; excerpt: string };
+  // notificationId: the inbox row the push announces (absent in events written before the inbox existed).
+  'user.followed': { notificationId?: string; followerId: string; followerUsername: string; followeeId: string };
+  'user.mentioned': { notificationId?: string; micropostId: string; authorId: string; authorUsername: string; mentionedUserId: string; excerpt: string };
 };
 
 /** Records an event in the caller's transaction: it is delivered only if that transaction commits. */

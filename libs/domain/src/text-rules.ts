@@ -6,6 +6,14 @@ const USERNAME = /^[A-Za-z0-9_]{3,30}$/;
 // Control characters (C0, DEL, C1) other than the newline: matching them is the point.
 // oxlint-disable-next-line no-control-regex
 const FORBIDDEN_CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/u;
+// Characters that show nothing: white space, format characters (Cf: zero-width space and joiners, BOM, bidi marks...)
+// and the rest of Default_Ignorable_Code_Point (variation selectors, Hangul fillers...).
+const NOTHING_VISIBLE = /^[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}]*$/u;
+
+/** Whether a text shows nothing at all: empty, or only white space and invisible (Cf / default-ignorable) characters. */
+export function showsNothing(text: string): boolean {
+  return NOTHING_VISIBLE.test(text);
+}
 
 /** Counts what the rules call a character: one Unicode code point. */
 export function countChars(text: string): number {
@@ -23,6 +31,7 @@ function checkFreeText(field: string, value: string, max: number, min: number): 
   const length = countChars(text);
   if (length < min) return { field, message: min === 1 ? 'must not be empty' : `must be at least ${min} characters` };
   if (length > max) return { field, message: `must be at most ${max} characters (got ${length})` };
+  if (length > 0 && showsNothing(text)) return { field, message: 'must not be only whitespace or invisible characters' };
   return null;
 }
 
@@ -30,9 +39,7 @@ function checkFreeText(field: string, value: string, max: number, min: number): 
 export function normalizeMicropostText(value: string): string {
   const error = checkFreeText('text', value, MICROPOST_MAX_CHARS, 1);
   if (error) throw new ValidationError([error]);
-  const text = value.normalize('NFC');
-  if (/^\s*$/u.test(text)) throw ValidationError.field('text', 'must not be only whitespace');
-  return text;
+  return value.normalize('NFC');
 }
 
 /** The field error for a username, or null when it is acceptable. */

@@ -32,6 +32,10 @@ describe('micropost text rules', () => {
   for (const [label, text] of [
     ['empty', ''],
     ['whitespace only', ' \n  \u3000 '],
+    ['zero-width spaces only', '\u200b\u200b'],
+    ['joiners, a BOM and a word joiner only', '\u200c\u200d\ufeff\u2060'],
+    ['bidi marks, a soft hyphen and a variation selector only', '\u200e\u200f\u00ad\ufe0f'],
+    ['Hangul fillers and spaces only', '\u3164 \uffa0 \u115f'],
     ['containing NUL', 'hello\u0000world'],
     ['containing a tab', 'a\tb'],
     ['containing a lone surrogate', 'bad \ud800 text'],
@@ -59,4 +63,11 @@ describe('micropost text rules', () => {
     expect(after.text).to.equal('original');
     expect(after.editedAt).to.equal(null);
   });
+
+  it('when visible text carries zero-width joiners (emoji sequences), then it is accepted', async () => {
+    const author = await makeUser(context());
+    const post = await postMicropost(context(), { authorId: author.id, text: '👩\u200d💻 at work' });
+    expect(post.text).to.equal('👩\u200d💻 at work');
+  });
 });
+

@@ -66,6 +66,18 @@ describe('accounts and profiles', () => {
     expect((await getOwnProfile(context(), { userId: user.id })).bio).to.equal('Hello 👋');
   });
 
+  it('when a display name or bio shows nothing (zero-width or blank characters only), then it is refused by field; empty is fine', async () => {
+    const user = await makeUser(context());
+    const error = await expectDomainError<ValidationError>(
+      updateProfile(context(), { userId: user.id, displayName: '\u200b\u200d', bio: ' \ufeff\n' }),
+      'validation_failed',
+    );
+    expect(error.errors.map((e) => e.field).sort()).to.deep.equal(['bio', 'displayName']);
+    await expectDomainError(registerUser(context(), { username: `inv_${user.username.slice(-8)}`, password: TEST_PASSWORD, displayName: '\u2060' }), 'validation_failed');
+    const cleared = await updateProfile(context(), { userId: user.id, displayName: '', bio: '' });
+    expect(cleared).to.include({ displayName: '', bio: '' });
+  });
+
   it('when viewing a profile signed out, then the relationship flags are all false', async () => {
     const user = await makeUser(context());
     const { profile, relationship } = await getProfile(context(), { username: user.username });

@@ -165,18 +165,19 @@ export async function seedScale(url: string, options: ScaleOptions): Promise<Sca
       if (posts === 0) return 0;
       // Authors are skewed (n = users·r², so low numbers post most: user00001 about 1% of all posts).
       // The generated search_vector is computed for every row, as in production (about 2.5 s per million).
-      // The microposts_change_xid trigger only sets change_xid to pg_current_xact_id(), which is also the
-      // column's default, so it is switched off for this statement (saves about 1.3 s per million rows);
-      // re-enabled in the same transaction. Check this still holds if that trigger ever does more.
-      await client.query('alter table microposts disable trigger microposts_change_xid');
+      // The microposts_change_seq trigger numbers each write (libs/domain/src/change-order.ts); this statement
+      // draws the numbers itself, so the trigger is switched off for it (a seed runs with no sync reader to
+      // coordinate with) and re-enabled in the same transaction. Check this still holds if that trigger ever does more.
+      await client.query('alter table microposts disable trigger microposts_change_seq');
       const result = await client.query(
         `with words as (select ${words} as w)
-         insert into microposts (author_id, text, created_at)
+         insert into microposts (author_id, text, created_at, change_seq)
          select su.id,
                 initcap(${pick}) || ' ' || ${pick} || ' and ' || ${pick} || ', ' || ${pick} || ' ' || ${pick}
                   || case when g.mention > 0 then ' @user' || lpad(g.mention::text, ${width}, '0') else '' end
                   || ' #' || g.i,
-                now() - random() * interval '30 days'
+                now() - random() * interval '30 days',
+                nextval('micropost_change_seq')
          from (select i,
                       1 + least(${users - 1}, floor(${users} * power(random(), 2))::int) as author,
                       case when random() < 0.1 then 1 + floor(random() * ${users})::int else 0 end as mention
@@ -184,7 +185,7 @@ export async function seedScale(url: string, options: ScaleOptions): Promise<Sca
          join seed_users su on su.n = g.author
          cross join words`,
       );
-      await client.query('alter table microposts enable trigger microposts_change_xid');
+      await client.query('alter table microposts enable trigger microposts_change_seq');
       return result.rowCount ?? 0;
     });
 

@@ -55,7 +55,7 @@ export function postRoutes(router: Router, deps: RouteDeps): void {
   });
 
   router.get('/v1/search', deps.optionalAuth, async (ctx) => {
-    const { q, cursor, limit } = parseQuery(ctx, SearchQuery);
-    ctx.body = presentMicropostPage(await searchMicroposts(domain(ctx), { query: q, paging: { kind: 'cursor', cursor: cursor ?? null, limit } }));
+    const { q, cursor, limit, order } = parseQuery(ctx, SearchQuery);
+    ctx.body = presentMicropostPage(await searchMicroposts(domain(ctx), { query: q, order, paging: { kind: 'cursor', cursor: cursor ?? null, limit } }));
   });
 }

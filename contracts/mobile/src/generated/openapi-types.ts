@@ -158,6 +158,106 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/me/password": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Change my password
+     * @description Needs the current password (422 on `currentPassword` when wrong). Signs out every other device; this one stays.
+     */
+    put: operations["changePassword"];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/me/deletion": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Delete my account
+     * @description Needs the password (422 on `password` when wrong). In one transaction: my posts, follows both ways, sessions, push tokens, notifications and feed lines are removed; the counters of others stay exact. The username is free again at once. Every token of the account stops working.
+     */
+    post: operations["deleteAccount"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/me/notifications": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * My notifications (mentions, new followers), newest first, cursor-paged
+     * @description The durable inbox: written in the same transaction as the mention or follow. A push only announces an entry (best effort; its `data.notificationId` names it). A follower who unfollows and follows again notifies once per day; a deleted post takes its mention notifications with it.
+     */
+    get: operations["listNotifications"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/me/notifications/unread": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The unread count (capped at 100) and the read marker
+     * @description Cheap to poll: one short index range scan; send `If-None-Match` to get 304 while nothing changed.
+     */
+    get: operations["getUnreadNotifications"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/me/notifications/read-marker": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Mark my notifications read up to an id
+     * @description Moves the marker forward only, and never past my newest notification. Answers the new count.
+     */
+    put: operations["markNotificationsRead"];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/me/push-tokens": {
     parameters: {
       query?: never;
@@ -245,13 +345,13 @@ export interface paths {
     get?: never;
     /**
      * Follow a user (idempotent)
-     * @description Answers the relationship after the change. Following oneself is 422 `validation_failed`.
+     * @description Answers the relationship after the change. Following oneself is 422 `validation_failed`. Follow quota: 100 follows plus unfollows that change something, per user per hour, shared with the web (429 `rate_limited` with `Retry-After`).
      */
     put: operations["follow"];
     post?: never;
     /**
      * Unfollow a user (idempotent)
-     * @description Answers the relationship after the change.
+     * @description Answers the relationship after the change. Counts against the follow quota (see follow; 429).
      */
     delete: operations["unfollow"];
     options?: never;
@@ -360,7 +460,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /**
+     * One micropost, with its author in users
+     * @description Public. A deleted or unknown post is 404 `not_found`. The address a push and a notification point to.
+     */
+    get: operations["getPost"];
     put?: never;
     post?: never;
     /**
@@ -384,8 +488,51 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Full-text search of microposts, cursor-paged */
+    /**
+     * Full-text search of microposts, cursor-paged
+     * @description English stemming (`paginate` finds "pagination"); the last word also matches as a prefix; `order=relevance` ranks best matches first.
+     */
     get: operations["search"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/search/users": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Accounts whose username or display name starts with q, cursor-paged
+     * @description Username matches first, then display-name matches, each alphabetical. For @-completion too.
+     */
+    get: operations["searchPeople"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/me/suggestions": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Who to follow
+     * @description People followed by the people I follow, most such follows first; never me or whom I follow. Popular accounts when that finds nobody.
+     */
+    get: operations["getSuggestions"];
     put?: never;
     post?: never;
     delete?: never;
@@ -478,7 +625,7 @@ export interface components {
        */
       password: string;
       /**
-       * @description Display name: 0 to 50 characters (rule enforced by the server).
+       * @description Display name: 0 to 50 characters, if not empty not only whitespace or invisible characters (rule enforced by the server).
        * @example Alice Liddell
        */
       displayName?: string;
@@ -520,17 +667,40 @@ export interface components {
     Id: string;
     UpdateMeBody: {
       /**
-       * @description Display name: 0 to 50 characters (rule enforced by the server).
+       * @description Display name: 0 to 50 characters, if not empty not only whitespace or invisible characters (rule enforced by the server).
        * @example Alice Liddell
        */
       displayName?: string;
-      /** @description Bio: 0 to 160 characters (rule enforced by the server). */
+      /** @description Bio: 0 to 160 characters, if not empty not only whitespace or invisible characters (rule enforced by the server). */
       bio?: string;
     };
     MarkerUpdateBody: {
       lastReadId: components["schemas"]["Id"];
       /** @description The `version` last read; a stale one is 409. */
       version: number;
+    };
+    ChangePasswordBody: {
+      /**
+       * Format: password
+       * @description The current password; a wrong one is 422 on this field.
+       */
+      currentPassword: string;
+      /**
+       * Format: password
+       * @description Password: 8 to 128 characters, not the username, not a common password (rule enforced by the server).
+       */
+      newPassword: string;
+    };
+    AccountDeletionBody: {
+      /**
+       * Format: password
+       * @description The current password; a wrong one is 422 on this field.
+       */
+      password: string;
+    };
+    NotificationReadBody: {
+      /** @description The newest notification the user has seen (the marker never moves back). */
+      lastReadId: components["schemas"]["Id"];
     };
     PushTokenBody: {
       /**
@@ -542,7 +712,7 @@ export interface components {
     };
     PostTextBody: {
       /**
-       * @description Micropost text: 1 to 255 code points after NFC normalization, not whitespace-only, no NUL, lone surrogates or control characters other than \n (rule enforced by the server, which answers 422 per field).
+       * @description Micropost text: 1 to 255 code points after NFC normalization, not only whitespace or invisible characters (zero-width, BOM, other Cf or Default_Ignorable_Code_Point), no NUL, lone surrogates or control characters other than \n (rule enforced by the server, which answers 422 per field).
        * @example Hello @bob!
        */
       text: string;
@@ -638,6 +808,47 @@ export interface components {
       /** @description Bumped by every successful PUT. */
       version: number;
     };
+    NotificationPage: {
+      items: components["schemas"]["NotificationItem"][];
+      users: components["schemas"]["UsersById"];
+      /** @description Each post referenced by the items, once, keyed by id. */
+      posts: {
+        [key: string]: components["schemas"]["Micropost"];
+      };
+      /** @description Pass as `cursor` for the next page; null on the last page. */
+      nextCursor: string | null;
+    };
+    NotificationItem: {
+      id: components["schemas"]["Id"];
+      /**
+       * @description `mention`: actor mentioned you in postId; `follow`: actor followed you.
+       * @enum {string}
+       */
+      kind: "mention" | "follow";
+      createdAt: components["schemas"]["Timestamp"];
+      actorId: components["schemas"]["Id"];
+      /** @description The post of a mention (null for a follow, or if the post is gone). */
+      postId: components["schemas"]["Id"] | null;
+      /** @description At or below the read marker. */
+      read: boolean;
+    };
+    /** @description Each user referenced by the items, once, keyed by id. */
+    UsersById: {
+      [key: string]: components["schemas"]["UserSummary"];
+    };
+    Micropost: {
+      id: components["schemas"]["Id"];
+      authorId: components["schemas"]["Id"];
+      text: string;
+      createdAt: components["schemas"]["Timestamp"];
+      /** @description When last edited; null until an edit. */
+      editedAt: components["schemas"]["Timestamp"] | null;
+    };
+    UnreadNotifications: {
+      /** @description Notifications above the read marker, counted up to 100 (show "99+" at 100). */
+      unread: number;
+      lastReadId: components["schemas"]["Id"] | null;
+    };
     PushTokenRegistration: {
       token: string;
       platform: components["schemas"]["Platform"];
@@ -662,18 +873,6 @@ export interface components {
       /** @description Pass as `cursor` for the next page; null on the last page. */
       nextCursor: string | null;
     };
-    Micropost: {
-      id: components["schemas"]["Id"];
-      authorId: components["schemas"]["Id"];
-      text: string;
-      createdAt: components["schemas"]["Timestamp"];
-      /** @description When last edited; null until an edit. */
-      editedAt: components["schemas"]["Timestamp"] | null;
-    };
-    /** @description Each user referenced by the items, once, keyed by id. */
-    UsersById: {
-      [key: string]: components["schemas"]["UserSummary"];
-    };
     UserPage: {
       items: components["schemas"]["UserSummary"][];
       /** @description Pass as `cursor` for the next page; null on the last page. */
@@ -695,6 +894,17 @@ export interface components {
       syncToken: string;
       /** @description More changes wait: call again with the new `syncToken` at once. */
       hasMore: boolean;
+    };
+    PostWithUsers: {
+      post: components["schemas"]["Micropost"];
+      users: components["schemas"]["UsersById"];
+    };
+    SuggestionList: {
+      items: {
+        user: components["schemas"]["UserSummary"];
+        /** @description How many of the people you follow follow them (0: a popular account). */
+        followedByYourFollows: number;
+      }[];
     };
     HealthStatus: {
       /** @constant */
@@ -1621,6 +1831,461 @@ export interface operations {
       };
     };
   };
+  changePassword: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The app's version (semver). Below the supported minimum the answer is 426 `upgrade_required` with `minVersion`. */
+        "X-App-Version"?: components["parameters"]["XAppVersion"];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ChangePasswordBody"];
+      };
+    };
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request: unparseable JSON, non-object body, bad query or path parameter, bad cursor (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unauthorized: no, bad, expired or revoked credentials (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Payload Too Large (`payload_too_large`) */
+      413: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unsupported Media Type: the body is not application/json (`unsupported_media_type`) */
+      415: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unprocessable Content: `errors` lists each failed field (`validation_failed`) */
+      422: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Upgrade Required: the app is older than `minVersion` (`upgrade_required`) */
+      426: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+        };
+      };
+      /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  deleteAccount: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The app's version (semver). Below the supported minimum the answer is 426 `upgrade_required` with `minVersion`. */
+        "X-App-Version"?: components["parameters"]["XAppVersion"];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AccountDeletionBody"];
+      };
+    };
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request: unparseable JSON, non-object body, bad query or path parameter, bad cursor (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unauthorized: no, bad, expired or revoked credentials (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Payload Too Large (`payload_too_large`) */
+      413: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unsupported Media Type: the body is not application/json (`unsupported_media_type`) */
+      415: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unprocessable Content: `errors` lists each failed field (`validation_failed`) */
+      422: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Upgrade Required: the app is older than `minVersion` (`upgrade_required`) */
+      426: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+        };
+      };
+      /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  listNotifications: {
+    parameters: {
+      query?: {
+        limit?: string;
+        cursor?: string;
+      };
+      header?: {
+        /** @description The app's version (semver). Below the supported minimum the answer is 426 `upgrade_required` with `minVersion`. */
+        "X-App-Version"?: components["parameters"]["XAppVersion"];
+        /** @description An ETag from an earlier answer; unchanged: 304. */
+        "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["NotificationPage"];
+        };
+      };
+      /** @description Not Modified: the `If-None-Match` ETag still matches */
+      304: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request: unparseable JSON, non-object body, bad query or path parameter, bad cursor (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unauthorized: no, bad, expired or revoked credentials (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Upgrade Required: the app is older than `minVersion` (`upgrade_required`) */
+      426: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+        };
+      };
+      /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  getUnreadNotifications: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The app's version (semver). Below the supported minimum the answer is 426 `upgrade_required` with `minVersion`. */
+        "X-App-Version"?: components["parameters"]["XAppVersion"];
+        /** @description An ETag from an earlier answer; unchanged: 304. */
+        "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["UnreadNotifications"];
+        };
+      };
+      /** @description Not Modified: the `If-None-Match` ETag still matches */
+      304: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request: unparseable JSON, non-object body, bad query or path parameter, bad cursor (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unauthorized: no, bad, expired or revoked credentials (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Upgrade Required: the app is older than `minVersion` (`upgrade_required`) */
+      426: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+        };
+      };
+      /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  markNotificationsRead: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The app's version (semver). Below the supported minimum the answer is 426 `upgrade_required` with `minVersion`. */
+        "X-App-Version"?: components["parameters"]["XAppVersion"];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["NotificationReadBody"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["UnreadNotifications"];
+        };
+      };
+      /** @description Bad Request: unparseable JSON, non-object body, bad query or path parameter, bad cursor (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unauthorized: no, bad, expired or revoked credentials (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Payload Too Large (`payload_too_large`) */
+      413: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unsupported Media Type: the body is not application/json (`unsupported_media_type`) */
+      415: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unprocessable Content: `errors` lists each failed field (`validation_failed`) */
+      422: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Upgrade Required: the app is older than `minVersion` (`upgrade_required`) */
+      426: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+        };
+      };
+      /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
   registerPushToken: {
     parameters: {
       query?: never;
@@ -2049,6 +2714,17 @@ export interface operations {
           "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
         };
       };
+      /** @description Too Many Requests: wait `Retry-After` seconds (`rate_limited`) */
+      429: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
       /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
       503: {
         headers: {
@@ -2126,6 +2802,17 @@ export interface operations {
         };
         content: {
           "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+        };
+      };
+      /** @description Too Many Requests: wait `Retry-After` seconds (`rate_limited`) */
+      429: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
         };
       };
       /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
@@ -2615,6 +3302,97 @@ export interface operations {
       };
     };
   };
+  getPost: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The app's version (semver). Below the supported minimum the answer is 426 `upgrade_required` with `minVersion`. */
+        "X-App-Version"?: components["parameters"]["XAppVersion"];
+        /** @description An ETag from an earlier answer; unchanged: 304. */
+        "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+      };
+      path: {
+        /** @description A 64-bit identifier as a decimal string. */
+        id: components["schemas"]["Id"];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["PostWithUsers"];
+        };
+      };
+      /** @description Not Modified: the `If-None-Match` ETag still matches */
+      304: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request: unparseable JSON, non-object body, bad query or path parameter, bad cursor (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unauthorized: no, bad, expired or revoked credentials (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Not Found (`not_found`) */
+      404: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Upgrade Required: the app is older than `minVersion` (`upgrade_required`) */
+      426: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+        };
+      };
+      /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
   deletePost: {
     parameters: {
       query?: never;
@@ -2832,6 +3610,8 @@ export interface operations {
         q: string;
         limit?: string;
         cursor?: string;
+        /** @description `newest` first (default) or best match first (`relevance`). English stemming; the last word also matches as a prefix. */
+        order?: "newest" | "relevance";
       };
       header?: {
         /** @description The app's version (semver). Below the supported minimum the answer is 426 `upgrade_required` with `minVersion`. */
@@ -2853,6 +3633,169 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["MicropostPage"];
+        };
+      };
+      /** @description Not Modified: the `If-None-Match` ETag still matches */
+      304: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request: unparseable JSON, non-object body, bad query or path parameter, bad cursor (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unauthorized: no, bad, expired or revoked credentials (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Upgrade Required: the app is older than `minVersion` (`upgrade_required`) */
+      426: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+        };
+      };
+      /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  searchPeople: {
+    parameters: {
+      query: {
+        /** @description A username or display-name prefix, 1 to 50 characters (a leading @ is ignored), without regard to case. */
+        q: string;
+        limit?: string;
+        cursor?: string;
+      };
+      header?: {
+        /** @description The app's version (semver). Below the supported minimum the answer is 426 `upgrade_required` with `minVersion`. */
+        "X-App-Version"?: components["parameters"]["XAppVersion"];
+        /** @description An ETag from an earlier answer; unchanged: 304. */
+        "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["UserPage"];
+        };
+      };
+      /** @description Not Modified: the `If-None-Match` ETag still matches */
+      304: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request: unparseable JSON, non-object body, bad query or path parameter, bad cursor (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unauthorized: no, bad, expired or revoked credentials (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Upgrade Required: the app is older than `minVersion` (`upgrade_required`) */
+      426: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+        };
+      };
+      /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  getSuggestions: {
+    parameters: {
+      query?: {
+        limit?: string;
+      };
+      header?: {
+        /** @description The app's version (semver). Below the supported minimum the answer is 426 `upgrade_required` with `minVersion`. */
+        "X-App-Version"?: components["parameters"]["XAppVersion"];
+        /** @description An ETag from an earlier answer; unchanged: 304. */
+        "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SuggestionList"];
         };
       };
       /** @description Not Modified: the `If-None-Match` ETag still matches */

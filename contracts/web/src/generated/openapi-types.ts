@@ -104,6 +104,63 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/me/sessions": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Where I am signed in: browsers and app devices, most recently used first */
+    get: operations["listMySessions"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/me/sessions/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Sign out one browser or device
+     * @description Takes effect at once (its next request is 401). Another user's or an unknown session is 404.
+     */
+    delete: operations["revokeMySession"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/me/deletion": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Delete my account
+     * @description Needs the password (422 on `password` when wrong). In one transaction: my posts, follows both ways, sessions, push tokens, notifications and feed lines are removed; the counters of others stay exact. The username is free again at once. Answers 204 and clears the session cookie.
+     */
+    post: operations["deleteAccount"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/users/{username}/microposts": {
     parameters: {
       query?: never;
@@ -199,15 +256,75 @@ export interface paths {
     get?: never;
     /**
      * Follow a user
-     * @description Idempotent. Following yourself answers 422 validation_failed with an error on `username`.
+     * @description Idempotent. Following yourself answers 422 validation_failed with an error on `username`. Follow quota: 100 follows plus unfollows that change something, per user per hour, shared with the mobile app (429 rate_limited with `Retry-After`).
      */
     put: operations["follow"];
     post?: never;
     /**
      * Unfollow a user
-     * @description Idempotent.
+     * @description Idempotent. Counts against the follow quota (see follow; 429).
      */
     delete: operations["unfollow"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/notifications": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * My notifications (mentions, new followers), newest first
+     * @description Written in the same transaction as the mention or follow; a follower who unfollows and follows again notifies once per day; a deleted post takes its mention notifications with it.
+     */
+    get: operations["listNotifications"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/notifications/unread": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The unread count for the header badge
+     * @description Counted up to 100; one short index range scan, cheap to poll.
+     */
+    get: operations["getUnreadNotifications"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/notifications/read-marker": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Mark my notifications read up to an id
+     * @description Moves the marker forward only, never past my newest notification; answers the new count.
+     */
+    put: operations["markNotificationsRead"];
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -254,8 +371,51 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Full-text search of microposts */
+    /**
+     * Full-text search of microposts
+     * @description English stemming (`paginate` finds "pagination"); the last word also matches as a prefix; `order=relevance` ranks best matches first.
+     */
     get: operations["searchMicroposts"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/search/users": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Accounts whose username or display name starts with q
+     * @description Username matches first, then display-name matches, each alphabetical. Used for @-completion too.
+     */
+    get: operations["searchPeople"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/suggestions": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Who to follow (10 at most)
+     * @description People followed by the people I follow, most such follows first; never me or whom I follow. Popular accounts when that finds nobody.
+     */
+    get: operations["getSuggestions"];
     put?: never;
     post?: never;
     delete?: never;
@@ -341,7 +501,7 @@ export interface components {
       username: string;
       /** @description Password: 8 to 128 characters, not equal to the username, not a common password. Enforced by the service, which answers 422 validation_failed with a message for this field. */
       password: string;
-      /** @description Display name: 0 to 50 characters (Unicode code points). Enforced by the service, which answers 422 validation_failed with a message for this field. */
+      /** @description Display name: 0 to 50 characters (Unicode code points); if not empty, not only whitespace or invisible characters (zero-width, BOM, other Cf or Default_Ignorable_Code_Point). Enforced by the service, which answers 422 validation_failed with a message for this field. */
       displayName?: string;
     };
     /** @description Wrong username and wrong password answer the same 401 unauthenticated. */
@@ -352,9 +512,9 @@ export interface components {
     };
     /** @description Absent fields are left unchanged. */
     UpdateMeRequest: {
-      /** @description Display name: 0 to 50 characters (Unicode code points). Enforced by the service, which answers 422 validation_failed with a message for this field. */
+      /** @description Display name: 0 to 50 characters (Unicode code points); if not empty, not only whitespace or invisible characters (zero-width, BOM, other Cf or Default_Ignorable_Code_Point). Enforced by the service, which answers 422 validation_failed with a message for this field. */
       displayName?: string;
-      /** @description Bio: 0 to 160 characters (Unicode code points). Enforced by the service, which answers 422 validation_failed with a message for this field. */
+      /** @description Bio: 0 to 160 characters (Unicode code points); if not empty, not only whitespace or invisible characters (zero-width, BOM, other Cf or Default_Ignorable_Code_Point). Enforced by the service, which answers 422 validation_failed with a message for this field. */
       bio?: string;
     };
     ChangePasswordRequest: {
@@ -363,15 +523,22 @@ export interface components {
       /** @description New password: 8 to 128 characters, not equal to the username, not a common password. Enforced by the service, which answers 422 validation_failed with a message for this field. */
       newPassword: string;
     };
-    MicropostTextRequest: {
-      /** @description Micropost text: 1 to 255 characters (Unicode code points) after NFC normalization; not whitespace-only; no NUL, lone surrogates or control characters other than \n. `@username` tokens naming an existing user are mentions. Enforced by the service, which answers 422 validation_failed with a message for this field. */
-      text: string;
-    };
     /**
      * @description A 64-bit identifier as a decimal string (no leading zeros), 1 to 9223372036854775807.
      * @example 1234
      */
     Id: string;
+    AccountDeletionRequest: {
+      /** @description The current password; a wrong one answers 422 validation_failed on this field. */
+      password: string;
+    };
+    MicropostTextRequest: {
+      /** @description Micropost text: 1 to 255 characters (Unicode code points) after NFC normalization; not only whitespace or invisible characters (zero-width, BOM, other Cf or Default_Ignorable_Code_Point); no NUL, lone surrogates or control characters other than \n. `@username` tokens naming an existing user are mentions. Enforced by the service, which answers 422 validation_failed with a message for this field. */
+      text: string;
+    };
+    NotificationReadRequest: {
+      lastReadId: components["schemas"]["Id"];
+    };
     /** @enum {string} */
     ProblemCode: "bad_request" | "unauthenticated" | "forbidden" | "csrf_failed" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "unavailable";
     FieldError: {
@@ -555,6 +722,25 @@ export interface components {
       detail?: string;
       errors?: components["schemas"]["FieldError"][];
     };
+    SignedInDeviceList: {
+      items: components["schemas"]["SignedInDevice"][];
+    };
+    SignedInDevice: {
+      id: components["schemas"]["Id"];
+      /**
+       * @description `web`: a browser session; `mobile`: the app on a device.
+       * @enum {string}
+       */
+      kind: "web" | "mobile";
+      /** @description The device name the app gave; null for a browser. */
+      deviceName: string | null;
+      /** @description `ios` or `android` for the app; null for a browser. */
+      platform: string | null;
+      createdAt: components["schemas"]["Timestamp"];
+      lastUsedAt: components["schemas"]["Timestamp"];
+      /** @description True for the session making this request. */
+      current: boolean;
+    };
     MicropostPage: {
       items: components["schemas"]["Micropost"][];
       page: components["schemas"]["PageInfo"];
@@ -607,9 +793,39 @@ export interface components {
         followsYou: boolean;
       };
     };
+    NotificationPage: {
+      items: components["schemas"]["Notification"][];
+      page: components["schemas"]["PageInfo"];
+    };
+    Notification: {
+      id: components["schemas"]["Id"];
+      /**
+       * @description `mention`: actor mentioned you in `micropost`; `follow`: actor followed you.
+       * @enum {string}
+       */
+      kind: "mention" | "follow";
+      createdAt: components["schemas"]["Timestamp"];
+      actor: components["schemas"]["UserSummary"];
+      /** @description The post of a mention; null for a follow. */
+      micropost: components["schemas"]["Micropost"] | null;
+      /** @description At or below the read marker. */
+      read: boolean;
+    };
+    UnreadNotifications: {
+      /** @description Notifications above the read marker, counted up to 100 (show "99+" at 100). */
+      unread: number;
+      lastReadId: components["schemas"]["Id"] | null;
+    };
     UserPage: {
       items: components["schemas"]["UserSummary"][];
       page: components["schemas"]["PageInfo"];
+    };
+    SuggestionList: {
+      items: {
+        user: components["schemas"]["UserSummary"];
+        /** @description How many of the people you follow follow them (0: a popular account). */
+        followedByYourFollows: number;
+      }[];
     };
     HealthStatus: {
       /** @constant */
@@ -1117,6 +1333,221 @@ export interface operations {
     requestBody: {
       content: {
         "application/json": components["schemas"]["ChangePasswordRequest"];
+      };
+    };
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad request (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["BadRequestProblem"];
+        };
+      };
+      /** @description Not signed in (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
+        };
+      };
+      /** @description Forbidden (`forbidden` or `csrf_failed`) */
+      403: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ForbiddenProblem"];
+        };
+      };
+      /** @description Payload too large (`payload_too_large`) */
+      413: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+        };
+      };
+      /** @description Unsupported media type (`unsupported_media_type`) */
+      415: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+        };
+      };
+      /** @description Validation failed (`validation_failed`) */
+      422: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ValidationProblem"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
+        };
+      };
+    };
+  };
+  listMySessions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SignedInDeviceList"];
+        };
+      };
+      /** @description Not signed in (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
+        };
+      };
+    };
+  };
+  revokeMySession: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description `X-CSRF` (header names are case-insensitive) must be `1` on every non-GET request (with, where the browser sends them, `Origin` equal to the BFF origin and `Sec-Fetch-Site: same-origin`); otherwise 403 csrf_failed and nothing is written. */
+        "x-csrf": "1";
+      };
+      path: {
+        /** @description A 64-bit identifier as a decimal string (no leading zeros), 1 to 9223372036854775807. */
+        id: components["schemas"]["Id"];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description No Content */
+      204: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad request (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["BadRequestProblem"];
+        };
+      };
+      /** @description Not signed in (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
+        };
+      };
+      /** @description Forbidden (`forbidden` or `csrf_failed`) */
+      403: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ForbiddenProblem"];
+        };
+      };
+      /** @description Not found (`not_found`) */
+      404: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["NotFoundProblem"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
+        };
+      };
+    };
+  };
+  deleteAccount: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description `X-CSRF` (header names are case-insensitive) must be `1` on every non-GET request (with, where the browser sends them, `Origin` equal to the BFF origin and `Sec-Fetch-Site: same-origin`); otherwise 403 csrf_failed and nothing is written. */
+        "x-csrf": "1";
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AccountDeletionRequest"];
       };
     };
     responses: {
@@ -1748,6 +2179,17 @@ export interface operations {
           "application/problem+json": components["schemas"]["ValidationProblem"];
         };
       };
+      /** @description Rate limited (`rate_limited`) */
+      429: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["RateLimitedProblem"];
+        };
+      };
       /** @description Unavailable (`unavailable`) */
       503: {
         headers: {
@@ -1824,6 +2266,216 @@ export interface operations {
         };
         content: {
           "application/problem+json": components["schemas"]["NotFoundProblem"];
+        };
+      };
+      /** @description Rate limited (`rate_limited`) */
+      429: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["RateLimitedProblem"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
+        };
+      };
+    };
+  };
+  listNotifications: {
+    parameters: {
+      query?: {
+        /** @description Page number, 1 to 10000. */
+        page?: string;
+        /** @description Items per page, 1 to 100. */
+        per_page?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          Link: components["headers"]["Link"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["NotificationPage"];
+        };
+      };
+      /** @description Bad request (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["BadRequestProblem"];
+        };
+      };
+      /** @description Not signed in (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
+        };
+      };
+    };
+  };
+  getUnreadNotifications: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["UnreadNotifications"];
+        };
+      };
+      /** @description Not signed in (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
+        };
+      };
+    };
+  };
+  markNotificationsRead: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description `X-CSRF` (header names are case-insensitive) must be `1` on every non-GET request (with, where the browser sends them, `Origin` equal to the BFF origin and `Sec-Fetch-Site: same-origin`); otherwise 403 csrf_failed and nothing is written. */
+        "x-csrf": "1";
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["NotificationReadRequest"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["UnreadNotifications"];
+        };
+      };
+      /** @description Bad request (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["BadRequestProblem"];
+        };
+      };
+      /** @description Not signed in (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
+        };
+      };
+      /** @description Forbidden (`forbidden` or `csrf_failed`) */
+      403: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ForbiddenProblem"];
+        };
+      };
+      /** @description Payload too large (`payload_too_large`) */
+      413: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+        };
+      };
+      /** @description Unsupported media type (`unsupported_media_type`) */
+      415: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+        };
+      };
+      /** @description Validation failed (`validation_failed`) */
+      422: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ValidationProblem"];
         };
       };
       /** @description Unavailable (`unavailable`) */
@@ -1970,6 +2622,8 @@ export interface operations {
         per_page?: string;
         /** @description Full-text query, 3 to 100 characters (Unicode code points). */
         q: string;
+        /** @description `newest` first (default) or best match first (`relevance`). English stemming; the last word also matches as a prefix. */
+        order?: "newest" | "relevance";
       };
       header?: never;
       path?: never;
@@ -1996,6 +2650,98 @@ export interface operations {
         };
         content: {
           "application/problem+json": components["schemas"]["BadRequestProblem"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
+        };
+      };
+    };
+  };
+  searchPeople: {
+    parameters: {
+      query: {
+        /** @description Page number, 1 to 10000. */
+        page?: string;
+        /** @description Items per page, 1 to 100. */
+        per_page?: string;
+        /** @description A username or display-name prefix, 1 to 50 characters (a leading @ is ignored), without regard to case. */
+        q: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          Link: components["headers"]["Link"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["UserPage"];
+        };
+      };
+      /** @description Bad request (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["BadRequestProblem"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
+        };
+      };
+    };
+  };
+  getSuggestions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SuggestionList"];
+        };
+      };
+      /** @description Not signed in (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
         };
       };
       /** @description Unavailable (`unavailable`) */

@@ -1,4 +1,7 @@
 import { FollowSchema } from './follow.ts';
+import { FollowQuotaSchema } from './follow-quota.ts';
+import { NotificationSchema } from './notification.ts';
+import { NotificationMarkerSchema } from './notification-marker.ts';
 import { HomeFeedEntrySchema } from './home-feed-entry.ts';
 import { IdempotencyRecordSchema } from './idempotency-record.ts';
 import { MentionSchema } from './mention.ts';
@@ -13,9 +16,13 @@ import { UserSchema } from './user.ts';
 export const entities = [
   UserSchema, MicropostSchema, MentionSchema, FollowSchema, SessionSchema,
   IdempotencyRecordSchema, PushTokenSchema, OutboxEventSchema, TimelineMarkerSchema, HomeFeedEntrySchema,
+  FollowQuotaSchema, NotificationSchema, NotificationMarkerSchema,
 ];
 
 export { Follow } from './follow.ts';
+export { FollowQuota } from './follow-quota.ts';
+export { Notification } from './notification.ts';
+export { NotificationMarker } from './notification-marker.ts';
 export { HomeFeedEntry } from './home-feed-entry.ts';
 export { IdempotencyRecord } from './idempotency-record.ts';
 export { Mention } from './mention.ts';

@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import { CHANGE_SEQ_TRIGGER_BODY } from '../change-order.ts';
 import { Forbidden, NotFound } from '../errors.ts';
 import { normalizeMicropostText } from '../text-rules.ts';
 import { User } from './user.ts';
@@ -13,31 +14,26 @@ const MicropostSchema = defineEntity({
     createdAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
     editedAt: p.datetime(3).nullable(),
     deletedAt: p.datetime(3).nullable(),
-    // Full-text search document, maintained by PostgreSQL itself.
+    // Full-text search document (English stemming), maintained by PostgreSQL itself.
     searchVector: p
       .type('tsvector')
       .columnType('tsvector')
-      .generated("(to_tsvector('simple', text)) stored")
+      .generated("(to_tsvector('english', text)) stored")
       .lazy()
       .hidden()
       .nullable(),
-    // Transaction id of the last write (set by trigger): delta sync reads changes from it.
-    changeXid: p.string().columnType('xid8').defaultRaw('pg_current_xact_id()').lazy().hidden().nullable(),
+    // Position of the last write in this database's change order (set by trigger): delta sync reads changes from it.
+    changeSeq: p.bigint('string').lazy().hidden().nullable(),
   },
   indexes: [
     { name: 'microposts_author_created_idx', expression: 'create index "microposts_author_created_idx" on "microposts" ("author_id", "created_at" desc, "id" desc) where "deleted_at" is null' },
     { name: 'microposts_created_idx', expression: 'create index "microposts_created_idx" on "microposts" ("created_at" desc, "id" desc) where "deleted_at" is null' },
-    { name: 'microposts_author_change_idx', expression: 'create index "microposts_author_change_idx" on "microposts" ("author_id", "change_xid", "id")' },
+    { name: 'microposts_author_change_seq_idx', expression: 'create index "microposts_author_change_seq_idx" on "microposts" ("author_id", "change_seq")' },
     { name: 'microposts_search_idx', expression: 'create index "microposts_search_idx" on "microposts" using gin ("search_vector")' },
   ],
   triggers: [
-    {
-      name: 'microposts_change_xid',
-      timing: 'before',
-      events: ['insert', 'update'],
-      forEach: 'row',
-      body: 'NEW.change_xid := pg_current_xact_id(); RETURN NEW;',
-    },
+    // See change-order.ts: the gate lock, then the number, then the number's own lock, all held until commit.
+    { name: 'microposts_change_seq', timing: 'before', events: ['insert', 'update'], forEach: 'row', body: CHANGE_SEQ_TRIGGER_BODY },
   ],
 });
 

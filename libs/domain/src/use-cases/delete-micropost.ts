@@ -3,6 +3,7 @@ import type { DomainContext } from '../database.ts';
 import { Micropost } from '../entities/micropost.ts';
 import { NotFound } from '../errors.ts';
 import { removePostFromFeeds } from '../home-feed.ts';
+import { withdrawMentions } from '../notifications.ts';
 import { isId, run } from '../sql.ts';
 
 /** Soft-deletes a post (author only): it leaves every timeline, and delta sync reports it as deleted. */
@@ -15,5 +16,6 @@ export async function deleteMicropost(ctx: DomainContext, input: { actorId: stri
     await em.flush();
     await run(em, 'update users set posts_count = posts_count - 1 where id = ?', [post.author.id]);
     await removePostFromFeeds(em, { id: post.id, authorId: post.author.id, createdAt: post.createdAt });
+    await withdrawMentions(em, post.id, 'all');
   });
 }

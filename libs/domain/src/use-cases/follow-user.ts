@@ -1,6 +1,8 @@
 import type { DomainContext } from '../database.ts';
 import { ValidationError } from '../errors.ts';
+import { countFollowChange } from '../follow-quota.ts';
 import { backfillFeed, removeAuthorFromFeed } from '../home-feed.ts';
+import { notifyFollow } from '../notifications.ts';
 import { appendOutboxEvent } from '../outbox.ts';
 import { query, run } from '../sql.ts';
 import type { UserSummary } from '../views.ts';
@@ -22,7 +24,7 @@ async function followsBack(ctx: DomainContext, userId: string, actorId: string):
   return rows.length > 0;
 }
 
-/** Follows a user; following twice changes nothing (one row, counters untouched). */
+/** Follows a user; following twice changes nothing (one row, counters untouched). Counts against FOLLOW_QUOTA. */
 export async function followUser(ctx: DomainContext, input: { followerId: string; username: string }): Promise<FollowState> {
   const followee = await loadUserByUsername(ctx.em, input.username);
   if (followee.id === input.followerId) throw ValidationError.field('username', 'you cannot follow yourself');
@@ -35,9 +37,14 @@ export async function followUser(ctx: DomainContext, input: { followerId: string
       [follower.id, followee.id],
     );
     if (inserted === 0) return;
+    await countFollowChange(em, follower.id);
     await moveFollowCounters(em, follower.id, followee.id, 1);
     await backfillFeed(em, follower.id, followee.id);
-    appendOutboxEvent(em, 'user.followed', { followerId: follower.id, followerUsername: follower.username, followeeId: followee.id });
+    // One notification (and one push) per follower per day, however often they unfollow and follow again.
+    const notificationId = await notifyFollow(em, { recipientId: followee.id, actorId: follower.id });
+    if (notificationId !== null) {
+      appendOutboxEvent(em, 'user.followed', { notificationId, followerId: follower.id, followerUsername: follower.username, followeeId: followee.id });
+    }
     await em.flush();
   });
   return {
@@ -47,7 +54,7 @@ export async function followUser(ctx: DomainContext, input: { followerId: string
   };
 }
 
-/** Stops following a user; unfollowing someone not followed changes nothing. */
+/** Stops following a user; unfollowing someone not followed changes nothing. Counts against FOLLOW_QUOTA. */
 export async function unfollowUser(ctx: DomainContext, input: { followerId: string; username: string }): Promise<FollowState> {
   const followee = await loadUserByUsername(ctx.em, input.username);
   if (followee.id === input.followerId) throw ValidationError.field('username', 'you cannot unfollow yourself');
@@ -55,6 +62,7 @@ export async function unfollowUser(ctx: DomainContext, input: { followerId: stri
   await ctx.em.transactional(async (em) => {
     const deleted = await run(em, 'delete from follows where follower_id = ? and followee_id = ?', [follower.id, followee.id]);
     if (deleted === 0) return;
+    await countFollowChange(em, follower.id);
     await moveFollowCounters(em, follower.id, followee.id, -1);
     await removeAuthorFromFeed(em, follower.id, followee.id);
   });

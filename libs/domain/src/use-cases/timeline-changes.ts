@@ -1,4 +1,5 @@
 import type { DomainContext } from '../database.ts';
+import { changeHorizon } from '../change-order.ts';
 import { InvalidCursor } from '../errors.ts';
 import { sign, verifySigned } from '../keys.ts';
 import { MICROPOST_COLUMNS, toMicropostViews, type MicropostRow } from '../micropost-reads.ts';
@@ -7,49 +8,40 @@ import { query } from '../sql.ts';
 import type { MicropostView } from '../views.ts';
 
 /**
- * A sync token holds a transaction horizon: every write by a transaction older than `floor` was visible
- * when the token was made. Changes are the rows written at or after the horizon (so none is missed,
- * however transactions interleave; a few may come twice, which an upserting client ignores). While a
- * batch is being paged through, `after` is the last row sent.
+ * A sync token holds a position in this database's change order (change-order.ts): every write numbered at or below
+ * it was delivered or predates the first page. Changes are the writes numbered above it and at or below the current
+ * horizon, oldest first; the next token is the last one sent (more to come) or the horizon (done). So a change is
+ * never missed and, for a client that keeps the token it was given, never sent twice.
  */
-type SyncPosition = { floor: string; after: { xid: string; id: string } | null };
+type SyncPosition = { seq: bigint };
 
 /** Delta-sync answer: posts created or edited, ids deleted, and the token to ask with next time. */
 export type TimelineChanges = { items: MicropostView[]; deleted: string[]; syncToken: string; hasMore: boolean };
 
-const XID = /^[0-9]{1,20}$/;
+const SEQ = /^(0|[1-9][0-9]{0,18})$/;
 
 function encodeSyncToken(ctx: DomainContext, viewerId: string, position: SyncPosition): string {
-  return sign(ctx.keys.cursor, JSON.stringify({ s: `sync:${viewerId}`, f: position.floor, a: position.after }));
+  return sign(ctx.keys.cursor, JSON.stringify({ s: `sync:${viewerId}`, q: position.seq.toString() }));
 }
 
 function decodeSyncToken(ctx: DomainContext, viewerId: string, token: string): SyncPosition {
   const payload = verifySigned(ctx.keys.cursor, token);
   if (payload === null) throw new InvalidCursor('sync token is invalid');
-  let parsed: { s?: unknown; f?: unknown; a?: { xid?: unknown; id?: unknown } | null };
+  let parsed: { s?: unknown; q?: unknown };
   try {
     parsed = JSON.parse(payload) as typeof parsed;
   } catch {
     throw new InvalidCursor('sync token is invalid');
   }
   if (parsed.s !== `sync:${viewerId}`) throw new InvalidCursor('sync token belongs to another timeline');
-  if (typeof parsed.f !== 'string' || !XID.test(parsed.f)) throw new InvalidCursor('sync token is invalid');
-  const a = parsed.a;
-  if (a === null || a === undefined) return { floor: parsed.f, after: null };
-  if (typeof a.xid !== 'string' || !XID.test(a.xid) || typeof a.id !== 'string' || !/^[1-9][0-9]{0,18}$/.test(a.id)) {
-    throw new InvalidCursor('sync token is invalid');
-  }
-  return { floor: parsed.f, after: { xid: a.xid, id: a.id } };
-}
-
-async function currentHorizon(ctx: DomainContext): Promise<string> {
-  const [row] = await query<{ floor: string }>(ctx.em, 'select pg_snapshot_xmin(pg_current_snapshot())::text as floor');
-  return row?.floor ?? '0';
+  // Tokens of the former transaction-id scheme have no `q`: the app reloads its first page, as after any bad token.
+  if (typeof parsed.q !== 'string' || !SEQ.test(parsed.q)) throw new InvalidCursor('sync token is invalid or from an older version; reload the timeline');
+  return { seq: BigInt(parsed.q) };
 }
 
 /** A sync token for "now": taken before reading the first page, so nothing written after that read is missed. */
 export async function issueSyncToken(ctx: DomainContext, input: { viewerId: string }): Promise<string> {
-  return encodeSyncToken(ctx, input.viewerId, { floor: await currentHorizon(ctx), after: null });
+  return encodeSyncToken(ctx, input.viewerId, { seq: await changeHorizon(ctx.em) });
 }
 
 /**
@@ -63,25 +55,24 @@ export async function timelineChanges(
 ): Promise<TimelineChanges> {
   const position = decodeSyncToken(ctx, input.viewerId, input.since);
   const limit = Math.min(Math.max(1, Math.trunc(input.limit)), PAGE_LIMITS.maxCursorLimit);
-  const horizon = await currentHorizon(ctx);
-  const rows = await query<MicropostRow & { deleted_at: Date | null; change_xid: string }>(
+  const horizon = await changeHorizon(ctx.em);
+  if (horizon <= position.seq) return { items: [], deleted: [], syncToken: input.since, hasMore: false };
+  // A statement after changeHorizon returned: every write numbered up to the horizon is final in its snapshot.
+  const rows = await query<MicropostRow & { deleted_at: Date | null; change_seq: string }>(
     ctx.em,
-    `select ${MICROPOST_COLUMNS}, p.deleted_at, p.change_xid::text as change_xid
+    `select ${MICROPOST_COLUMNS}, p.deleted_at, p.change_seq::text as change_seq
      from microposts p join users u on u.id = p.author_id
      where p.author_id in (select followee_id from follows where follower_id = ? union all select ?::bigint)
-       and p.change_xid >= ?::xid8
-       and (?::xid8 is null or (p.change_xid, p.id) > (?::xid8, ?::bigint))
-     order by p.change_xid, p.id
+       and p.change_seq > ? and p.change_seq <= ?
+     order by p.change_seq
      limit ?`,
-    [input.viewerId, input.viewerId, position.floor, position.after?.xid ?? null, position.after?.xid ?? null, position.after?.id ?? null, limit + 1],
+    [input.viewerId, input.viewerId, position.seq.toString(), horizon.toString(), limit + 1],
   );
   const hasMore = rows.length > limit;
   const batch = hasMore ? rows.slice(0, limit) : rows;
   const live = batch.filter((r) => r.deleted_at === null);
   const deleted = batch.filter((r) => r.deleted_at !== null).map((r) => r.id);
   const last = batch.at(-1);
-  const next: SyncPosition = hasMore && last
-    ? { floor: position.floor, after: { xid: last.change_xid, id: last.id } }
-    : { floor: horizon, after: null };
+  const next: SyncPosition = hasMore && last ? { seq: BigInt(last.change_seq) } : { seq: horizon };
   return { items: toMicropostViews(live), deleted, syncToken: encodeSyncToken(ctx, input.viewerId, next), hasMore };
 }
