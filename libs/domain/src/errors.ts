@@ -89,3 +89,17 @@ export class Unavailable extends DomainError {
     super('unavailable', message);
   }
 }
+
+/** An OpenID Connect provider cannot be reached (or answers with a server error); the caller may retry later. */
+export class IdentityProviderUnavailable extends DomainError {
+  constructor(message = 'the sign-in provider is not reachable') {
+    super('identity_provider_unavailable', message);
+  }
+}
+
+/** A provider's answer failed a check (state, code, nonce, audience, expiry, signature, ...): no one is signed in. */
+export class IdentityRejected extends DomainError {
+  constructor(message = 'the sign-in provider\'s answer was not accepted') {
+    super('identity_rejected', message);
+  }
+}

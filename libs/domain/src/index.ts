@@ -37,6 +37,11 @@ import { startDeviceSession as startDeviceSessionUseCase, startWebSession as sta
 import { issueSyncToken as issueSyncTokenUseCase, timelineChanges as timelineChangesUseCase } from './use-cases/timeline-changes.ts';
 import { getTimelineMarker as getTimelineMarkerUseCase, setTimelineMarker as setTimelineMarkerUseCase } from './use-cases/timeline-marker.ts';
 import { updateProfile as updateProfileUseCase } from './use-cases/update-profile.ts';
+import { linkIdentity as linkIdentityUseCase } from './use-cases/link-identity.ts';
+import { listIdentities as listIdentitiesUseCase } from './use-cases/list-identities.ts';
+import { signInWithIdentity as signInWithIdentityUseCase } from './use-cases/sign-in-with-identity.ts';
+import { signUpWithIdentity as signUpWithIdentityUseCase } from './use-cases/sign-up-with-identity.ts';
+import { unlinkIdentity as unlinkIdentityUseCase } from './use-cases/unlink-identity.ts';
 
 export * from './database.ts';
 export * from './errors.ts';
@@ -57,6 +62,22 @@ export { SESSION_IDLE_TTL_MS } from './use-cases/start-session.ts';
 export type { TimelineChanges } from './use-cases/timeline-changes.ts';
 export type { TimelineMarkerView } from './use-cases/timeline-marker.ts';
 export { HOME_TIMELINE_SQL } from './use-cases/home-timeline.ts';
+export { identityProviders, readIdentityProviders } from './identity-providers.ts';
+export type { AuthorizationRequest, CodeRedemption, IdentityProviders, IdentityProviderSetting, VerifiedIdentity } from './identity-providers.ts';
+export { SIGNUP_TICKET_TTL_MS } from './signup-tickets.ts';
+export type { IdentitySignIn } from './use-cases/sign-in-with-identity.ts';
+export type { LinkedIdentityView, SignInMethods } from './use-cases/list-identities.ts';
+
+/** The user linked to a verified provider identity; a first sign-in creates one or asks for a username. */
+export const signInWithIdentity = atTheEdge(signInWithIdentityUseCase);
+/** Finishes a first provider sign-in with a chosen username. */
+export const signUpWithIdentity = atTheEdge(signUpWithIdentityUseCase);
+/** Links a provider identity to the signed-in user. */
+export const linkIdentity = atTheEdge(linkIdentityUseCase);
+/** Unlinks a provider identity, never the last way to sign in. */
+export const unlinkIdentity = atTheEdge(unlinkIdentityUseCase);
+/** The account's password flag and linked provider identities. */
+export const listIdentities = atTheEdge(listIdentitiesUseCase);
 
 /** Creates an account. */
 export const registerUser = atTheEdge(registerUserUseCase);

@@ -1,3 +1,4 @@
+import { ExternalIdentitySchema } from './external-identity.ts';
 import { FollowSchema } from './follow.ts';
 import { HomeFeedEntrySchema } from './home-feed-entry.ts';
 import { IdempotencyRecordSchema } from './idempotency-record.ts';
@@ -13,8 +14,10 @@ import { UserSchema } from './user.ts';
 export const entities = [
   UserSchema, MicropostSchema, MentionSchema, FollowSchema, SessionSchema,
   IdempotencyRecordSchema, PushTokenSchema, OutboxEventSchema, TimelineMarkerSchema, HomeFeedEntrySchema,
+  ExternalIdentitySchema,
 ];
 
+export { ExternalIdentity } from './external-identity.ts';
 export { Follow } from './follow.ts';
 export { HomeFeedEntry } from './home-feed-entry.ts';
 export { IdempotencyRecord } from './idempotency-record.ts';

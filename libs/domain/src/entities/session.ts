@@ -22,6 +22,8 @@ const SessionSchema = defineEntity({
     expiresAt: p.datetime(3),
     revokedAt: p.datetime(3).nullable(),
     revokedReason: p.string().length(32).nullable(),
+    /** The OpenID Connect provider (configured id) this session was signed in through, else null. */
+    identityProvider: p.string().length(64).nullable(),
   },
   indexes: [{ name: 'sessions_user_idx', properties: ['user'] }],
 });
