@@ -1,5 +1,5 @@
 // The composition root of bff-web: middleware in order, then the routers, then the single-page app.
-import type { Database } from '@microblog/domain';
+import { identityProviders, type Database } from '@microblog/domain';
 import type { Redis } from 'ioredis';
 import Koa from 'koa';
 import { koaBody } from 'koa-body';
@@ -12,6 +12,7 @@ import { errorHandler } from './error-handler.ts';
 import { DEFAULT_FRONTEND_DIR, serveFrontend } from './frontend.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { metaRouter } from './meta-routes.ts';
+import { oidcCookie } from './oidc/transaction-cookie.ts';
 import { HttpProblem } from './problem.ts';
 import { createThrottles, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limits.ts';
 import { requestIdAndAccessLog } from './request-id.ts';
@@ -46,6 +47,11 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const logger = deps.logger ?? createLogger(config.logLevel);
   const cookies = sessionCookies({ jwtSecret: config.jwtSecret, ttlSeconds: config.sessionTokenTtlSeconds });
   const throttles = createThrottles({ ...DEFAULT_RATE_LIMITS, ...deps.rateLimits }, deps.redis ?? null);
+  const oidc = {
+    providers: identityProviders(config.identityProviders),
+    oidcCookie: oidcCookie({ jwtSecret: config.jwtSecret }),
+    publicOrigin: config.publicOrigins[0]!,
+  };
 
   const app = new Koa<AppState>({ proxy: config.trustProxy, maxIpsCount: 1 });
   // Errors are answered and logged by errorHandler. What still reaches Koa happened after the answer began,
@@ -58,7 +64,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   // { version: 'v2', router: v2Router({ cookies, throttles }) }. Deprecations come from API_DEPRECATIONS.
   const apiVersions: ApiVersion[] = [
     ...(deps.extraApiVersions ?? []),
-    { version: 'v1', router: v1Router({ cookies, throttles }) },
+    { version: 'v1', router: v1Router({ cookies, throttles, ...oidc }) },
   ];
   const versions = serveVersions(apiVersions, config.apiDeprecations);
 

@@ -1,4 +1,5 @@
 // bff-web's configuration, read from the environment once at start-up; a bad value names its variable.
+import { readIdentityProviders, type IdentityProviderSetting } from '@microblog/domain';
 
 /** Everything bff-web reads from the environment. */
 export type Config = {
@@ -22,6 +23,8 @@ export type Config = {
   sessionTokenTtlSeconds: number;
   /** API versions marked deprecated (API_DEPRECATIONS); their answers carry Deprecation, Sunset and Link. */
   apiDeprecations: ApiDeprecation[];
+  /** OpenID Connect providers one can sign in with (OIDC_PROVIDERS, secrets also from OIDC_CLIENT_SECRET_<ID>). */
+  identityProviders: IdentityProviderSetting[];
 };
 
 /** One deprecated API version: when it was (or will be) deprecated, when it goes away, where to read how to move. */
@@ -155,5 +158,6 @@ export function readConfig(env: Env = process.env): Config {
     publicOrigins: origins(env, 'PUBLIC_ORIGIN', `http://localhost:${port}`),
     sessionTokenTtlSeconds: integer(env, 'SESSION_TOKEN_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
     apiDeprecations: deprecations(env, 'API_DEPRECATIONS'),
+    identityProviders: readIdentityProviders(env),
   };
 }

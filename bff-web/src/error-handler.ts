@@ -19,6 +19,14 @@ const DOMAIN_STATUS: Record<string, { status: number; code: string }> = {
   bad_cursor: { status: 400, code: 'bad_request' },
   idempotency_key_reused: { status: 422, code: 'validation_failed' },
   unavailable: { status: 503, code: 'unavailable' },
+  identity_rejected: { status: 401, code: 'unauthenticated' },
+  identity_provider_unavailable: { status: 503, code: 'unavailable' },
+};
+
+// Provider sign-in failures: the reason (in the error's message) is for logs, never for the client.
+const IDENTITY_DETAILS: Record<string, string> = {
+  identity_rejected: "the sign-in provider's answer was not accepted; start again",
+  identity_provider_unavailable: 'the sign-in provider cannot be reached; try again later',
 };
 
 // Codes for the HTTP errors thrown by koa, co-body and the router (they carry `status` and `expose`).
@@ -55,6 +63,8 @@ function map(error: unknown): Mapped | null {
     const headers: Record<string, string> = known.status === 503 ? { 'Retry-After': UNAVAILABLE_RETRY_AFTER } : {};
     if (error instanceof ValidationError) return { ...known, detail: 'some fields are not valid', errors: error.errors, headers };
     if (error.code === 'invalid_credentials') return { ...known, detail: 'username or password is incorrect', headers };
+    const identityDetail = IDENTITY_DETAILS[error.code];
+    if (identityDetail !== undefined) return { ...known, detail: identityDetail, headers };
     if (known.status === 401) return { ...known, detail: 'sign in to continue', headers };
     if (known.status === 503) return { ...known, detail: 'the service is temporarily unavailable', headers };
     return { ...known, detail: error.message, headers };

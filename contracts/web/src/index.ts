@@ -81,6 +81,21 @@ export { RateLimitedProblem } from './schemas.ts';
 /** 503 unavailable. */
 export { UnavailableProblem } from './schemas.ts';
 
+/** Schemas of OpenID Connect sign-in and linked sign-ins. */
+export {
+  IdentityProvider,
+  IdentityProviderList,
+  LinkedIdentity,
+  OidcAuthorization,
+  OidcAuthorizationRequest,
+  OidcCallbackRequest,
+  OidcCallbackResult,
+  OidcSignUpRequest,
+  ProviderParams,
+  SignInMethods,
+  SignOutResult,
+} from './identity-schemas.ts';
+
 /** The table of every bff-web operation: method, path, auth, request and response schemas. */
 export { operations } from './operations.ts';
 /** The shape of one entry of `operations`. */

@@ -33,6 +33,7 @@ import {
   OpenApiJson,
   DocsHtml,
 } from './schemas.ts';
+import { identityOperations } from './identity-operations.ts';
 
 /** An HTTP method, lower-case as OpenAPI spells it. */
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -284,6 +285,7 @@ export const operations = {
     responses: { 200: DocsHtml },
     contentType: 'text/html',
   },
+  ...identityOperations,
 } as const satisfies Record<string, Operation>;
 
 /** The name of one of bff-web's operations. */

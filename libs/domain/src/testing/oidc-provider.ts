@@ -20,6 +20,8 @@ export type RunningProvider = {
   issuer: string;
   /** Signs an ID token with the provider's own key (or a stranger's), for forged-answer tests. */
   signIdToken(claims: Record<string, unknown>, options?: { key?: 'provider' | 'unknown'; alg?: 'RS256' | 'none' }): Promise<string>;
+  /** Registers one more client; only before the first request (the provider is built then). */
+  addClient(client: ProviderClient): void;
   close(): Promise<void>;
 };
 
@@ -38,7 +40,8 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 }
 
 /** Starts a provider on 127.0.0.1 (port 0: a free one). */
-export async function startOidcProvider(options: { port?: number; users: ProviderUser[]; clients: ProviderClient[] }): Promise<RunningProvider> {
+export async function startOidcProvider(options: { port?: number; users: ProviderUser[]; clients?: ProviderClient[] }): Promise<RunningProvider> {
+  const clients = [...(options.clients ?? [])];
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const stranger = await generateKeyPair('RS256', { extractable: true });
   const kid = 'provider-key-1';
@@ -49,47 +52,53 @@ export async function startOidcProvider(options: { port?: number; users: Provide
   await once(server, 'listening');
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const provider = new Provider(issuer, {
-    clients: options.clients.map((client) => ({
-      client_id: client.clientId,
-      client_secret: client.clientSecret,
-      redirect_uris: client.redirectUris,
-      post_logout_redirect_uris: client.postLogoutRedirectUris ?? [],
-      grant_types: ['authorization_code'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'client_secret_basic',
-    })),
-    jwks: { keys: [jwk] },
-    cookies: { keys: [randomBytes(32).toString('hex')] },
-    claims: { openid: ['sub'], profile: ['name', 'preferred_username'] },
-    // ID tokens carry the profile claims, as Google's and Keycloak's do.
-    conformIdTokenClaims: false,
-    pkce: { required: () => true },
-    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
-    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
-    async findAccount(_ctx: unknown, sub: string) {
-      const user = options.users.find((candidate) => candidate.sub === sub);
-      if (!user) return undefined;
-      return { accountId: sub, claims: async () => ({ sub, preferred_username: user.username, ...(user.name ? { name: user.name } : {}) }) };
-    },
-    // First-party clients: grant what they ask for without a consent screen.
-    async loadExistingGrant(ctx: { oidc: { client: { clientId: string }; session: { accountId: string; grantIdFor(id: string): string | undefined }; result?: { consent?: { grantId?: string } }; provider: Provider } }) {
-      const { oidc } = ctx;
-      const grantId = oidc.result?.consent?.grantId ?? oidc.session.grantIdFor(oidc.client.clientId);
-      if (grantId) {
-        const existing = await oidc.provider.Grant.find(grantId);
-        if (existing) return existing;
-      }
-      const grant = new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
-      grant.addOIDCScope('openid profile');
-      await grant.save();
-      return grant;
-    },
-  } as ConstructorParameters<typeof Provider>[1]);
-  const handleProtocol = provider.callback();
+  // Built at the first request, so clients whose redirect URI is known only after this start can be added.
+  let built: { provider: Provider; handle: ReturnType<Provider['callback']> } | null = null;
+  const build = () => {
+    const provider = new Provider(issuer, {
+      clients: clients.map((client) => ({
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+        redirect_uris: client.redirectUris,
+        post_logout_redirect_uris: client.postLogoutRedirectUris ?? [],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_basic',
+      })),
+      jwks: { keys: [jwk] },
+      cookies: { keys: [randomBytes(32).toString('hex')] },
+      claims: { openid: ['sub'], profile: ['name', 'preferred_username'] },
+      // ID tokens carry the profile claims, as Google's and Keycloak's do.
+      conformIdTokenClaims: false,
+      pkce: { required: () => true },
+      ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
+      features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+      interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+      async findAccount(_ctx: unknown, sub: string) {
+        const user = options.users.find((candidate) => candidate.sub === sub);
+        if (!user) return undefined;
+        return { accountId: sub, claims: async () => ({ sub, preferred_username: user.username, ...(user.name ? { name: user.name } : {}) }) };
+      },
+      // First-party clients: grant what they ask for without a consent screen.
+      async loadExistingGrant(ctx: { oidc: { client: { clientId: string }; session: { accountId: string; grantIdFor(id: string): string | undefined }; result?: { consent?: { grantId?: string } }; provider: Provider } }) {
+        const { oidc } = ctx;
+        const grantId = oidc.result?.consent?.grantId ?? oidc.session.grantIdFor(oidc.client.clientId);
+        if (grantId) {
+          const existing = await oidc.provider.Grant.find(grantId);
+          if (existing) return existing;
+        }
+        const grant = new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
+        grant.addOIDCScope('openid profile');
+        await grant.save();
+        return grant;
+      },
+    } as ConstructorParameters<typeof Provider>[1]);
+    return { provider, handle: provider.callback() };
+  };
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    built ??= build();
+    const { provider, handle: handleProtocol } = built;
     const match = /^\/interaction\/([A-Za-z0-9_-]+)$/.exec(new URL(req.url ?? '/', issuer).pathname);
     if (!match) {
       handleProtocol(req, res);
@@ -126,6 +135,10 @@ export async function startOidcProvider(options: { port?: number; users: Provide
       }
       const key = signOptions.key === 'unknown' ? stranger.privateKey : privateKey;
       return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid }).sign(key);
+    },
+    addClient(client) {
+      if (built) throw new Error('the provider has already started answering; add clients before the first request');
+      clients.push(client);
     },
     async close() {
       server.closeAllConnections();
