@@ -1,6 +1,6 @@
 // The composition root of the HTTP app: pure wiring, no listen.
 import { constants as zlib } from 'node:zlib';
-import type { Database } from '@microblog/domain';
+import { identityProviders, type Database } from '@microblog/domain';
 import Koa from 'koa';
 import compress from 'koa-compress';
 import { serveVersions, versionOf, type ApiVersion } from './api-versions.ts';
@@ -59,7 +59,10 @@ export function createApp(deps: AppDeps): Koa {
 
   // The majors served side by side, each under /<version> from its own folder. A v2 is one more line:
   // { version: 'v2', router: v2Router(routeDeps) }. Deprecations come from API_DEPRECATIONS.
-  const routeDeps = { config, tokens, limiters, requireAuth: auth.required, optionalAuth: auth.optional, hooks: deps.hooks ?? {} };
+  const routeDeps = {
+    config, tokens, limiters, requireAuth: auth.required, optionalAuth: auth.optional, hooks: deps.hooks ?? {},
+    providers: identityProviders(config.identityProviders),
+  };
   const apiVersions: ApiVersion[] = [
     ...(deps.extraApiVersions ?? []),
     { version: 'v1', router: v1Router(routeDeps) },

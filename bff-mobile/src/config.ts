@@ -1,4 +1,5 @@
 // The environment, read once and validated: a bad value stops the start with a message naming the variable.
+import { readIdentityProviders, type IdentityProviderSetting } from '@microblog/domain';
 import { parseVersion } from './semver.ts';
 
 /** Everything bff-mobile reads from the environment. */
@@ -32,6 +33,8 @@ export type Config = {
   apiDeprecations: ApiDeprecation[];
   /** How often the X-App-Version mix per API version is logged (APP_VERSION_MIX_INTERVAL_SECONDS; 0 = never). */
   appVersionMixIntervalSeconds: number;
+  /** OpenID Connect providers one can sign in with (OIDC_PROVIDERS, secrets also from OIDC_CLIENT_SECRET_<ID>). */
+  identityProviders: IdentityProviderSetting[];
 };
 
 /** One deprecated API version: when it was (or will be) deprecated, when it goes away, where the migration notes are. */
@@ -156,5 +159,6 @@ export function loadConfig(env: Env = process.env): Config {
     production: env.NODE_ENV === 'production',
     apiDeprecations: deprecations(env, 'API_DEPRECATIONS'),
     appVersionMixIntervalSeconds: integer(env, 'APP_VERSION_MIX_INTERVAL_SECONDS', 60, 0, 86_400),
+    identityProviders: readIdentityProviders(env),
   };
 }

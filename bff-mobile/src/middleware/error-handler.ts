@@ -17,6 +17,14 @@ const DOMAIN: Record<string, { status: number; code: string }> = {
   bad_cursor: { status: 400, code: 'bad_request' },
   idempotency_key_reused: { status: 422, code: 'idempotency_key_reused' },
   unavailable: { status: 503, code: 'unavailable' },
+  identity_rejected: { status: 401, code: 'unauthenticated' },
+  identity_provider_unavailable: { status: 503, code: 'unavailable' },
+};
+
+// Provider sign-in failures: the reason (in the error's message) is for logs, never for the app.
+const IDENTITY_DETAILS: Record<string, string> = {
+  identity_rejected: "the sign-in provider's answer was not accepted; start again",
+  identity_provider_unavailable: 'the sign-in provider cannot be reached; try again later',
 };
 
 // Errors from koa, koa-body (co-body) and the router carry an HTTP status.
@@ -45,7 +53,7 @@ function render(error: unknown): Rendered | null {
     const errors = error instanceof ValidationError ? error.errors : undefined;
     return {
       status: mapped.status,
-      body: problemBody(mapped.status, mapped.code, error.message, errors),
+      body: problemBody(mapped.status, mapped.code, IDENTITY_DETAILS[error.code] ?? error.message, errors),
       headers: mapped.status === 503 ? { 'Retry-After': '5' } : {},
     };
   }

@@ -3,6 +3,7 @@ import { Router } from '@koa/router';
 import type { RouteDeps } from './deps.ts';
 import { authRoutes } from './routes/auth.ts';
 import { meRoutes } from './routes/me.ts';
+import { oidcRoutes } from './routes/oidc.ts';
 import { postRoutes } from './routes/posts.ts';
 import { timelineRoutes } from './routes/timeline.ts';
 import { userRoutes } from './routes/users.ts';
@@ -15,5 +16,6 @@ export function v1Router(deps: RouteDeps): Router {
   userRoutes(router, deps);
   timelineRoutes(router, deps);
   postRoutes(router, deps);
+  oidcRoutes(router, deps);
   return router;
 }

@@ -35,6 +35,7 @@ import {
   UserPage,
   UsernameParams,
 } from './schemas.ts';
+import { identityOperations } from './identity-operations.ts';
 
 /** Every API route is under this prefix. */
 export const BASE_PATH = '/v1';
@@ -369,6 +370,7 @@ export const operations = {
     request: {},
     responses: { 200: HtmlPage },
   },
+  ...identityOperations,
 } as const satisfies Record<string, Operation>;
 
 /** The operationIds of bff-mobile. */

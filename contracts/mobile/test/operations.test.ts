@@ -56,6 +56,9 @@ describe('the operation table', () => {
       'GET /v1/users/{username}/followers', 'GET /v1/users/{username}/following', 'GET /v1/search',
       'POST /v1/me/push-tokens', 'DELETE /v1/me/push-tokens/{token}',
       'GET /healthz', 'GET /readyz', 'GET /openapi.json', 'GET /docs',
+      // OpenID Connect sign-in and linked sign-ins (1.1.0)
+      'GET /v1/auth/providers', 'POST /v1/auth/providers/{provider}/token', 'POST /v1/auth/provider-signup',
+      'GET /v1/me/sign-in-methods', 'POST /v1/me/sign-in-methods/{provider}', 'DELETE /v1/me/sign-in-methods/{provider}',
     ];
     expect([...routes].sort()).to.deep.equal(expected.sort());
   });

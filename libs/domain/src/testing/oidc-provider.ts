@@ -12,7 +12,14 @@ import { Provider } from 'oidc-provider';
 export type ProviderUser = { sub: string; username: string; password: string; name?: string };
 
 /** A relying party registered at the provider. */
-export type ProviderClient = { clientId: string; clientSecret: string; redirectUris: string[]; postLogoutRedirectUris?: string[] };
+export type ProviderClient = {
+  clientId: string;
+  clientSecret: string;
+  redirectUris: string[];
+  postLogoutRedirectUris?: string[];
+  /** `native` for an app's custom-scheme redirect URIs (RFC 8252); `web` by default. */
+  applicationType?: 'web' | 'native';
+};
 
 /** A running provider. */
 export type RunningProvider = {
@@ -64,6 +71,7 @@ export async function startOidcProvider(options: { port?: number; users: Provide
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
+        application_type: client.applicationType ?? 'web',
       })),
       jwks: { keys: [jwk] },
       cookies: { keys: [randomBytes(32).toString('hex')] },
@@ -106,7 +114,14 @@ export async function startOidcProvider(options: { port?: number; users: Provide
     }
     void (async () => {
       try {
-        await provider.interactionDetails(req, res);
+        const details = await provider.interactionDetails(req, res);
+        // Consent is asked even of first-party native clients (custom-scheme redirects): grant what they ask for.
+        if (details.prompt.name === 'consent') {
+          const grant = new provider.Grant({ clientId: String(details.params.client_id), accountId: String(details.session?.accountId) });
+          grant.addOIDCScope(String(details.params.scope ?? 'openid'));
+          await provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
+          return;
+        }
         if (req.method === 'POST') {
           const form = await readForm(req);
           const user = options.users.find((candidate) => candidate.username === form.get('username') && candidate.password === form.get('password'));
