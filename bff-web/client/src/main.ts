@@ -3,6 +3,7 @@ import { api, ApiError, whenUnauthenticated } from './api.ts';
 import { signInView, signUpView } from './auth-views.ts';
 import { el } from './dom.ts';
 import { homeView } from './home-view.ts';
+import { oidcCallbackView } from './oidc-views.ts';
 import { profileView } from './profile-view.ts';
 import { fallback, navigate, route, startRouter } from './router.ts';
 import { searchView } from './search-view.ts';
@@ -26,6 +27,7 @@ route(/^\/users\/([^/]+)\/?$/, profileView('posts'));
 route(/^\/users\/([^/]+)\/followers\/?$/, profileView('followers'));
 route(/^\/users\/([^/]+)\/following\/?$/, profileView('following'));
 route(/^\/search\/?$/, searchView);
+route(/^\/oidc\/callback\/?$/, oidcCallbackView);
 fallback(async () => {
   document.title = 'Not found · Microblog';
   return el('div', { class: 'notice', 'data-testid': 'not-found' }, 'There is nothing at this address. ', el('a', { href: '/' }, 'Go home'));
