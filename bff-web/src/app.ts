@@ -12,6 +12,7 @@ import { errorHandler } from './error-handler.ts';
 import { DEFAULT_FRONTEND_DIR, serveFrontend } from './frontend.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { metaRouter } from './meta-routes.ts';
+import { timelineStreams, type TimelineStreams } from './live/timeline-streams.ts';
 import { oidcCookie } from './oidc/transaction-cookie.ts';
 import { HttpProblem } from './problem.ts';
 import { createThrottles, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limits.ts';
@@ -23,6 +24,7 @@ import { v1Router } from './v1/router.ts';
 export type { ApiVersion } from './api-versions.ts';
 export type { Config } from './config.ts';
 export { readConfig } from './config.ts';
+export { timelineStreams, type TimelineStreams } from './live/timeline-streams.ts';
 export { serveFrontend } from './frontend.ts';
 export { DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limits.ts';
 
@@ -39,6 +41,8 @@ export type AppDeps = {
   staticDir?: string;
   /** More API versions served through the same registry, before the real ones (tests: a fixture version). */
   extraApiVersions?: ApiVersion[];
+  /** The live timeline streams (main.ts makes them to close them on shutdown); built from config otherwise. */
+  streams?: TimelineStreams;
 };
 
 /** Builds the Koa app; it does not listen. */
@@ -47,6 +51,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const logger = deps.logger ?? createLogger(config.logLevel);
   const cookies = sessionCookies({ jwtSecret: config.jwtSecret, ttlSeconds: config.sessionTokenTtlSeconds });
   const throttles = createThrottles({ ...DEFAULT_RATE_LIMITS, ...deps.rateLimits }, deps.redis ?? null);
+  const streams = deps.streams ?? timelineStreams({ db, settings: config.streams, listenUrl: config.databaseUrl, logger });
   const oidc = {
     providers: identityProviders(config.identityProviders),
     oidcCookie: oidcCookie({ jwtSecret: config.jwtSecret }),
@@ -64,7 +69,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   // { version: 'v2', router: v2Router({ cookies, throttles }) }. Deprecations come from API_DEPRECATIONS.
   const apiVersions: ApiVersion[] = [
     ...(deps.extraApiVersions ?? []),
-    { version: 'v1', router: v1Router({ cookies, throttles, ...oidc }) },
+    { version: 'v1', router: v1Router({ cookies, throttles, streams, ...oidc }) },
   ];
   const versions = serveVersions(apiVersions, config.apiDeprecations);
 

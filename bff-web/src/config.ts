@@ -25,6 +25,8 @@ export type Config = {
   apiDeprecations: ApiDeprecation[];
   /** OpenID Connect providers one can sign in with (OIDC_PROVIDERS, secrets also from OIDC_CLIENT_SECRET_<ID>). */
   identityProviders: IdentityProviderSetting[];
+  /** Live timeline streams: STREAM_MAX_PER_USER, STREAM_MAX_PER_INSTANCE, STREAM_HEARTBEAT_SECONDS. */
+  streams: { maxPerUser: number; maxPerInstance: number; heartbeatSeconds: number };
 };
 
 /** One deprecated API version: when it was (or will be) deprecated, when it goes away, where to read how to move. */
@@ -159,5 +161,10 @@ export function readConfig(env: Env = process.env): Config {
     sessionTokenTtlSeconds: integer(env, 'SESSION_TOKEN_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
     apiDeprecations: deprecations(env, 'API_DEPRECATIONS'),
     identityProviders: readIdentityProviders(env),
+    streams: {
+      maxPerUser: integer(env, 'STREAM_MAX_PER_USER', 5, 1, 100),
+      maxPerInstance: integer(env, 'STREAM_MAX_PER_INSTANCE', 1000, 1, 100_000),
+      heartbeatSeconds: integer(env, 'STREAM_HEARTBEAT_SECONDS', 15, 1, 300),
+    },
   };
 }

@@ -4,6 +4,8 @@ import { Router } from '@koa/router';
 import type { AppState } from '../auth.ts';
 import type { Throttles } from '../rate-limits.ts';
 import type { SessionCookies } from '../session-cookie.ts';
+import type { TimelineStreams } from '../live/timeline-streams.ts';
+import { liveRoutes } from './live-routes.ts';
 import { micropostRoutes } from './micropost-routes.ts';
 import { oidcRoutes, type OidcDeps } from './oidc-routes.ts';
 import { sessionRoutes } from './session-routes.ts';
@@ -14,11 +16,12 @@ export type V1Deps = { cookies: SessionCookies; throttles: Throttles };
 export type V1Router = Router<AppState>;
 
 /** The /api/v1 router; route names are the contract's operationIds. */
-export function v1Router(deps: V1Deps & OidcDeps): V1Router {
+export function v1Router(deps: V1Deps & OidcDeps & { streams: TimelineStreams }): V1Router {
   const router = new Router<AppState>({ prefix: '/api/v1' });
   sessionRoutes(router, deps);
   micropostRoutes(router, deps);
   userRoutes(router, deps);
   oidcRoutes(router, deps);
+  liveRoutes(router, deps);
   return router;
 }

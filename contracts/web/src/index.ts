@@ -96,6 +96,9 @@ export {
   SignOutResult,
 } from './identity-schemas.ts';
 
+/** The live timeline stream: the `changes` event's data and the stream body. */
+export { TimelineChangesEvent, TimelineEventStream } from './live-operations.ts';
+
 /** The table of every bff-web operation: method, path, auth, request and response schemas. */
 export { operations } from './operations.ts';
 /** The shape of one entry of `operations`. */

@@ -34,6 +34,7 @@ import {
   DocsHtml,
 } from './schemas.ts';
 import { identityOperations } from './identity-operations.ts';
+import { liveOperations } from './live-operations.ts';
 
 /** An HTTP method, lower-case as OpenAPI spells it. */
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -286,6 +287,7 @@ export const operations = {
     contentType: 'text/html',
   },
   ...identityOperations,
+  ...liveOperations,
 } as const satisfies Record<string, Operation>;
 
 /** The name of one of bff-web's operations. */

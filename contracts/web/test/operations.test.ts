@@ -38,6 +38,8 @@ describe('operations', () => {
         'POST /api/v1/auth/sign-out',
         'GET /api/v1/me/sign-in-methods',
         'DELETE /api/v1/me/sign-in-methods/{provider}',
+        // the live timeline (1.1.0)
+        'GET /api/v1/timeline/events',
       ].sort(),
     );
   });

@@ -42,6 +42,7 @@ import { listIdentities as listIdentitiesUseCase } from './use-cases/list-identi
 import { signInWithIdentity as signInWithIdentityUseCase } from './use-cases/sign-in-with-identity.ts';
 import { signUpWithIdentity as signUpWithIdentityUseCase } from './use-cases/sign-up-with-identity.ts';
 import { unlinkIdentity as unlinkIdentityUseCase } from './use-cases/unlink-identity.ts';
+import { listFolloweeIds as listFolloweeIdsUseCase } from './use-cases/list-followee-ids.ts';
 
 export * from './database.ts';
 export * from './errors.ts';
@@ -78,6 +79,9 @@ export const linkIdentity = atTheEdge(linkIdentityUseCase);
 export const unlinkIdentity = atTheEdge(unlinkIdentityUseCase);
 /** The account's password flag and linked provider identities. */
 export const listIdentities = atTheEdge(listIdentitiesUseCase);
+/** The ids of everyone a user follows. */
+export const listFolloweeIds = atTheEdge(listFolloweeIdsUseCase);
+export { listenForMicropostChanges, type MicropostChangeListener } from './micropost-change-listener.ts';
 
 /** Creates an account. */
 export const registerUser = atTheEdge(registerUserUseCase);

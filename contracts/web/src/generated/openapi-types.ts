@@ -466,6 +466,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/timeline/events": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Live changes of my home timeline (Server-Sent Events)
+     * @description New posts of the people I follow (and mine), edits and deletions, as they are committed by any instance of either BFF. Signed in only. At most 5 streams per user and 1000 per instance by default (429 with Retry-After beyond). Behind a proxy: disable response buffering for this path (`X-Accel-Buffering: no` is sent) and keep its read timeout above the heartbeat interval.
+     */
+    get: operations["streamTimelineEvents"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2843,6 +2863,59 @@ export interface operations {
         };
         content: {
           "application/problem+json": components["schemas"]["ConflictProblem"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
+        };
+      };
+    };
+  };
+  streamTimelineEvents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "text/event-stream": string;
+        };
+      };
+      /** @description Not signed in (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
+        };
+      };
+      /** @description Rate limited (`rate_limited`) */
+      429: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["RateLimitedProblem"];
         };
       };
       /** @description Unavailable (`unavailable`) */
