@@ -1,7 +1,7 @@
 // Listens for committed micropost writes (NOTIFY micropost_changes, sent by a trigger) on a connection of its own.
 // Notifications are not stored: while the connection is down they are lost, so after every (re)connect the
 // listener says so (`onReconnect`) and the caller must catch up from a durable position.
-import pg from 'pg';
+import { Client } from 'pg';
 
 /** A running listener. */
 export type MicropostChangeListener = { close(): Promise<void> };
@@ -16,7 +16,7 @@ export function listenForMicropostChanges(options: {
   onError?(error: Error): void;
 }): MicropostChangeListener {
   let closed = false;
-  let client: pg.Client | null = null;
+  let client: Client | null = null;
   let delay = 500;
   let timer: NodeJS.Timeout | null = null;
   let connectedBefore = false;
@@ -31,7 +31,7 @@ export function listenForMicropostChanges(options: {
   };
 
   async function connect(): Promise<void> {
-    const candidate = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: 5000 });
+    const candidate = new Client({ connectionString: options.url, connectionTimeoutMillis: 5000 });
     // Without an 'error' listener a restart of the database would crash the process.
     candidate.on('error', (error) => {
       options.onError?.(error);
