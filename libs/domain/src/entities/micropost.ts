@@ -38,6 +38,14 @@ const MicropostSchema = defineEntity({
       forEach: 'row',
       body: 'NEW.change_xid := pg_current_xact_id(); RETURN NEW;',
     },
+    // Tells listeners (the live timeline) at commit whose posts changed.
+    {
+      name: 'microposts_notify_change',
+      timing: 'after',
+      events: ['insert', 'update'],
+      forEach: 'row',
+      body: "perform pg_notify('micropost_changes', NEW.author_id::text); RETURN NULL;",
+    },
   ],
 });
 
