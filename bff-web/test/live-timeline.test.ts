@@ -1,6 +1,8 @@
 // The live home timeline over Server-Sent Events, read with fetch: notifications through PostgreSQL
 // LISTEN/NOTIFY across instances, resuming with Last-Event-ID, session end, connection limits.
 import { expect } from 'chai';
+import { followUser, postMicropost } from '@microblog/domain';
+import { makeUser } from '@microblog/domain/testing';
 import { timelineStreams, type TimelineStreams } from '../src/live/timeline-streams.ts';
 import { createLogger } from '../src/logger.ts';
 import { call, post, signUp, startApp, type SignedIn, type TestApp } from './helpers.ts';
@@ -220,5 +222,26 @@ describe('the live home timeline (Server-Sent Events)', () => {
     expect(third.headers.get('retry-after')).to.equal('30');
     const other = await signUp(app, 'other');
     await (await stream(app, other)).waitFor((e) => e.event === 'ready');
+  });
+
+  it('when the instance holds as many streams as allowed, then another user’s is 429 too', async () => {
+    const app = await instance({ maxPerInstance: 1 });
+    const first = await signUp(app, 'first');
+    const second = await signUp(app, 'second');
+    await (await stream(app, first)).waitFor((e) => e.event === 'ready');
+    const refused = await call(app, 'streamTimelineEvents', 'GET', '/api/v1/timeline/events', { cookie: second.cookie });
+    expect(refused.status).to.equal(429);
+  });
+
+  it('when a followed user posts through another service (as bff-mobile does, straight through the domain), then it arrives too', async () => {
+    const app = await instance();
+    const reader = await signUp(app, 'reader');
+    const author = await makeUser(suite.database().context());
+    const readerId = (await suite.database().context().em.execute<{ id: string }[]>('select id::text as id from users where username = ?', [reader.username]))[0]!.id;
+    await followUser(suite.database().context(), { followerId: readerId, username: author.username });
+    const events = await stream(app, reader);
+    await events.waitFor((e) => e.event === 'ready');
+    await postMicropost(suite.database().context(), { authorId: author.id, text: 'posted from the app' });
+    await events.waitFor(changesWith('posted from the app'));
   });
 });

@@ -119,7 +119,7 @@ export function timelineStreams(options: { db: Database; settings: StreamSetting
         onChange: (authorId) => {
           for (const stream of streams) if (stream.viewer.userId === authorId || stream.followees.has(authorId)) void pump(stream);
         },
-        onReconnect: () => {
+        onConnected: () => {
           for (const stream of streams) void pump(stream);
         },
         onError: (error) => logger.warn({ msg: 'live timeline: notification connection lost; reconnecting', error: error.message }),

@@ -1,6 +1,7 @@
 // Listens for committed micropost writes (NOTIFY micropost_changes, sent by a trigger) on a connection of its own.
 // Notifications are not stored: while the connection is down they are lost, so after every (re)connect the
-// listener says so (`onReconnect`) and the caller must catch up from a durable position.
+// listener says so (`onConnected`, also after the first connect: what came before it was not heard either) and
+// the caller must catch up from a durable position.
 import { Client } from 'pg';
 
 /** A running listener. */
@@ -11,15 +12,14 @@ export function listenForMicropostChanges(options: {
   url: string;
   /** A post by this author was created, edited or deleted (committed). */
   onChange(authorId: string): void;
-  /** Connected again after a loss: anything may have been missed. */
-  onReconnect(): void;
+  /** Listening (first time or again after a loss): anything before this may have been missed. */
+  onConnected(): void;
   onError?(error: Error): void;
 }): MicropostChangeListener {
   let closed = false;
   let client: Client | null = null;
   let delay = 500;
   let timer: NodeJS.Timeout | null = null;
-  let connectedBefore = false;
 
   const schedule = () => {
     if (closed || timer) return;
@@ -31,7 +31,7 @@ export function listenForMicropostChanges(options: {
   };
 
   async function connect(): Promise<void> {
-    const candidate = new Client({ connectionString: options.url, connectionTimeoutMillis: 5000 });
+    const candidate = new Client({ connectionString: options.url, connectionTimeoutMillis: 5000, application_name: 'microblog-change-listener' });
     // Without an 'error' listener a restart of the database would crash the process.
     candidate.on('error', (error) => {
       options.onError?.(error);
@@ -57,8 +57,7 @@ export function listenForMicropostChanges(options: {
       }
       client = candidate;
       delay = 500;
-      if (connectedBefore) options.onReconnect();
-      connectedBefore = true;
+      options.onConnected();
     } catch (error) {
       options.onError?.(error as Error);
       void candidate.end().catch(() => {});
