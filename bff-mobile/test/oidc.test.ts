@@ -98,6 +98,9 @@ describe('OpenID Connect sign-in for the app', () => {
     const replay = await app.call('signInWithProvider', 'POST', '/v1/auth/providers/dev/token', { body, headers: V });
     expect(replay.status).to.equal(401);
     expect(replay.body.detail).to.equal("the sign-in provider's answer was not accepted; start again");
+    const refusal = app.logs.find((entry) => entry.msg === 'provider sign-in refused');
+    expect(refusal, 'operators learn why').to.include({ level: 'warn', code: 'identity_rejected' });
+    expect(JSON.stringify(app.logs)).not.to.include(body.code).and.not.to.include(body.codeVerifier).and.not.to.include(SECRET);
   });
 
   it('when the nonce or verifier is not the one of the request, then it is 401', async () => {

@@ -91,6 +91,10 @@ export function errorHandler(logger: Logger): Middleware {
       await next();
     } catch (error) {
       const mapped = map(error);
+      // Why a provider's answer was refused is for operators (the client only learns that it was).
+      if (error instanceof DomainError && error.code.startsWith('identity_')) {
+        logger.warn({ msg: 'provider sign-in refused', code: error.code, reason: error.message, requestId: ctx.state.requestId });
+      }
       if (mapped === null) {
         logger.error({
           msg: 'unhandled error',

@@ -97,6 +97,10 @@ export function errorHandler(log: Logger): Middleware {
         // RFC 9700 reuse detection: a security event worth an alert, not just a 401.
         log({ level: 'warn', msg: 'refresh token reused; device session revoked', event: 'refresh_token_reuse', sessionId: error.reusedSessionId, requestId: ctx.state.requestId, ip: ctx.ip });
       }
+      // Why a provider's answer was refused is for operators (the app only learns that it was).
+      if (error instanceof DomainError && error.code.startsWith('identity_')) {
+        log({ level: 'warn', msg: 'provider sign-in refused', code: error.code, reason: error.message, requestId: ctx.state.requestId });
+      }
       const rendered = render(error);
       if (rendered) {
         send(ctx, rendered);
