@@ -100,4 +100,6 @@ export const api = {
     settle(client.POST('/api/v1/auth/oidc/callback', { body }), { quiet401: true }),
   finishProviderSignUp: (username: string) => settle(client.POST('/api/v1/auth/oidc/signup', { body: { username } }), { quiet401: true }),
   signOutWithProvider: () => settle(client.POST('/api/v1/auth/sign-out'), { quiet401: true }),
+  signInMethods: () => settle(client.GET('/api/v1/me/sign-in-methods')),
+  unlinkProvider: (provider: string) => settle(client.DELETE('/api/v1/me/sign-in-methods/{provider}', { params: { path: { provider } } })),
 };

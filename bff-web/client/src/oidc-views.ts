@@ -5,7 +5,7 @@ import { api, ApiError } from './api.ts';
 import { el, replaceChildren } from './dom.ts';
 import { field, formError, showError, whileBusy } from './forms.ts';
 import { navigate, type RouteContext } from './router.ts';
-import { setCurrentUser } from './session.ts';
+import { currentUser, setCurrentUser } from './session.ts';
 
 /** "Sign in with <provider>" buttons, one per configured provider (nothing when there are none). */
 export function providerButtons(): HTMLElement {
@@ -102,9 +102,61 @@ export async function oidcCallbackView({ query }: RouteContext): Promise<Node | 
     const result = await api.finishProviderSignIn(iss === null ? { code, state } : { code, state, iss });
     if (result.outcome === 'username_required') return usernameChoice(result.suggestedUsername);
     if (result.outcome === 'signed_in') setCurrentUser(result.session.user);
-    queueMicrotask(() => navigate('/', { replace: true }));
+    const me = currentUser();
+    // After linking, back to where the link was asked for: the own profile's sign-in methods.
+    const next = result.outcome === 'linked' && me ? `/users/${encodeURIComponent(me.username)}` : '/';
+    queueMicrotask(() => navigate(next, { replace: true }));
     return null;
   } catch (error) {
     return failure(error instanceof ApiError ? (error.problem.detail ?? error.problem.title) : 'Something went wrong. Try again.');
   }
+}
+
+/** On the own profile: the linked providers (unlink) and the configured ones not linked yet (link). */
+export function signInMethodsCard(): HTMLElement {
+  const card = el('section', { class: 'card sign-in-methods', 'data-testid': 'sign-in-methods', hidden: true });
+  const summary = formError();
+  const draw = async (): Promise<void> => {
+    const [{ items: providers }, methods] = await Promise.all([api.identityProviders(), api.signInMethods()]);
+    if (providers.length === 0 && methods.identities.length === 0) return;
+    const linked = new Set(methods.identities.map((identity) => identity.provider));
+    const rows = methods.identities.map((identity) => {
+      const unlink = el('button', { type: 'button', class: 'button button-small', 'data-testid': `unlink-${identity.provider}` }, 'Unlink');
+      unlink.addEventListener('click', () => {
+        void whileBusy(unlink, async () => {
+          try {
+            await api.unlinkProvider(identity.provider);
+            await draw();
+          } catch (error) {
+            showError(error, [], summary);
+          }
+        });
+      });
+      return el('li', { 'data-testid': `linked-${identity.provider}` }, `${identity.providerName} `, unlink);
+    });
+    const links = providers.filter((provider) => !linked.has(provider.id)).map((provider) => {
+      const link = el('button', { type: 'button', class: 'button button-small', 'data-testid': `link-${provider.id}` }, `Link ${provider.name}`);
+      link.addEventListener('click', () => {
+        void whileBusy(link, async () => {
+          try {
+            location.assign((await api.startProviderSignIn(provider.id, 'link')).authorizationUrl);
+          } catch (error) {
+            showError(error, [], summary);
+          }
+        });
+      });
+      return link;
+    });
+    replaceChildren(
+      card,
+      el('h2', { class: 'section-title' }, 'Ways to sign in'),
+      summary,
+      el('p', {}, methods.hasPassword ? 'Password, and:' : 'No password; only:'),
+      rows.length > 0 ? el('ul', { class: 'linked-providers' }, ...rows) : el('p', { class: 'empty' }, 'No provider linked.'),
+      ...links,
+    );
+    card.hidden = false;
+  };
+  void draw().catch((error: unknown) => console.error(error));
+  return card;
 }

@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
-import { makeUser, TEST_TOKEN_SECRET, uniqueUsername } from '@microblog/domain/testing';
+import { makeUser, TEST_PASSWORD, TEST_TOKEN_SECRET, uniqueUsername } from '@microblog/domain/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { linkDevIdentities, startDevProvider, type DevProvider } from '../../../scripts/lib/dev-oidc-provider.ts';
 import { createApp } from '../../src/app.ts';
@@ -48,6 +48,7 @@ describe('signing in with an OpenID Connect provider in the browser', function (
   let origin = '';
   const linked = { username: uniqueUsername('linked'), password: 'linked-password-1' };
   const clash = { username: uniqueUsername('clash'), password: 'clash-password-1' };
+  const linker = { username: uniqueUsername('linker'), password: 'linker-password-1' };
 
   before(async function () {
     if (!existsSync(CHROMIUM)) {
@@ -64,6 +65,7 @@ describe('signing in with an OpenID Connect provider in the browser', function (
       users: [
         { username: linked.username, password: linked.password, displayName: 'Linked Person' },
         { username: clash.username, password: clash.password },
+        { username: linker.username, password: linker.password },
       ],
     });
     const config = readConfig({
@@ -129,6 +131,28 @@ describe('signing in with an OpenID Connect provider in the browser', function (
     await page.getByTestId('choose-username-submit').click();
     await page.getByTestId('compose').waitFor();
     expect(await page.getByTestId('nav-profile').innerText()).to.equal(`@${chosen}`);
+    await context.close();
+  });
+
+  it('when a password user links the provider on their profile and unlinks it, then the list follows', async () => {
+    const local = await makeUser(suite.database().context(), { username: uniqueUsername('local') });
+    const context = await browser!.newContext();
+    const page = await context.newPage();
+    await page.goto(`${origin}/signin`);
+    await page.getByTestId('input-username').fill(local.username);
+    await page.getByTestId('input-password').fill(TEST_PASSWORD);
+    await page.getByTestId('signin-form-submit').click();
+    await page.getByTestId('compose').waitFor();
+    await page.goto(`${origin}/users/${local.username}`);
+    await page.getByTestId('link-dev').click();
+    await page.locator('input[name="username"]').fill(linker.username);
+    await page.locator('input[name="password"]').fill(linker.password);
+    await page.locator('button[type="submit"]').click();
+    await page.getByTestId('linked-dev').waitFor();
+    expect(new URL(page.url()).pathname).to.equal(`/users/${local.username}`);
+    expect(await page.getByTestId('nav-profile').innerText(), 'still the same account').to.equal(`@${local.username}`);
+    await page.getByTestId('unlink-dev').click();
+    await page.getByTestId('link-dev').waitFor();
     await context.close();
   });
 });
