@@ -56,6 +56,11 @@ export function timelineStreams(options: { db: Database; settings: StreamSetting
 
   const countFor = (userId: string) => [...streams].filter((s) => s.viewer.userId === userId).length;
 
+  // Writes only to a live stream: a write after the end would be an error event on the stream.
+  function send(stream: Stream, text: string): void {
+    if (!stream.closed) stream.out.write(text);
+  }
+
   function end(stream: Stream, event?: string): void {
     if (stream.closed) return;
     stream.closed = true;
@@ -82,7 +87,7 @@ export function timelineStreams(options: { db: Database; settings: StreamSetting
           if (changes.items.length === 0 && changes.deleted.length === 0) continue;
           const posts = changes.items.filter((post) => post.editedAt === null).map((post) => presentMicropost(post, stream.viewer.userId));
           const edited = changes.items.filter((post) => post.editedAt !== null).map((post) => presentMicropost(post, stream.viewer.userId));
-          stream.out.write(`id: ${changes.syncToken}\nevent: changes\ndata: ${JSON.stringify({ posts, edited, deleted: changes.deleted })}\n\n`);
+          send(stream, `id: ${changes.syncToken}\nevent: changes\ndata: ${JSON.stringify({ posts, edited, deleted: changes.deleted })}\n\n`);
         }
       } while (stream.again && !stream.closed);
     } catch (error) {
@@ -102,7 +107,8 @@ export function timelineStreams(options: { db: Database; settings: StreamSetting
           continue;
         }
       }
-      stream.out.write(': heartbeat\n\n');
+      if (stream.closed) continue;
+      send(stream, ': heartbeat\n\n');
       stream.followees = new Set(await listFolloweeIds(db.context(), { userId: stream.viewer.userId }).catch(() => [...stream.followees]));
       void pump(stream);
     }
@@ -151,12 +157,14 @@ export function timelineStreams(options: { db: Database; settings: StreamSetting
       const followees = new Set(await listFolloweeIds(domain, { userId: viewer.userId }));
 
       const out = new PassThrough();
+      out.on('error', () => end(stream));
       const stream: Stream = { viewer, followees, since, out, busy: false, again: false, closed: false };
       streams.add(stream);
       ensureRunning();
       ctx.req.socket.setTimeout(0);
       ctx.req.socket.setNoDelay(true);
-      ctx.req.on('close', () => end(stream));
+      // The response closes when the browser goes away (or the connection is cut): forget the stream.
+      ctx.res.on('close', () => end(stream));
       ctx.status = 200;
       ctx.type = 'text/event-stream';
       ctx.set({ 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' });
