@@ -14,6 +14,8 @@ import { DATA_DIR, startDatabase } from './lib/database.ts';
 import { bffSettingsProblems } from './lib/bff-settings.ts';
 import { portUnavailable, readLauncherSettings } from './lib/launcher-settings.ts';
 import { PRODUCTION_NODE_FLAGS } from './lib/node-flags.ts';
+import type { DevProvider } from './lib/dev-oidc-provider.ts';
+import { DEMO_USERS } from './lib/seed-demo.ts';
 import { DEMO_PASSWORD, seedDemo } from './seed.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -62,6 +64,7 @@ if (allProblems.length > 0) {
 }
 const ports: Array<[string, number]> = [['WEB_PORT', settings.webPort], ['MOBILE_PORT', settings.mobilePort]];
 if (!process.env.DATABASE_URL) ports.push(['EMBEDDED_PG_PORT', settings.embeddedPostgresPort]);
+if (!process.env.OIDC_PROVIDERS) ports.push(['OIDC_DEV_PORT', settings.oidcDevPort]);
 for (const [name, port] of ports) {
   const why = await portUnavailable(port);
   if (why !== null) {
@@ -80,6 +83,7 @@ try {
   process.exit(1);
 }
 const children: ChildProcess[] = [];
+let devProvider: DevProvider | null = null;
 let stopping = false;
 
 async function stopAll(code: number): Promise<never> {
@@ -87,6 +91,7 @@ async function stopAll(code: number): Promise<never> {
     stopping = true;
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
     await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('close', r)) : null)));
+    await devProvider?.close();
     await database.stop();
   }
   process.exit(code);
@@ -116,8 +121,22 @@ try {
   const applied = await migrate(database.url);
   console.log(applied.length ? `database: applied ${applied.join(', ')}` : 'database: up to date');
   const db = await openDatabase({ url: database.url, tokenSecret: webEnv.TOKEN_SECRET ?? '' });
-  const demo = await seedDemo(db).finally(() => db.close());
-  console.log(demo.created ? `demo data: created users ${demo.users.join(', ')}` : 'demo data: already there');
+  try {
+    const demo = await seedDemo(db);
+    console.log(demo.created ? `demo data: created users ${demo.users.join(', ')}` : 'demo data: already there');
+    // With no provider configured, a local OpenID provider with the demo users (linked to their accounts), so the
+    // "Sign in with" button works on a fresh clone. Loaded only here: oidc-provider is a dev dependency.
+    if (!process.env.OIDC_PROVIDERS) {
+      const dev = await import('./lib/dev-oidc-provider.ts');
+      const users = DEMO_USERS.map((user) => ({ username: user.username, password: DEMO_PASSWORD, displayName: user.displayName }));
+      devProvider = await dev.startDevProvider({ port: settings.oidcDevPort, users, webOrigin: `http://localhost:${settings.webPort}` });
+      await dev.linkDevIdentities(db, devProvider.issuer, users.map((user) => user.username));
+      Object.assign(webEnv, devProvider.webEnv);
+      Object.assign(mobileEnv, devProvider.mobileEnv);
+    }
+  } finally {
+    await db.close();
+  }
 
   // 3. The web client: built once, or rebuilt on every change in development.
   if (dev) {
@@ -153,7 +172,9 @@ try {
     web (browser):      http://localhost:${settings.webPort}        API docs: http://localhost:${settings.webPort}/docs
     mobile (app API):   http://localhost:${settings.mobilePort}/v1     API docs: http://localhost:${settings.mobilePort}/docs
     database:           ${dataDir}
-    demo sign-in:       alice / ${DEMO_PASSWORD}   (also bob, carol, dave, erin)
+    demo sign-in:       alice / ${DEMO_PASSWORD}   (also bob, carol, dave, erin)${devProvider ? `
+    sign in with:       "Dev ID (local)", a development OpenID provider with the demo users
+                        ${devProvider.issuer}/.well-known/openid-configuration` : ''}
   Press Ctrl-C to stop.
 `);
 } catch (error) {

@@ -6,7 +6,7 @@ import {
   requestLogging, securityHeaders, serveVersions, useRouters, UNAVAILABLE_RETRY_AFTER, versionOf,
   type ApiVersion as KitApiVersion, type DomainProblems, type Logger, type RateLimits, type Throttles,
 } from '@microblog/bff-kit';
-import { InvalidGrant, recordWrite, type Database } from '@microblog/domain';
+import { DomainError, identityProviders, InvalidGrant, recordWrite, type Database } from '@microblog/domain';
 import type { Router } from '@koa/router';
 import type { Metrics } from '@microblog/bff-kit/metrics';
 import Koa from 'koa';
@@ -39,6 +39,10 @@ export const DOMAIN_PROBLEMS: DomainProblems = {
   idempotency_key_reused: { status: 422, code: 'idempotency_key_reused' },
   rate_limited: { status: 429, code: 'rate_limited' },
   unavailable: { status: 503, code: 'unavailable', headers: { 'Retry-After': UNAVAILABLE_RETRY_AFTER } },
+  identity_rejected: { status: 401, code: 'unauthenticated', detail: "the sign-in provider's answer was not accepted; start again" },
+  identity_provider_unavailable: {
+    status: 503, code: 'unavailable', detail: 'the sign-in provider cannot be reached; try again later', headers: { 'Retry-After': UNAVAILABLE_RETRY_AFTER },
+  },
 };
 
 /** What the app is built from; everything but db and settings has a production default. */
@@ -75,7 +79,10 @@ export function createApp(deps: AppDeps): Koa {
 
   // The majors served side by side, each under /<version> from its own folder. A v2 is one more line:
   // { version: 'v2', router: v2Router(routeDeps) }. Deprecations come from API_DEPRECATIONS.
-  const routeDeps = { settings, tokens, throttles, requireAuth: auth.required, optionalAuth: auth.optional, hooks: deps.hooks ?? {} };
+  const routeDeps = {
+    settings, tokens, throttles, requireAuth: auth.required, optionalAuth: auth.optional, hooks: deps.hooks ?? {},
+    providers: identityProviders(settings.identityProviders),
+  };
   const apiVersions: ApiVersion[] = [...(deps.extraApiVersions ?? []), { version: 'v1', router: v1Router(routeDeps) }];
   const versions = serveVersions(apiVersions, settings.apiDeprecations, (version) => `/${version}`);
   const versionedOnly = (middleware: Koa.Middleware): Koa.Middleware => (ctx, next) =>
@@ -90,7 +97,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requestLogging(logger));
   app.use(countAppVersions(deps.appVersionMix ?? appVersionMix(), versions));
   app.use(deprecationHeaders(versions));
-  app.use(errorHandler({ logger, domainProblems: DOMAIN_PROBLEMS, observe: logRefreshTokenReuse, decorate: bearerChallenge }));
+  app.use(errorHandler({ logger, domainProblems: DOMAIN_PROBLEMS, observe: logSecurityEvents, decorate: bearerChallenge }));
   app.use(securityHeaders({ csp: API_CSP, hsts: settings.hsts }));
   app.use(compression());
   app.use(versionedOnly(etags({ vary: 'Authorization' })));
@@ -107,10 +114,14 @@ export function createApp(deps: AppDeps): Koa {
   return app;
 }
 
-// RFC 9700 reuse detection: a security event worth an alert, not just a 401.
-function logRefreshTokenReuse(error: unknown, ctx: Koa.Context): void {
-  if (!(error instanceof InvalidGrant) || error.reusedSessionId === null) return;
-  (ctx.state.log as Logger).warn({ event: 'refresh_token_reuse', sessionId: error.reusedSessionId, ip: ctx.ip }, 'refresh token reused; device session revoked');
+function logSecurityEvents(error: unknown, ctx: Koa.Context): void {
+  const log = ctx.state.log as Logger;
+  // RFC 9700 reuse detection: a security event worth an alert, not just a 401.
+  if (error instanceof InvalidGrant && error.reusedSessionId !== null) {
+    log.warn({ event: 'refresh_token_reuse', sessionId: error.reusedSessionId, ip: ctx.ip }, 'refresh token reused; device session revoked');
+  }
+  // Why a provider's answer was refused is for operators (the app only learns that it was).
+  if (error instanceof DomainError && error.code.startsWith('identity_')) log.warn({ code: error.code, reason: error.message }, 'provider sign-in refused');
 }
 
 // RFC 6750: say how to authenticate, and that the presented token was the problem when there was one.

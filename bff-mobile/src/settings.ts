@@ -1,6 +1,8 @@
 // bff-mobile's settings: one zod schema of its environment, built from the kit's field readers. readSettings is
 // what main.ts and the root `npm start` launcher call before anything else.
-import { commonSettings, commonVariables, field, integer, port, settingsReaders, text, url, type Env } from '@microblog/bff-kit';
+import { commonSettings, commonVariables, field, integer, port, readBy, settingsReaders, text, url, type Env } from '@microblog/bff-kit';
+// The provider list's own reader, without loading the rest of the domain (settings are checked before anything starts).
+import { readIdentityProviders } from '@microblog/domain/identity-providers';
 import { z } from 'zod';
 import { parseVersion } from './semver.ts';
 
@@ -22,6 +24,7 @@ function schema(env: Env) {
       PUSH_ACCESS_TOKEN: text(undefined),
       REFRESH_REUSE_GRACE_MS: integer(5000, 0, 600_000),
       APP_VERSION_MIX_INTERVAL_SECONDS: integer(60, 0, 86_400),
+      OIDC_PROVIDERS: readBy(env, 'OIDC_PROVIDERS', readIdentityProviders),
     })
     .superRefine((v, ctx) => {
       if (v.JWT_SECRET === v.TOKEN_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must differ from TOKEN_SECRET' });
@@ -42,6 +45,8 @@ function schema(env: Env) {
       production: env.NODE_ENV === 'production',
       /** How often the X-App-Version mix per API version is logged (0 = never). */
       appVersionMixIntervalSeconds: v.APP_VERSION_MIX_INTERVAL_SECONDS,
+      /** OpenID Connect providers one can sign in with (OIDC_PROVIDERS; secrets also from OIDC_CLIENT_SECRET_<ID>). */
+      identityProviders: v.OIDC_PROVIDERS,
     }));
 }
 

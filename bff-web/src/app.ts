@@ -5,18 +5,21 @@ import {
   type ApiVersion, type DomainProblems, type Logger, type RateLimits, type Throttles,
 } from '@microblog/bff-kit';
 import type { Metrics } from '@microblog/bff-kit/metrics';
-import { recordWrite, type Database } from '@microblog/domain';
+import { DomainError, identityProviders, recordWrite, type Database } from '@microblog/domain';
 import Koa from 'koa';
 import { fileURLToPath } from 'node:url';
 import type { AppState } from './auth.ts';
 import { csrfGuard } from './csrf.ts';
 import { DEFAULT_FRONTEND_DIR, serveFrontend } from './frontend.ts';
+import { timelineStreams, type TimelineStreams } from './live/timeline-streams.ts';
+import { oidcCookie } from './oidc/transaction-cookie.ts';
 import type { Settings } from './settings.ts';
 import { sessionCookies } from './session-cookie.ts';
 import { v1Router, type V1Router } from './v1/router.ts';
 
 export type { Settings } from './settings.ts';
 export { readSettings, settingsFrom } from './settings.ts';
+export { timelineStreams, type TimelineStreams } from './live/timeline-streams.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export { serveFrontend } from './frontend.ts';
@@ -34,6 +37,10 @@ export const DOMAIN_PROBLEMS: DomainProblems = {
   idempotency_key_reused: { status: 422, code: 'validation_failed' },
   rate_limited: { status: 429, code: 'rate_limited' },
   unavailable: { status: 503, code: 'unavailable', detail: 'the service is temporarily unavailable', headers: { 'Retry-After': UNAVAILABLE_RETRY_AFTER } },
+  identity_rejected: { status: 401, code: 'unauthenticated', detail: "the sign-in provider's answer was not accepted; start again" },
+  identity_provider_unavailable: {
+    status: 503, code: 'unavailable', detail: 'the sign-in provider cannot be reached; try again later', headers: { 'Retry-After': UNAVAILABLE_RETRY_AFTER },
+  },
 };
 
 /** What the app is built from. */
@@ -51,6 +58,8 @@ export type AppDeps = {
   extraApiVersions?: ApiVersion<V1Router>[];
   /** Prometheus metrics of this process (main.ts serves them on METRICS_PORT). */
   metrics?: Metrics;
+  /** The live timeline streams (main.ts makes them to close them on shutdown); built from settings otherwise. */
+  streams?: TimelineStreams;
 };
 
 /** Builds the Koa app; it does not listen. */
@@ -59,6 +68,12 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   const logger = deps.logger ?? createLogger({ service: 'bff-web', level: settings.logLevel, format: settings.logFormat });
   const cookies = sessionCookies({ jwtSecret: settings.jwtSecret, ttlSeconds: settings.sessionTokenTtlSeconds });
   const throttles = deps.throttles ?? createThrottles('bff-web', deps.rateLimits ?? {}, settings.redisUrl);
+  const streams = deps.streams ?? timelineStreams({ db, settings: settings.streams, listenUrl: settings.databaseUrl, logger });
+  const oidc = {
+    providers: identityProviders(settings.identityProviders),
+    oidcCookie: oidcCookie({ jwtSecret: settings.jwtSecret }),
+    publicOrigin: settings.publicOrigins[0]!,
+  };
 
   const app = new Koa<AppState>({ proxy: settings.trustProxy, maxIpsCount: 1 });
   // Errors are answered and logged by errorHandler. What still reaches Koa happened after the answer began,
@@ -68,7 +83,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
 
   // The majors served side by side, each under /api/<version> from its own folder. A v2 is one more line:
   // { version: 'v2', router: v2Router({ cookies, throttles }) }. Deprecations come from API_DEPRECATIONS.
-  const apiVersions: ApiVersion<V1Router>[] = [...(deps.extraApiVersions ?? []), { version: 'v1', router: v1Router({ cookies, throttles }) }];
+  const apiVersions: ApiVersion<V1Router>[] = [...(deps.extraApiVersions ?? []), { version: 'v1', router: v1Router({ cookies, throttles, streams, ...oidc }) }];
   const versions = serveVersions(apiVersions, settings.apiDeprecations, (version) => `/api/${version}`);
   const ops = opsRouter<AppState>({
     title: 'bff-web API',
@@ -79,7 +94,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   if (deps.metrics) app.use(deps.metrics.requests());
   app.use(requestLogging(logger));
   app.use(deprecationHeaders(versions));
-  app.use(errorHandler({ logger, domainProblems: DOMAIN_PROBLEMS }));
+  app.use(errorHandler({ logger, domainProblems: DOMAIN_PROBLEMS, observe: logRefusedProviderSignIn }));
   app.use(securityHeaders({ csp: APP_CSP, hsts: settings.hsts }));
   app.use(compression());
   app.use(etags({ vary: 'Cookie' }));
@@ -102,4 +117,10 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   });
   app.use(serveFrontend(deps.staticDir ?? DEFAULT_FRONTEND_DIR));
   return app;
+}
+
+// Why a provider's answer was refused is for operators (the browser only learns that it was).
+function logRefusedProviderSignIn(error: unknown, ctx: Koa.Context): void {
+  if (!(error instanceof DomainError) || !error.code.startsWith('identity_')) return;
+  (ctx.state.log as Logger).warn({ code: error.code, reason: error.message }, 'provider sign-in refused');
 }

@@ -5,7 +5,7 @@ import { createLogger, createThrottles, exitWithProblems, settingsOrExit } from 
 import { startHttpServer } from '@microblog/bff-kit/http-server';
 import { createMetrics, serveMetrics } from '@microblog/bff-kit/metrics';
 import { openDatabase, STATEMENT_TIMEOUT_CHANNEL } from '@microblog/domain';
-import { createApp } from './app.ts';
+import { createApp, timelineStreams } from './app.ts';
 import { readSettings } from './settings.ts';
 
 const settings = settingsOrExit(readSettings(process.env));
@@ -28,7 +28,8 @@ const db = await openDatabase({
 });
 metrics.observeDatabase(db);
 const throttles = createThrottles('bff-web', {}, settings.redisUrl);
-const app = createApp({ db, settings, logger, throttles, metrics });
+const streams = timelineStreams({ db, settings: settings.streams, listenUrl: settings.databaseUrl, logger });
+const app = createApp({ db, settings, logger, throttles, streams, metrics });
 
 const metricsServer = runtime.metricsPort === null ? null : await serveMetrics(metrics, runtime.metricsPort);
 const server = await startHttpServer({
@@ -37,6 +38,8 @@ const server = await startHttpServer({
   timeouts: runtime.serverTimeouts,
   shutdownGraceMs: runtime.shutdownGraceMs,
   log: ({ level, msg, ...fields }) => logger[level](fields, msg),
+  // Open live timelines would keep the server from draining; EventSource reconnects to another instance.
+  stopWork: () => streams.close(),
   async release() {
     await throttles.close();
     await metricsServer?.close();

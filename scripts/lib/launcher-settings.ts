@@ -10,6 +10,8 @@ export type LauncherSettings = {
   mobilePort: number;
   /** The embedded PostgreSQL's port when DATABASE_URL is unset (EMBEDDED_PG_PORT). */
   embeddedPostgresPort: number;
+  /** The local development OpenID provider's port when OIDC_PROVIDERS is unset (OIDC_DEV_PORT). */
+  oidcDevPort: number;
 };
 
 type Env = Record<string, string | undefined>;
@@ -30,6 +32,7 @@ export function readLauncherSettings(env: Env = process.env): { settings: Launch
     webPort: port(env, 'WEB_PORT', 3000, problems),
     mobilePort: port(env, 'MOBILE_PORT', 3001, problems),
     embeddedPostgresPort: port(env, 'EMBEDDED_PG_PORT', 54320, problems),
+    oidcDevPort: port(env, 'OIDC_DEV_PORT', 3002, problems),
   };
   if (env.DATABASE_URL && !/^postgres(ql)?:\/\/./.test(env.DATABASE_URL)) {
     problems.push(`DATABASE_URL: must be a postgres:// URL (or unset, for the embedded PostgreSQL)`);

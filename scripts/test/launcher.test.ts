@@ -51,7 +51,7 @@ describe('npm start', function () {
     after(() => new Promise<void>((resolve) => holder.close(() => resolve())));
 
     it('then it says which one in one line, exits non-zero, and prints no banner', async () => {
-      const run = launch({ MICROBLOG_DATA_DIR: dataDir, WEB_PORT: String(await freePort()), MOBILE_PORT: String(port) });
+      const run = launch({ MICROBLOG_DATA_DIR: dataDir, WEB_PORT: String(await freePort()), MOBILE_PORT: String(port), OIDC_DEV_PORT: String(await freePort()) });
       expect(run.status).to.equal(1);
       expect(run.stderr.trim().split('\n')).to.have.length(1);
       expect(run.stderr).to.include(`port ${port} (MOBILE_PORT)`);
@@ -80,8 +80,8 @@ describe('npm start', function () {
     it('then every URL its banner prints answers 200, and Ctrl-C stops both BFFs', async () => {
       const url = new URL(adminUrl);
       url.pathname = `/${database}`;
-      const [webPort, mobilePort] = [await freePort(), await freePort()];
-      const env = { ...process.env, MICROBLOG_DATA_DIR: dataDir, DATABASE_URL: url.toString(), WEB_PORT: String(webPort), MOBILE_PORT: String(mobilePort) };
+      const [webPort, mobilePort, oidcPort] = [await freePort(), await freePort(), await freePort()];
+      const env = { ...process.env, MICROBLOG_DATA_DIR: dataDir, DATABASE_URL: url.toString(), WEB_PORT: String(webPort), MOBILE_PORT: String(mobilePort), OIDC_DEV_PORT: String(oidcPort) };
       const child = spawn(process.execPath, ['scripts/start.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -12,7 +12,7 @@ import { readLauncherSettings } from '../lib/launcher-settings.ts';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 // Read, but not settings of this project: set by npm or the shell, or passed by the bench harness to its own child.
-const NOT_SETTINGS = new Set(['PATH', 'INIT_CWD', 'NODE_OPTIONS', 'BENCH_CEILING_OPTIONS']);
+const NOT_SETTINGS = new Set(['PATH', 'HOME', 'INIT_CWD', 'NODE_OPTIONS', 'BENCH_CEILING_OPTIONS']);
 
 function recordingEnv(seen: Set<string>): Record<string, string | undefined> {
   return new Proxy({} as Record<string, string | undefined>, {

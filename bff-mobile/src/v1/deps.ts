@@ -1,4 +1,5 @@
 // What the v1 routes are given by createApp.
+import type { IdentityProviders } from '@microblog/domain';
 import type { Middleware } from 'koa';
 import type { AccessTokens } from '../auth/access-tokens.ts';
 import type { Throttles } from '@microblog/bff-kit';
@@ -15,4 +16,6 @@ export type RouteDeps = {
   requireAuth: Middleware;
   optionalAuth: Middleware;
   hooks: Hooks;
+  /** OpenID Connect providers (config.identityProviders) and their relying party. */
+  providers: IdentityProviders;
 };

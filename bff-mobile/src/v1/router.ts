@@ -7,6 +7,7 @@ import { meRoutes } from './routes/me.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { peopleRoutes } from './routes/people.ts';
 import { postPageRoutes } from './routes/post-page.ts';
+import { oidcRoutes } from './routes/oidc.ts';
 import { postRoutes } from './routes/posts.ts';
 import { timelineRoutes } from './routes/timeline.ts';
 import { userRoutes } from './routes/users.ts';
@@ -27,5 +28,6 @@ export function v1Router(deps: RouteDeps): Router {
   notificationRoutes(router, deps);
   peopleRoutes(router, deps);
   accountRoutes(router, deps);
+  oidcRoutes(router, deps);
   return router;
 }

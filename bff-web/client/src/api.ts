@@ -104,4 +104,14 @@ export const api = {
   markNotificationsRead: (lastReadId: string) => settle(client.PUT('/api/v1/notifications/read-marker', { body: { lastReadId } })),
   follow: (username: string) => settle(client.PUT('/api/v1/users/{username}/follow', { params: user(username) })),
   unfollow: (username: string) => settle(client.DELETE('/api/v1/users/{username}/follow', { params: user(username) })),
+
+  identityProviders: () => settle(client.GET('/api/v1/auth/providers')),
+  startProviderSignIn: (provider: string, purpose: 'sign_in' | 'link' = 'sign_in') =>
+    settle(client.POST('/api/v1/auth/providers/{provider}/authorization', { params: { path: { provider } }, body: { purpose } })),
+  finishProviderSignIn: (body: { code: string; state: string; iss?: string }) =>
+    settle(client.POST('/api/v1/auth/oidc/callback', { body }), { quiet401: true }),
+  finishProviderSignUp: (username: string) => settle(client.POST('/api/v1/auth/oidc/signup', { body: { username } }), { quiet401: true }),
+  signOutWithProvider: () => settle(client.POST('/api/v1/auth/sign-out'), { quiet401: true }),
+  signInMethods: () => settle(client.GET('/api/v1/me/sign-in-methods')),
+  unlinkProvider: (provider: string) => settle(client.DELETE('/api/v1/me/sign-in-methods/{provider}', { params: { path: { provider } } })),
 };

@@ -3,6 +3,7 @@ import type { SessionInfo } from '@microblog/web-contract';
 import { api } from './api.ts';
 import { el } from './dom.ts';
 import { field, formError, showError, whileBusy, type Field } from './forms.ts';
+import { providerButtons } from './oidc-views.ts';
 import { navigate } from './router.ts';
 import { setCurrentUser } from './session.ts';
 
@@ -42,9 +43,13 @@ function authForm(options: {
   return form;
 }
 
-/** The sign-in screen. */
+/** The sign-in screen: username and password, and a button per OpenID Connect provider. */
 export function signInView(): HTMLElement {
   document.title = 'Sign in · Microblog';
+  return el('div', { class: 'auth-page' }, signInForm(), providerButtons());
+}
+
+function signInForm(): HTMLElement {
   return authForm({
     title: 'Sign in',
     testid: 'signin-form',

@@ -2,6 +2,7 @@
 import { api } from './api.ts';
 import { el } from './dom.ts';
 import { composeBox } from './compose.ts';
+import { followLiveTimeline } from './live-timeline.ts';
 import { micropostList } from './micropost-view.ts';
 import { pager } from './pager.ts';
 import { suggestionList } from './people-list.ts';
@@ -28,20 +29,31 @@ export async function homeView({ query }: RouteContext): Promise<Node> {
     if (isCurrentPath('/') && currentPage(new URLSearchParams(location.search)) === 1) void refresh();
     else navigate('/');
   });
+  const list = micropostList(page.items, {
+    testid: 'timeline',
+    empty:
+      page.page.number > 1
+        ? 'No posts on this page.'
+        : 'Your timeline is empty. Write your first post, or follow some people:',
+    onDeleted: () => void refresh(),
+  });
+  const banner = followLiveTimeline({
+    list: page.items.length > 0 ? list : null,
+    showBanner: page.page.number === 1,
+    onShowNew: () => {
+      window.scrollTo(0, 0);
+      void refresh();
+    },
+    onDeleted: () => void refresh(),
+  });
   return el(
     'div',
     { class: 'stack' },
     el('h1', { class: 'visually-hidden' }, 'Home'),
+    banner,
     compose,
     el('h2', { class: 'section-title' }, 'Timeline'),
-    micropostList(page.items, {
-      testid: 'timeline',
-      empty:
-        page.page.number > 1
-          ? 'No posts on this page.'
-          : 'Your timeline is empty. Write your first post, or follow some people:',
-      onDeleted: () => void refresh(),
-    }),
+    list,
     page.page.number === 1 && page.items.length === 0 ? await gettingStarted() : null,
     pager(page.page),
   );

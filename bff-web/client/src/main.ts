@@ -5,6 +5,7 @@ import { el } from './dom.ts';
 import { homeView } from './home-view.ts';
 import { notificationsView } from './notifications-view.ts';
 import { postView } from './post-view.ts';
+import { oidcCallbackView } from './oidc-views.ts';
 import { profileView } from './profile-view.ts';
 import { fallback, navigate, route, startRouter } from './router.ts';
 import { searchView } from './search-view.ts';
@@ -32,6 +33,7 @@ route(/^\/search\/?$/, searchView);
 route(/^\/microposts\/([1-9][0-9]{0,18})\/?$/, postView);
 route(/^\/settings\/?$/, async () => (currentUser() ? settingsView() : redirect('/signin')));
 route(/^\/notifications\/?$/, async (context) => (currentUser() ? notificationsView(context) : redirect('/signin')));
+route(/^\/oidc\/callback\/?$/, oidcCallbackView);
 fallback(async () => {
   document.title = 'Not found · Microblog';
   return el('div', { class: 'notice', 'data-testid': 'not-found' }, 'There is nothing at this address. ', el('a', { href: '/' }, 'Go home'));

@@ -4,6 +4,7 @@ import { api } from './api.ts';
 import { el, replaceChildren } from './dom.ts';
 import { formError, showError, whileBusy } from './forms.ts';
 import { micropostList } from './micropost-view.ts';
+import { signInMethodsCard } from './oidc-views.ts';
 import { pager } from './pager.ts';
 import { currentPage, refresh, type RouteContext } from './router.ts';
 import { currentUser } from './session.ts';
@@ -124,6 +125,7 @@ export function profileView(tab: Tab) {
       replaceChildren(
         container,
         profileCard(profile, tab),
+        profile.viewer.isSelf ? signInMethodsCard() : null,
         el('h2', { class: 'section-title' }, 'Posts'),
         micropostList(posts.items, { testid: 'user-posts', empty: 'No posts yet.', onDeleted: () => void refresh() }),
         pager(posts.page),

@@ -13,10 +13,16 @@ export function renderHeader(header: HTMLElement): void {
     const signOut = el('button', { type: 'button', class: 'button button-small', 'data-testid': 'sign-out' }, 'Sign out');
     signOut.addEventListener('click', () => {
       signOut.disabled = true;
+      // A session that came from a provider also ends there (RP-initiated logout), which sends the browser back home.
       api
-        .signOut()
-        .catch((error: unknown) => console.error(error))
-        .finally(() => {
+        .signOutWithProvider()
+        .then(({ endSessionUrl }) => {
+          setCurrentUser(null);
+          if (endSessionUrl !== null) location.assign(endSessionUrl);
+          else navigate('/signin', { replace: true });
+        })
+        .catch((error: unknown) => {
+          console.error(error);
           setCurrentUser(null);
           navigate('/signin', { replace: true });
         });

@@ -8,6 +8,9 @@ import { accountRoutes } from './account-routes.ts';
 import { micropostRoutes } from './micropost-routes.ts';
 import { notificationRoutes } from './notification-routes.ts';
 import { peopleRoutes } from './people-routes.ts';
+import type { TimelineStreams } from '../live/timeline-streams.ts';
+import { liveRoutes } from './live-routes.ts';
+import { oidcRoutes, type OidcDeps } from './oidc-routes.ts';
 import { sessionRoutes } from './session-routes.ts';
 import { userRoutes } from './user-routes.ts';
 
@@ -16,7 +19,7 @@ export type V1Deps = { cookies: SessionCookies; throttles: Throttles };
 export type V1Router = Router<AppState>;
 
 /** The /api/v1 router; route names are the contract's operationIds. */
-export function v1Router(deps: V1Deps): V1Router {
+export function v1Router(deps: V1Deps & OidcDeps & { streams: TimelineStreams }): V1Router {
   const router = new Router<AppState>({ prefix: '/api/v1' });
   sessionRoutes(router, deps);
   micropostRoutes(router, deps);
@@ -24,5 +27,7 @@ export function v1Router(deps: V1Deps): V1Router {
   notificationRoutes(router, deps);
   peopleRoutes(router, deps);
   accountRoutes(router, deps);
+  oidcRoutes(router, deps);
+  liveRoutes(router, deps);
   return router;
 }

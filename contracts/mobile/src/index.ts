@@ -109,6 +109,19 @@ export {
   UpgradeRequiredProblem,
 } from './schemas.ts';
 
+/** Schemas of OpenID Connect sign-in and linked sign-ins (1.1.0). */
+export {
+  IdentityProvider,
+  IdentityProviderList,
+  LinkedIdentity,
+  ProviderLinkBody,
+  ProviderParams,
+  ProviderSignInResult,
+  ProviderSignUpBody,
+  ProviderTokenBody,
+  SignInMethods,
+} from './identity-schemas.ts';
+
 export {
   /** The operation table keyed by operationId: the single source of truth. */
   operations,

@@ -44,6 +44,7 @@ import {
   UserPage,
   UsernameParams,
 } from './schemas.ts';
+import { identityOperations } from './identity-operations.ts';
 
 /** Every API route is under this prefix. */
 export const BASE_PATH = '/v1';
@@ -468,6 +469,7 @@ export const operations = {
     request: {},
     responses: { 200: HtmlPage },
   },
+  ...identityOperations,
 } as const satisfies Record<string, Operation>;
 
 /** The operationIds of bff-mobile. */

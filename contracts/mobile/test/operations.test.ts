@@ -61,6 +61,9 @@ describe('the operation table', () => {
       'GET /v1/me/notifications', 'GET /v1/me/notifications/unread', 'PUT /v1/me/notifications/read-marker',
       'GET /v1/search/users', 'GET /v1/me/suggestions',
       'PUT /v1/me/password', 'POST /v1/me/deletion',
+      // OpenID Connect sign-in and linked sign-ins (1.1.0)
+      'GET /v1/auth/providers', 'POST /v1/auth/providers/{provider}/token', 'POST /v1/auth/provider-signup',
+      'GET /v1/me/sign-in-methods', 'POST /v1/me/sign-in-methods/{provider}', 'DELETE /v1/me/sign-in-methods/{provider}',
     ];
     expect([...routes].sort()).to.deep.equal(expected.sort());
   });

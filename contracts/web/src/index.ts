@@ -101,6 +101,24 @@ export { RateLimitedProblem } from './schemas.ts';
 /** 503 unavailable. */
 export { UnavailableProblem } from './schemas.ts';
 
+/** Schemas of OpenID Connect sign-in and linked sign-ins. */
+export {
+  IdentityProvider,
+  IdentityProviderList,
+  LinkedIdentity,
+  OidcAuthorization,
+  OidcAuthorizationRequest,
+  OidcCallbackRequest,
+  OidcCallbackResult,
+  OidcSignUpRequest,
+  ProviderParams,
+  SignInMethods,
+  SignOutResult,
+} from './identity-schemas.ts';
+
+/** The live timeline stream: the `changes` event's data and the stream body. */
+export { TimelineChangesEvent, TimelineEventStream } from './live-operations.ts';
+
 /** The table of every bff-web operation: method, path, auth, request and response schemas. */
 export { operations } from './operations.ts';
 /** The shape of one entry of `operations`. */

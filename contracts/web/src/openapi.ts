@@ -26,7 +26,7 @@ const reasons: Readonly<Record<number, string>> = {
 const ref = (name: string): oas31.ReferenceObject => ({ $ref: `#/components/headers/${name}` });
 
 // Operations whose success sets or clears the session cookie.
-const setsCookie = new Set(['signUp', 'signIn', 'signOut']);
+const setsCookie = new Set(['signUp', 'signIn', 'signOut', 'startProviderSignIn', 'finishProviderSignIn', 'finishProviderSignUp', 'signOutWithProvider']);
 
 function responseHeaders(id: string, op: Operation, status: number): oas31.HeadersObject {
   const headers: oas31.HeadersObject = { 'X-Request-Id': ref('X-Request-Id') };

@@ -41,6 +41,8 @@ import {
   OpenApiJson,
   DocsHtml,
 } from './schemas.ts';
+import { identityOperations } from './identity-operations.ts';
+import { liveOperations } from './live-operations.ts';
 
 /** An HTTP method, lower-case as OpenAPI spells it. */
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -373,6 +375,8 @@ export const operations = {
     responses: { 200: DocsHtml },
     contentType: 'text/html',
   },
+  ...identityOperations,
+  ...liveOperations,
 } as const satisfies Record<string, Operation>;
 
 /** The name of one of bff-web's operations. */

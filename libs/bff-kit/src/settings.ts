@@ -93,6 +93,21 @@ export function urlList(protocols: readonly string[]) {
   );
 }
 
+/**
+ * A variable checked by a reader of another module that throws `NAME: why` (or `NAME[i]: why`) on a bad value; it
+ * gets the whole environment (a reader may look at related variables) and its message becomes the usual one line.
+ */
+export function readBy<T>(env: Env, name: string, read: (env: Env) => T) {
+  return field((raw, reject): T => {
+    try {
+      return read({ ...env, [name]: raw });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return reject(message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message.startsWith(name) ? message.slice(name.length) : message);
+    }
+  });
+}
+
 /** Free text; `fallback` when unset. */
 export function text<F extends string | undefined>(fallback: F) {
   return field((raw): string | F => raw ?? fallback);

@@ -24,6 +24,8 @@ const PROBLEMS: DomainProblems = {
   bad_cursor: { status: 400, code: 'bad_request' },
   idempotency_key_reused: { status: 422, code: 'idempotency_key_reused' },
   rate_limited: { status: 429, code: 'rate_limited' },
+  identity_rejected: { status: 401, code: 'unauthenticated' },
+  identity_provider_unavailable: { status: 503, code: 'unavailable' },
   unavailable: { status: 503, code: 'unavailable', headers: { 'Retry-After': '5' } },
 };
 

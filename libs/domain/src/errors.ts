@@ -16,7 +16,9 @@ export type DomainErrorCode =
   | 'bad_cursor'
   | 'idempotency_key_reused'
   | 'rate_limited'
-  | 'unavailable';
+  | 'unavailable'
+  | 'identity_provider_unavailable'
+  | 'identity_rejected';
 
 /** Base of every error the domain throws on purpose: a stable code, never an HTTP status. */
 export class DomainError extends Error {
@@ -113,5 +115,19 @@ export class QuotaExceeded extends DomainError {
   constructor(message: string, retryAfterSeconds: number) {
     super('rate_limited', message);
     this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** An OpenID Connect provider cannot be reached (or answers with a server error); the caller may retry later. */
+export class IdentityProviderUnavailable extends DomainError {
+  constructor(message = 'the sign-in provider is not reachable') {
+    super('identity_provider_unavailable', message);
+  }
+}
+
+/** A provider's answer failed a check (state, code, nonce, audience, expiry, signature, ...): no one is signed in. */
+export class IdentityRejected extends DomainError {
+  constructor(message = 'the sign-in provider\'s answer was not accepted') {
+    super('identity_rejected', message);
   }
 }

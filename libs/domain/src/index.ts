@@ -43,6 +43,12 @@ import { startDeviceSession as startDeviceSessionUseCase, startWebSession as sta
 import { issueSyncToken as issueSyncTokenUseCase, timelineChanges as timelineChangesUseCase } from './use-cases/timeline-changes.ts';
 import { getTimelineMarker as getTimelineMarkerUseCase, setTimelineMarker as setTimelineMarkerUseCase } from './use-cases/timeline-marker.ts';
 import { updateProfile as updateProfileUseCase } from './use-cases/update-profile.ts';
+import { linkIdentity as linkIdentityUseCase } from './use-cases/link-identity.ts';
+import { listIdentities as listIdentitiesUseCase } from './use-cases/list-identities.ts';
+import { signInWithIdentity as signInWithIdentityUseCase } from './use-cases/sign-in-with-identity.ts';
+import { signUpWithIdentity as signUpWithIdentityUseCase } from './use-cases/sign-up-with-identity.ts';
+import { unlinkIdentity as unlinkIdentityUseCase } from './use-cases/unlink-identity.ts';
+import { listFolloweeIds as listFolloweeIdsUseCase } from './use-cases/list-followee-ids.ts';
 
 export * from './database.ts';
 export * from './errors.ts';
@@ -73,6 +79,25 @@ export { HOME_TIMELINE_SQL } from './use-cases/home-timeline.ts';
 // For bulk loaders and benchmarks: the password rules and the stored form (argon2id) the use cases apply.
 export { checkPassword, hashPassword, passwordMatches } from './passwords.ts';
 export { recordWrite, REPLICA_RETRY_AFTER_MS } from './replica-reads.ts';
+export { identityProviders, readIdentityProviders } from './identity-providers.ts';
+export type { AuthorizationRequest, CodeRedemption, IdentityProviders, IdentityProviderSetting, VerifiedIdentity } from './identity-providers.ts';
+export { SIGNUP_TICKET_TTL_MS } from './signup-tickets.ts';
+export type { IdentitySignIn } from './use-cases/sign-in-with-identity.ts';
+export type { LinkedIdentityView, SignInMethods } from './use-cases/list-identities.ts';
+
+/** The user linked to a verified provider identity; a first sign-in creates one or asks for a username. */
+export const signInWithIdentity = atTheEdge(signInWithIdentityUseCase);
+/** Finishes a first provider sign-in with a chosen username. */
+export const signUpWithIdentity = atTheEdge(signUpWithIdentityUseCase);
+/** Links a provider identity to the signed-in user. */
+export const linkIdentity = atTheEdge(linkIdentityUseCase);
+/** Unlinks a provider identity, never the last way to sign in. */
+export const unlinkIdentity = atTheEdge(unlinkIdentityUseCase);
+/** The account's password flag and linked provider identities. */
+export const listIdentities = atTheEdge(listIdentitiesUseCase);
+/** The ids of everyone a user follows. */
+export const listFolloweeIds = atTheEdge(listFolloweeIdsUseCase);
+export { listenForMicropostChanges, type MicropostChangeListener } from './micropost-change-listener.ts';
 
 /** Creates an account. */
 export const registerUser = atTheEdge(registerUserUseCase);

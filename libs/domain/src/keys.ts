@@ -1,13 +1,13 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 /** Keys derived from the one configured secret, one per purpose, so a value signed for one use is void for another. */
-export type DomainKeys = { readonly cursor: Buffer; readonly refresh: Buffer };
+export type DomainKeys = { readonly cursor: Buffer; readonly refresh: Buffer; readonly signupTicket: Buffer };
 
 /** Derives the per-purpose keys (HKDF-SHA256). */
 export function deriveKeys(secret: string): DomainKeys {
   if (Buffer.byteLength(secret) < 32) throw new Error('the token secret must be at least 32 bytes');
   const derive = (info: string) => Buffer.from(hkdfSync('sha256', secret, 'microblog', info, 32));
-  return { cursor: derive('cursor'), refresh: derive('refresh-token') };
+  return { cursor: derive('cursor'), refresh: derive('refresh-token'), signupTicket: derive('identity-signup-ticket') };
 }
 
 /** `payload.signature`, both base64url. */

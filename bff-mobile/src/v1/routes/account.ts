@@ -17,7 +17,7 @@ export function accountRoutes(router: Router, deps: RouteDeps): void {
 
   router.post('/v1/me/deletion', deps.requireAuth, async (ctx) => {
     const { password } = parseBody(ctx, AccountDeletionBody);
-    await deleteAccount(domain(ctx), { userId: caller(ctx).userId, password });
+    await deleteAccount(domain(ctx), { userId: caller(ctx).userId, sessionId: caller(ctx).sessionId, password });
     ctx.status = 204;
   });
 }

@@ -609,6 +609,104 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/auth/providers": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The OpenID Connect providers the app can offer */
+    get: operations["listIdentityProviders"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/auth/providers/{provider}/token": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sign in with a provider and open a device session
+     * @description bff-mobile redeems the code at the provider's token endpoint as the confidential client (with the app's PKCE verifier) and validates the ID token (issuer, audience, nonce, expiry, signature by the provider's keys). 401 `unauthenticated` when the provider refuses the code or the ID token fails a check; 503 `unavailable` when the provider cannot be reached (nothing is created). A first sign-in creates the account when the provider's preferred username is free and valid. Throttled like sign-in.
+     */
+    post: operations["signInWithProvider"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/auth/provider-signup": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Choose a username for a first provider sign-in
+     * @description 400 `bad_request` for an altered or expired ticket; 409 `conflict` when the username is taken.
+     */
+    post: operations["signUpWithProvider"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/me/sign-in-methods": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How my account can sign in */
+    get: operations["getSignInMethods"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/me/sign-in-methods/{provider}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Link a provider to my account
+     * @description bff-mobile redeems the code at the provider's token endpoint as the confidential client (with the app's PKCE verifier) and validates the ID token (issuer, audience, nonce, expiry, signature by the provider's keys). 401 `unauthenticated` when the provider refuses the code or the ID token fails a check; 503 `unavailable` when the provider cannot be reached (nothing is created). 409 `conflict` when that sign-in belongs to another account, or another sign-in at this provider is linked.
+     */
+    post: operations["linkProvider"];
+    /**
+     * Unlink a provider from my account
+     * @description 409 `conflict` when it is the last way to sign in (no password, no other provider).
+     */
+    delete: operations["unlinkProvider"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -716,6 +814,34 @@ export interface components {
        * @example Hello @bob!
        */
       text: string;
+    };
+    ProviderTokenBody: {
+      /** @description The authorization code from the redirect (after the app checked its `state`). */
+      code: string;
+      /** @description The PKCE code_verifier (RFC 7636) whose S256 challenge the app sent. */
+      codeVerifier: string;
+      /** @description The redirect_uri the app used; must be one of the provider's `redirectUris`. */
+      redirectUri: string;
+      /** @description The nonce the app sent; the ID token must carry it. */
+      nonce: string;
+      device: components["schemas"]["Device"];
+    };
+    ProviderSignUpBody: {
+      /** @description From `username_required`; valid for 10 minutes. */
+      signupTicket: string;
+      /** @description Username: 3 to 30 of A-Z a-z 0-9 _, unique without regard to case. */
+      username: string;
+      device: components["schemas"]["Device"];
+    };
+    ProviderLinkBody: {
+      /** @description The authorization code from the redirect (after the app checked its `state`). */
+      code: string;
+      /** @description The PKCE code_verifier (RFC 7636) whose S256 challenge the app sent. */
+      codeVerifier: string;
+      /** @description The redirect_uri the app used; must be one of the provider's `redirectUris`. */
+      redirectUri: string;
+      /** @description The nonce the app sent; the ID token must carry it. */
+      nonce: string;
     };
     TokenResponse: {
       /** @description A JWT for `Authorization: Bearer`; lives 15 minutes. */
@@ -909,6 +1035,74 @@ export interface components {
     HealthStatus: {
       /** @constant */
       status: "ok";
+    };
+    IdentityProviderList: {
+      items: components["schemas"]["IdentityProvider"][];
+    };
+    IdentityProvider: {
+      /**
+       * @description A configured provider id (1 to 32 of a-z, 0-9 and -).
+       * @example keycloak
+       */
+      id: string;
+      /** @description What the button says after "Sign in with". */
+      name: string;
+      /**
+       * Format: uri
+       * @description Read its /.well-known/openid-configuration for the authorization endpoint.
+       */
+      issuer: string;
+      /** @description The client_id to send in the authorization request. */
+      clientId: string;
+      /** @description The redirect URIs this BFF accepts from the app for this provider. */
+      redirectUris: string[];
+    };
+    /** @description `signed_in`: a token pair for the device session. `username_required`: first sign-in whose preferred username is taken or invalid. */
+    ProviderSignInResult: components["schemas"]["ProviderSignedIn"] | components["schemas"]["ProviderUsernameRequired"];
+    ProviderSignedIn: {
+      /** @description A JWT for `Authorization: Bearer`; lives 15 minutes. */
+      accessToken: string;
+      /** @constant */
+      tokenType: "Bearer";
+      /**
+       * @description Seconds until the access token expires (900).
+       * @example 900
+       */
+      expiresIn: number;
+      /** @description Opaque, single use: each refresh rotates it; presenting a rotated one revokes the session. */
+      refreshToken: string;
+      user: components["schemas"]["UserSummary"];
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      outcome: "signed_in";
+    };
+    ProviderUsernameRequired: {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      outcome: "username_required";
+      /** @description Send it back with the chosen username to POST /v1/auth/provider-signup. */
+      signupTicket: string;
+      /** @description The provider's preferred username made to fit the rules, or null. */
+      suggestedUsername: string | null;
+    };
+    /** @description The last way to sign in (no password and one identity) cannot be unlinked. */
+    SignInMethods: {
+      hasPassword: boolean;
+      identities: components["schemas"]["LinkedIdentity"][];
+    };
+    LinkedIdentity: {
+      /**
+       * @description A configured provider id (1 to 32 of a-z, 0-9 and -).
+       * @example keycloak
+       */
+      provider: string;
+      providerName: string;
+      linkedAt: components["schemas"]["Timestamp"];
+      lastUsedAt: components["schemas"]["Timestamp"];
     };
   };
   responses: never;
@@ -3954,6 +4148,597 @@ export interface operations {
         };
         content: {
           "text/html": string;
+        };
+      };
+    };
+  };
+  listIdentityProviders: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The app's version (semver). Below the supported minimum the answer is 426 `upgrade_required` with `minVersion`. */
+        "X-App-Version"?: components["parameters"]["XAppVersion"];
+        /** @description An ETag from an earlier answer; unchanged: 304. */
+        "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["IdentityProviderList"];
+        };
+      };
+      /** @description Not Modified: the `If-None-Match` ETag still matches */
+      304: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request: unparseable JSON, non-object body, bad query or path parameter, bad cursor (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Upgrade Required: the app is older than `minVersion` (`upgrade_required`) */
+      426: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+        };
+      };
+      /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  signInWithProvider: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The app's version (semver). Below the supported minimum the answer is 426 `upgrade_required` with `minVersion`. */
+        "X-App-Version"?: components["parameters"]["XAppVersion"];
+      };
+      path: {
+        /** @description A configured provider id (1 to 32 of a-z, 0-9 and -). */
+        provider: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ProviderTokenBody"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ProviderSignInResult"];
+        };
+      };
+      /** @description Bad Request: unparseable JSON, non-object body, bad query or path parameter, bad cursor (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unauthorized: no, bad, expired or revoked credentials (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Not Found (`not_found`) */
+      404: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Payload Too Large (`payload_too_large`) */
+      413: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unsupported Media Type: the body is not application/json (`unsupported_media_type`) */
+      415: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unprocessable Content: `errors` lists each failed field (`validation_failed`) */
+      422: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Upgrade Required: the app is older than `minVersion` (`upgrade_required`) */
+      426: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+        };
+      };
+      /** @description Too Many Requests: wait `Retry-After` seconds (`rate_limited`) */
+      429: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  signUpWithProvider: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The app's version (semver). Below the supported minimum the answer is 426 `upgrade_required` with `minVersion`. */
+        "X-App-Version"?: components["parameters"]["XAppVersion"];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ProviderSignUpBody"];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["TokenResponse"];
+        };
+      };
+      /** @description Bad Request: unparseable JSON, non-object body, bad query or path parameter, bad cursor (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Conflict (`conflict`) */
+      409: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Payload Too Large (`payload_too_large`) */
+      413: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unsupported Media Type: the body is not application/json (`unsupported_media_type`) */
+      415: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unprocessable Content: `errors` lists each failed field (`validation_failed`) */
+      422: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Upgrade Required: the app is older than `minVersion` (`upgrade_required`) */
+      426: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+        };
+      };
+      /** @description Too Many Requests: wait `Retry-After` seconds (`rate_limited`) */
+      429: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  getSignInMethods: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The app's version (semver). Below the supported minimum the answer is 426 `upgrade_required` with `minVersion`. */
+        "X-App-Version"?: components["parameters"]["XAppVersion"];
+        /** @description An ETag from an earlier answer; unchanged: 304. */
+        "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SignInMethods"];
+        };
+      };
+      /** @description Not Modified: the `If-None-Match` ETag still matches */
+      304: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          ETag: components["headers"]["ETag"];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad Request: unparseable JSON, non-object body, bad query or path parameter, bad cursor (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unauthorized: no, bad, expired or revoked credentials (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Upgrade Required: the app is older than `minVersion` (`upgrade_required`) */
+      426: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+        };
+      };
+      /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  linkProvider: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The app's version (semver). Below the supported minimum the answer is 426 `upgrade_required` with `minVersion`. */
+        "X-App-Version"?: components["parameters"]["XAppVersion"];
+      };
+      path: {
+        /** @description A configured provider id (1 to 32 of a-z, 0-9 and -). */
+        provider: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ProviderLinkBody"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SignInMethods"];
+        };
+      };
+      /** @description Bad Request: unparseable JSON, non-object body, bad query or path parameter, bad cursor (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unauthorized: no, bad, expired or revoked credentials (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Not Found (`not_found`) */
+      404: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Conflict (`conflict`) */
+      409: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Payload Too Large (`payload_too_large`) */
+      413: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unsupported Media Type: the body is not application/json (`unsupported_media_type`) */
+      415: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unprocessable Content: `errors` lists each failed field (`validation_failed`) */
+      422: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Upgrade Required: the app is older than `minVersion` (`upgrade_required`) */
+      426: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+        };
+      };
+      /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  unlinkProvider: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The app's version (semver). Below the supported minimum the answer is 426 `upgrade_required` with `minVersion`. */
+        "X-App-Version"?: components["parameters"]["XAppVersion"];
+      };
+      path: {
+        /** @description A configured provider id (1 to 32 of a-z, 0-9 and -). */
+        provider: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SignInMethods"];
+        };
+      };
+      /** @description Bad Request: unparseable JSON, non-object body, bad query or path parameter, bad cursor (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unauthorized: no, bad, expired or revoked credentials (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Not Found (`not_found`) */
+      404: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Conflict (`conflict`) */
+      409: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Upgrade Required: the app is older than `minVersion` (`upgrade_required`) */
+      426: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UpgradeRequiredProblem"];
+        };
+      };
+      /** @description Service Unavailable: the database is unreachable; retry after `Retry-After` seconds (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["XRequestId"];
+          "Retry-After": components["headers"]["RetryAfter"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
         };
       };
     };

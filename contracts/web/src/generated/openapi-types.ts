@@ -492,6 +492,160 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/auth/providers": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The OpenID Connect providers one can sign in with */
+    get: operations["listIdentityProviders"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/auth/providers/{provider}/authorization": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start signing in (or linking) with a provider
+     * @description Answers the authorization URL (code flow, S256 PKCE, state, nonce) and sets the short-lived `__Host-oidc` cookie that holds what the callback checks. The provider redirects back to `/oidc/callback` of this origin. 503 when the provider cannot be reached.
+     */
+    post: operations["startProviderSignIn"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/auth/oidc/callback": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Finish signing in with the provider's answer
+     * @description Redeems the code as the confidential client and validates the ID token (issuer, audience, nonce, expiry, signature by the provider's keys). 401 when the answer fails a check or the `__Host-oidc` cookie is missing or expired; 503 when the provider cannot be reached (nothing is created); 409 when linking a sign-in that belongs to another account.
+     */
+    post: operations["finishProviderSignIn"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/auth/oidc/signup": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Choose a username for a first provider sign-in
+     * @description After `username_required`: creates the account linked to the provider sign-in and sets the session cookie. 409 when the name is taken.
+     */
+    post: operations["finishProviderSignUp"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/auth/sign-out": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sign out, and learn where to end the provider's session
+     * @description Revokes the session and clears the cookie like DELETE /api/v1/session; answers the provider's end-session URL when the session came from one.
+     */
+    post: operations["signOutWithProvider"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/me/sign-in-methods": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How my account can sign in */
+    get: operations["getSignInMethods"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/me/sign-in-methods/{provider}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Unlink a provider from my account
+     * @description 409 when it is the last way to sign in (no password, no other provider).
+     */
+    delete: operations["unlinkProvider"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/timeline/events": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Live changes of my home timeline (Server-Sent Events)
+     * @description New posts of the people I follow (and mine), edits and deletions, as they are committed by any instance of either BFF. Signed in only. At most 5 streams per user and 1000 per instance by default (429 with Retry-After beyond). Behind a proxy: disable response buffering for this path (`X-Accel-Buffering: no` is sent) and keep its read timeout above the heartbeat interval.
+     */
+    get: operations["streamTimelineEvents"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -538,6 +692,23 @@ export interface components {
     };
     NotificationReadRequest: {
       lastReadId: components["schemas"]["Id"];
+    };
+    OidcAuthorizationRequest: {
+      /**
+       * @description `sign_in` (default), or `link` to add this provider to the signed-in account (401 when signed out).
+       * @enum {string}
+       */
+      purpose?: "sign_in" | "link";
+    };
+    OidcCallbackRequest: {
+      code: string;
+      state: string;
+      /** @description The `iss` parameter (RFC 9207) when the provider sent one. */
+      iss?: string;
+    };
+    OidcSignUpRequest: {
+      /** @description Username: 3 to 30 of A-Z a-z 0-9 _, unique without regard to case. */
+      username: string;
     };
     /** @enum {string} */
     ProblemCode: "bad_request" | "unauthenticated" | "forbidden" | "csrf_failed" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "validation_failed" | "rate_limited" | "unavailable";
@@ -830,6 +1001,62 @@ export interface components {
     HealthStatus: {
       /** @constant */
       status: "ok";
+    };
+    IdentityProviderList: {
+      items: components["schemas"]["IdentityProvider"][];
+    };
+    IdentityProvider: {
+      /**
+       * @description A configured provider id (1 to 32 of a-z, 0-9 and -).
+       * @example keycloak
+       */
+      id: string;
+      /**
+       * @description What the button says after "Sign in with".
+       * @example Keycloak
+       */
+      name: string;
+    };
+    OidcAuthorization: {
+      /**
+       * Format: uri
+       * @description The provider's authorization endpoint with a fresh state, nonce and S256 PKCE challenge; navigate the window there.
+       */
+      authorizationUrl: string;
+    };
+    /** @description `signed_in`: the session cookie is set. `username_required`: first sign-in whose preferred username is taken or invalid; choose one with POST /api/v1/auth/oidc/signup within 10 minutes. `linked`: the provider was added to the signed-in account. */
+    OidcCallbackResult: {
+      /** @constant */
+      outcome: "signed_in";
+      session: components["schemas"]["SessionInfo"];
+    } | {
+      /** @constant */
+      outcome: "username_required";
+      /** @description The provider's preferred username made to fit the rules, when it did; null otherwise. */
+      suggestedUsername: string | null;
+    } | {
+      /** @constant */
+      outcome: "linked";
+      signInMethods: components["schemas"]["SignInMethods"];
+    };
+    /** @description The last way to sign in (no password and one identity) cannot be unlinked. */
+    SignInMethods: {
+      hasPassword: boolean;
+      identities: components["schemas"]["LinkedIdentity"][];
+    };
+    LinkedIdentity: {
+      /**
+       * @description A configured provider id (1 to 32 of a-z, 0-9 and -).
+       * @example keycloak
+       */
+      provider: string;
+      providerName: string;
+      linkedAt: components["schemas"]["Timestamp"];
+      lastUsedAt: components["schemas"]["Timestamp"];
+    };
+    SignOutResult: {
+      /** @description Where to send the browser to end the provider's session too (RP-initiated logout), or null (password session, or the provider has none). */
+      endSessionUrl: string | null;
     };
     Problem: {
       /** @description A URI naming the problem type. */
@@ -2852,6 +3079,600 @@ export interface operations {
         };
         content: {
           "text/html": string;
+        };
+      };
+    };
+  };
+  listIdentityProviders: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["IdentityProviderList"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
+        };
+      };
+    };
+  };
+  startProviderSignIn: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description `X-CSRF` (header names are case-insensitive) must be `1` on every non-GET request (with, where the browser sends them, `Origin` equal to the BFF origin and `Sec-Fetch-Site: same-origin`); otherwise 403 csrf_failed and nothing is written. */
+        "x-csrf": "1";
+      };
+      path: {
+        /** @description A configured provider id (1 to 32 of a-z, 0-9 and -). */
+        provider: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["OidcAuthorizationRequest"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Set-Cookie": components["headers"]["Set-Cookie"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["OidcAuthorization"];
+        };
+      };
+      /** @description Bad request (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["BadRequestProblem"];
+        };
+      };
+      /** @description Not signed in (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
+        };
+      };
+      /** @description Forbidden (`forbidden` or `csrf_failed`) */
+      403: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ForbiddenProblem"];
+        };
+      };
+      /** @description Not found (`not_found`) */
+      404: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["NotFoundProblem"];
+        };
+      };
+      /** @description Payload too large (`payload_too_large`) */
+      413: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+        };
+      };
+      /** @description Unsupported media type (`unsupported_media_type`) */
+      415: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+        };
+      };
+      /** @description Validation failed (`validation_failed`) */
+      422: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ValidationProblem"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
+        };
+      };
+    };
+  };
+  finishProviderSignIn: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description `X-CSRF` (header names are case-insensitive) must be `1` on every non-GET request (with, where the browser sends them, `Origin` equal to the BFF origin and `Sec-Fetch-Site: same-origin`); otherwise 403 csrf_failed and nothing is written. */
+        "x-csrf": "1";
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["OidcCallbackRequest"];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Set-Cookie": components["headers"]["Set-Cookie"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["OidcCallbackResult"];
+        };
+      };
+      /** @description Bad request (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["BadRequestProblem"];
+        };
+      };
+      /** @description Not signed in (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
+        };
+      };
+      /** @description Forbidden (`forbidden` or `csrf_failed`) */
+      403: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ForbiddenProblem"];
+        };
+      };
+      /** @description Conflict (`conflict`) */
+      409: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ConflictProblem"];
+        };
+      };
+      /** @description Payload too large (`payload_too_large`) */
+      413: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+        };
+      };
+      /** @description Unsupported media type (`unsupported_media_type`) */
+      415: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+        };
+      };
+      /** @description Validation failed (`validation_failed`) */
+      422: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ValidationProblem"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
+        };
+      };
+    };
+  };
+  finishProviderSignUp: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description `X-CSRF` (header names are case-insensitive) must be `1` on every non-GET request (with, where the browser sends them, `Origin` equal to the BFF origin and `Sec-Fetch-Site: same-origin`); otherwise 403 csrf_failed and nothing is written. */
+        "x-csrf": "1";
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["OidcSignUpRequest"];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Set-Cookie": components["headers"]["Set-Cookie"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SessionInfo"];
+        };
+      };
+      /** @description Bad request (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["BadRequestProblem"];
+        };
+      };
+      /** @description Not signed in (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
+        };
+      };
+      /** @description Forbidden (`forbidden` or `csrf_failed`) */
+      403: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ForbiddenProblem"];
+        };
+      };
+      /** @description Conflict (`conflict`) */
+      409: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ConflictProblem"];
+        };
+      };
+      /** @description Payload too large (`payload_too_large`) */
+      413: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["PayloadTooLargeProblem"];
+        };
+      };
+      /** @description Unsupported media type (`unsupported_media_type`) */
+      415: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnsupportedMediaTypeProblem"];
+        };
+      };
+      /** @description Validation failed (`validation_failed`) */
+      422: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ValidationProblem"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
+        };
+      };
+    };
+  };
+  signOutWithProvider: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description `X-CSRF` (header names are case-insensitive) must be `1` on every non-GET request (with, where the browser sends them, `Origin` equal to the BFF origin and `Sec-Fetch-Site: same-origin`); otherwise 403 csrf_failed and nothing is written. */
+        "x-csrf": "1";
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Set-Cookie": components["headers"]["Set-Cookie"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SignOutResult"];
+        };
+      };
+      /** @description Forbidden (`forbidden` or `csrf_failed`) */
+      403: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ForbiddenProblem"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
+        };
+      };
+    };
+  };
+  getSignInMethods: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SignInMethods"];
+        };
+      };
+      /** @description Not signed in (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
+        };
+      };
+    };
+  };
+  unlinkProvider: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description `X-CSRF` (header names are case-insensitive) must be `1` on every non-GET request (with, where the browser sends them, `Origin` equal to the BFF origin and `Sec-Fetch-Site: same-origin`); otherwise 403 csrf_failed and nothing is written. */
+        "x-csrf": "1";
+      };
+      path: {
+        /** @description A configured provider id (1 to 32 of a-z, 0-9 and -). */
+        provider: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SignInMethods"];
+        };
+      };
+      /** @description Bad request (`bad_request`) */
+      400: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["BadRequestProblem"];
+        };
+      };
+      /** @description Not signed in (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
+        };
+      };
+      /** @description Forbidden (`forbidden` or `csrf_failed`) */
+      403: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ForbiddenProblem"];
+        };
+      };
+      /** @description Not found (`not_found`) */
+      404: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["NotFoundProblem"];
+        };
+      };
+      /** @description Conflict (`conflict`) */
+      409: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["ConflictProblem"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
+        };
+      };
+    };
+  };
+  streamTimelineEvents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "text/event-stream": string;
+        };
+      };
+      /** @description Not signed in (`unauthenticated`) */
+      401: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnauthenticatedProblem"];
+        };
+      };
+      /** @description Rate limited (`rate_limited`) */
+      429: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["RateLimitedProblem"];
+        };
+      };
+      /** @description Unavailable (`unavailable`) */
+      503: {
+        headers: {
+          "X-Request-Id": components["headers"]["X-Request-Id"];
+          "Retry-After": components["headers"]["Retry-After"];
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["UnavailableProblem"];
         };
       };
     };

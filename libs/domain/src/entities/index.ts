@@ -1,3 +1,4 @@
+import { ExternalIdentitySchema } from './external-identity.ts';
 import { FollowSchema } from './follow.ts';
 import { FollowQuotaSchema } from './follow-quota.ts';
 import { NotificationSchema } from './notification.ts';
@@ -16,9 +17,10 @@ import { UserSchema } from './user.ts';
 export const entities = [
   UserSchema, MicropostSchema, MentionSchema, FollowSchema, SessionSchema,
   IdempotencyRecordSchema, PushTokenSchema, OutboxEventSchema, TimelineMarkerSchema, HomeFeedEntrySchema,
-  FollowQuotaSchema, NotificationSchema, NotificationMarkerSchema,
+  FollowQuotaSchema, NotificationSchema, NotificationMarkerSchema, ExternalIdentitySchema,
 ];
 
+export { ExternalIdentity } from './external-identity.ts';
 export { Follow } from './follow.ts';
 export { FollowQuota } from './follow-quota.ts';
 export { Notification } from './notification.ts';

@@ -34,6 +34,14 @@ const MicropostSchema = defineEntity({
   triggers: [
     // See change-order.ts: the gate lock, then the number, then the number's own lock, all held until commit.
     { name: 'microposts_change_seq', timing: 'before', events: ['insert', 'update'], forEach: 'row', body: CHANGE_SEQ_TRIGGER_BODY },
+    // Tells listeners (the live timeline) at commit whose posts changed.
+    {
+      name: 'microposts_notify_change',
+      timing: 'after',
+      events: ['insert', 'update'],
+      forEach: 'row',
+      body: "perform pg_notify('micropost_changes', NEW.author_id::text); RETURN NULL;",
+    },
   ],
 });
 

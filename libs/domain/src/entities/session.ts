@@ -24,6 +24,8 @@ const SessionSchema = defineEntity({
     revokedReason: p.string().length(32).nullable(),
     /** The primary's WAL position after the user's last write: reads wait for a replica to pass it (replica-reads.ts). */
     lastWriteLsn: p.string().columnType('pg_lsn').nullable(),
+    /** The OpenID Connect provider (configured id) this session was signed in through, else null. */
+    identityProvider: p.string().length(64).nullable(),
   },
   indexes: [{ name: 'sessions_user_idx', properties: ['user'] }],
 });

@@ -13,7 +13,8 @@ const UserSchema = defineEntity({
     usernameKey: p.string().length(30).unique('users_username_key_unique'),
     displayName: p.string().length(50).default(''),
     bio: p.string().length(160).default(''),
-    passwordHash: p.text().hidden(),
+    /** Null for a user who signs in only through OpenID Connect providers. */
+    passwordHash: p.text().hidden().nullable(),
     // Counter columns, kept exact by the use cases in the same transaction as each change.
     postsCount: p.integer().default(0),
     followersCount: p.integer().default(0),

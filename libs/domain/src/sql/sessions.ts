@@ -23,12 +23,15 @@ export type LiveSessionRow = {
   expires_at: string;
   /** The primary's WAL position after this user's last write, when replicas are in use (replica-reads.ts). */
   last_write_lsn: string | null;
+  /** The OpenID Connect provider the session was signed in through, else null. */
+  identity_provider: string | null;
 };
 
 // One round trip: the live row, touched (last use, idle expiry pushed forward) when its last use is older than $3 ms.
 const CHECK_LIVE_SESSION = `
 with live as (
-  select id, user_id, kind, device_id, device_name, platform, created_at, last_used_at, expires_at, last_write_lsn
+  select id, user_id, kind, device_id, device_name, platform, created_at, last_used_at, expires_at, last_write_lsn,
+         identity_provider
   from sessions
   where id = $1 and user_id = $2 and revoked_at is null and expires_at > now()
 ), touched as (
@@ -41,7 +44,8 @@ with live as (
 )
 select live.id, live.user_id, live.kind, live.device_id, live.device_name, live.platform, live.created_at,
        coalesce(touched.last_used_at, live.last_used_at) as last_used_at,
-       coalesce(touched.expires_at, live.expires_at) as expires_at, live.last_write_lsn::text as last_write_lsn
+       coalesce(touched.expires_at, live.expires_at) as expires_at, live.last_write_lsn::text as last_write_lsn,
+       live.identity_provider
 from live left join touched on true`;
 
 /**

@@ -14,7 +14,7 @@ export async function changePassword(
   input: { userId: string; currentPassword: string; newPassword: string; keepSessionId: string | null },
 ): Promise<{ revokedSessions: number }> {
   const user = await loadUserById(ctx.em, input.userId);
-  if (!(await passwordMatches(user.passwordHash, input.currentPassword.slice(0, 1024)))) {
+  if (!(await passwordMatches(user.passwordHash ?? null, input.currentPassword.slice(0, 1024)))) {
     throw ValidationError.field('currentPassword', 'is incorrect');
   }
   const problem = await checkPassword(input.newPassword, user.username, 'newPassword');

@@ -39,6 +39,7 @@ function sessionViewOf(row: LiveSessionRow): CachedSession {
     createdAt: toDate(row.created_at),
     lastUsedAt: toDate(row.last_used_at),
     expiresAt: toDate(row.expires_at),
+    identityProvider: row.identity_provider,
     lastWriteLsn: row.last_write_lsn,
   };
 }

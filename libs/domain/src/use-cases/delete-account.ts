@@ -5,6 +5,9 @@ import { query, run } from '../sql.ts';
 import { notifySessionsRevoked } from '../sql/sessions.ts';
 import { loadUserById } from './find-user.ts';
 
+/** How recent a provider sign-in must be to confirm deleting an account that has no password. */
+export const RECENT_SIGN_IN_MS = 10 * 60_000;
+
 /** What went with the account (for the operator's log line; the user sees only that it is gone). */
 export type DeletedAccount = { posts: number; follows: number; sessions: number };
 
@@ -12,12 +15,23 @@ export type DeletedAccount = { posts: number; follows: number; sessions: number 
  * Deletes an account after re-checking its password, all in one transaction: the user's posts (and their mentions,
  * feed lines and notifications), follows both ways (the other side's counters move by exactly one), sessions and
  * push tokens, notifications, idempotency records and pending pushes about them. The username is freed at once.
- * A wrong password is a ValidationError on `password` and changes nothing.
+ * A wrong password is a ValidationError on `password` and changes nothing. An account without a password (provider
+ * sign-in only) confirms with a session signed in within the last 10 minutes instead.
  */
-export async function deleteAccount(ctx: DomainContext, input: { userId: string; password: string }): Promise<DeletedAccount> {
+export async function deleteAccount(ctx: DomainContext, input: { userId: string; password: string; sessionId?: string }): Promise<DeletedAccount> {
   const user = await loadUserById(ctx.em, input.userId);
-  // A validation error on the field, not a 401: the caller's session is fine, only the confirmation is wrong.
-  if (!(await passwordMatches(user.passwordHash, input.password.slice(0, 1024)))) throw ValidationError.field('password', 'is incorrect');
+  if (user.passwordHash) {
+    // A validation error on the field, not a 401: the caller's session is fine, only the confirmation is wrong.
+    if (!(await passwordMatches(user.passwordHash, input.password.slice(0, 1024)))) throw ValidationError.field('password', 'is incorrect');
+  } else {
+    // An account that signs in only through a provider confirms by a fresh sign-in instead (the password is ignored).
+    const [fresh] = await query<{ ok: boolean }>(
+      ctx.em,
+      `select created_at > now() - ? * interval '1 millisecond' as ok from sessions where id = ? and user_id = ? and revoked_at is null`,
+      [RECENT_SIGN_IN_MS, input.sessionId ?? null, user.id],
+    );
+    if (!fresh?.ok) throw ValidationError.field('password', 'this account has no password: sign in again with your provider, then delete it within 10 minutes');
+  }
   const deleted = await ctx.em.transactional(async (em) => {
     const id = user.id;
     // Lock the user and everyone whose counters move, in id order (as follows do). FOR UPDATE, not NO KEY UPDATE:

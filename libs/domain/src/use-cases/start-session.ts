@@ -22,6 +22,8 @@ export type SessionView = {
   createdAt: Date;
   lastUsedAt: Date;
   expiresAt: Date;
+  /** The OpenID Connect provider the session was signed in through, or null (password). */
+  identityProvider: string | null;
 };
 
 /** The plain view of a session entity. */
@@ -36,15 +38,17 @@ export function toSessionView(session: Session): SessionView {
     createdAt: session.createdAt,
     lastUsedAt: session.lastUsedAt,
     expiresAt: session.expiresAt,
+    identityProvider: session.identityProvider ?? null,
   };
 }
 
 /** Opens a browser session for a signed-in user. */
-export async function startWebSession(ctx: DomainContext, input: { userId: string }): Promise<SessionView> {
+export async function startWebSession(ctx: DomainContext, input: { userId: string; identityProvider?: string }): Promise<SessionView> {
   const user = await loadUserById(ctx.em, input.userId);
   const session = ctx.em.create(Session, {
     user,
     kind: 'web',
+    identityProvider: input.identityProvider ?? null,
     expiresAt: new Date(Date.now() + SESSION_IDLE_TTL_MS.web),
   });
   await ctx.em.flush();
@@ -57,7 +61,7 @@ export async function startWebSession(ctx: DomainContext, input: { userId: strin
  */
 export async function startDeviceSession(
   ctx: DomainContext,
-  input: { userId: string; device: Device },
+  input: { userId: string; device: Device; identityProvider?: string },
 ): Promise<{ session: SessionView; refreshToken: string }> {
   const user = await loadUserById(ctx.em, input.userId);
   const started = await ctx.em.transactional(async (em) => {
@@ -75,6 +79,7 @@ export async function startDeviceSession(
       deviceId: input.device.id,
       deviceName: input.device.name,
       platform: input.device.platform,
+      identityProvider: input.identityProvider ?? null,
       expiresAt: new Date(Date.now() + SESSION_IDLE_TTL_MS.mobile),
     });
     await em.flush();
