@@ -61,6 +61,8 @@ export async function bffInstance(name: string, bff: BffName, env: Record<string
       const fullEnv: NodeJS.ProcessEnv = {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
+        // npm's NODE_OPTIONS carries the "@microblog/source" condition (.npmrc): workspaces run from their sources.
+        NODE_OPTIONS: process.env.NODE_OPTIONS,
         ...env,
         METRICS_PORT: String(metricsPort),
         ...(bff === 'bff-web' ? { WEB_PORT: String(port) } : { MOBILE_PORT: String(port) }),

@@ -260,6 +260,8 @@ describe('the browser frontend', function () {
     await page.locator('[data-testid="profile-name"]', { hasText: 'Faithful Fan' }).waitFor();
     await page.getByTestId('count-following').click();
     await page.waitForURL(`${origin}/users/${fan.username}/following`);
+    // The URL changes before the list has loaded: wait for its first item, then read them all.
+    await page.getByTestId('user-item').first().waitFor();
     expect(await page.getByTestId('user-item').allInnerTexts()).to.deep.equal([`Ada Author\n@${author.username}`]);
     await page.goBack();
     await page.waitForURL(`${origin}/users/${fan.username}`);
