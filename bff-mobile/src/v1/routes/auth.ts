@@ -45,6 +45,8 @@ export function authRoutes(router: Router, deps: RouteDeps): void {
       if (error instanceof InvalidCredentials) await throttles.recordFailedSignIn(account);
       throw error;
     });
+    // As on the web: a good password clears the account's failed attempts.
+    await throttles.clearFailedSignIns(account);
     const { session, refreshToken } = await startDeviceSession(domain(ctx), { userId: user.id, device: input.device });
     ctx.body = issue(ctx, user, session.id, refreshToken);
   });
