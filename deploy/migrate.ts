@@ -10,7 +10,9 @@ if (!url) {
 }
 try {
   const applied = await migrate(url);
-  console.log(JSON.stringify({ level: 'info', msg: applied.length ? 'migrations applied' : 'database is up to date', applied }));
+  console.log(
+    JSON.stringify({ level: 'info', msg: applied.length ? 'migrations applied' : 'database is up to date', applied }),
+  );
 } catch (error) {
   console.error(JSON.stringify({ level: 'error', msg: 'migration failed', error: (error as Error).message }));
   process.exitCode = 1;

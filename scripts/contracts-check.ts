@@ -33,9 +33,11 @@ for (const location of contracts.filter((c) => wanted.includes(c.name))) {
   const breaking = result.changes.filter((c) => c.severity === 'breaking');
   const others = result.changes.filter((c) => c.severity !== 'breaking');
   const verdict = result.ok ? 'ok' : 'FAILED';
-  console.log(`${location.dir} ${input.packageVersion} against ${result.comparedWith}: ${verdict}` +
-    ` (${breaking.length} breaking, ${others.filter((c) => c.severity === 'additive').length} additive, ` +
-    `${others.filter((c) => c.severity === 'docs').length} documentation change(s))`);
+  console.log(
+    `${location.dir} ${input.packageVersion} against ${result.comparedWith}: ${verdict}` +
+      ` (${breaking.length} breaking, ${others.filter((c) => c.severity === 'additive').length} additive, ` +
+      `${others.filter((c) => c.severity === 'docs').length} documentation change(s))`,
+  );
   for (const note of result.notes) console.log(`  ${note}`);
   for (const error of result.errors) console.log(`  ✗ ${error}`);
   for (const change of breaking) console.log(`    breaking: ${formatChange(change)}`);

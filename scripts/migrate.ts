@@ -11,7 +11,9 @@ if (process.argv.includes('--create')) {
   const orm = await MikroORM.init(ormConfig({ url: scratch.url, poolSize: 2 }));
   try {
     const result = await orm.migrator.create(undefined, false, false);
-    console.log(result.fileName ? `wrote migrations/${result.fileName}` : 'entities and migrations agree: nothing to write');
+    console.log(
+      result.fileName ? `wrote migrations/${result.fileName}` : 'entities and migrations agree: nothing to write',
+    );
   } finally {
     await orm.close(true);
     await scratch.drop();

@@ -26,7 +26,12 @@ function fail(message: string): never {
 /** The workspace directory of every package, by name. */
 function packageDirs(): Map<string, string> {
   const { workspaces } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces: string[] };
-  return new Map(workspaces.map((dir) => [(JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name: string }).name, dir]));
+  return new Map(
+    workspaces.map((dir) => [
+      (JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')) as { name: string }).name,
+      dir,
+    ]),
+  );
 }
 
 /** Tags, at the baseline commit, every package that has no release tag; answers the tags it made. */
@@ -41,7 +46,9 @@ function tagBaseline(): string[] {
     const dir = dirs.get(name) ?? fail(`${BASELINE_FILE} names ${name}, which is not a workspace package`);
     const then = (JSON.parse(git('show', `${commit}:${dir}/package.json`)) as { version: string }).version;
     if (then !== version) {
-      fail(`${BASELINE_FILE} says ${name} ${version}, but ${dir}/package.json was ${then} at ${commit.slice(0, 12)}: make the file match and commit it`);
+      fail(
+        `${BASELINE_FILE} says ${name} ${version}, but ${dir}/package.json was ${then} at ${commit.slice(0, 12)}: make the file match and commit it`,
+      );
     }
     const tag = `${name}@${version}`;
     git('tag', '--annotate', tag, commit, '--message', `${tag} (release baseline)`);
@@ -55,5 +62,9 @@ const made = tagBaseline();
 const baselineCommit = git('log', '-1', '--format=%h', '--', BASELINE_FILE);
 for (const tag of made) console.log(`release: tagged ${tag} at ${baselineCommit} (the release baseline)`);
 if (args.includes('--baseline-only')) process.exit(0);
-const lerna = spawnSync(join(root, 'node_modules/.bin/lerna'), ['version', '--conventional-commits', '--no-push', ...args], { cwd: root, stdio: 'inherit' });
+const lerna = spawnSync(
+  join(root, 'node_modules/.bin/lerna'),
+  ['version', '--conventional-commits', '--no-push', ...args],
+  { cwd: root, stdio: 'inherit' },
+);
 process.exit(lerna.status ?? 1);

@@ -13,7 +13,13 @@ import { migrate, openDatabase } from '@microblog/domain';
 import { startDatabase } from './lib/database.ts';
 import { launcherSettingsOrExit } from './lib/launcher-settings.ts';
 import { DEMO_PASSWORD, seedDemo } from './lib/seed-demo.ts';
-import { explainHomeTimeline, SCALE_PASSWORD, scaleUsername, seedScale, SeedRefused } from '@microblog/bench/seed-scale';
+import {
+  explainHomeTimeline,
+  SCALE_PASSWORD,
+  scaleUsername,
+  seedScale,
+  SeedRefused,
+} from '@microblog/bench/seed-scale';
 
 export { DEMO_PASSWORD, seedDemo } from './lib/seed-demo.ts';
 export { SCALE_PASSWORD, seedScale } from '@microblog/bench/seed-scale';
@@ -23,7 +29,8 @@ const EXPLAIN_FILE = fileURLToPath(new URL('../libs/domain/docs/explain-home-tim
 function count(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value.replaceAll('_', ''));
-  if (!/^[0-9_]+$/.test(value) || !Number.isSafeInteger(n)) throw new Error(`--${name} must be a whole number (got ${value})`);
+  if (!/^[0-9_]+$/.test(value) || !Number.isSafeInteger(n))
+    throw new Error(`--${name} must be a whole number (got ${value})`);
   return n;
 }
 
@@ -74,7 +81,10 @@ async function demo(url: string): Promise<void> {
   }
 }
 
-async function scale(url: string, values: { users?: string | undefined; posts?: string | undefined; 'follows-per-user'?: string | undefined }): Promise<void> {
+async function scale(
+  url: string,
+  values: { users?: string | undefined; posts?: string | undefined; 'follows-per-user'?: string | undefined },
+): Promise<void> {
   const users = count('users', values.users, 10_000);
   const options = {
     users,

@@ -11,19 +11,31 @@ const { values } = parseArgs({
   options: { scope: { type: 'string', multiple: true }, 'skip-static': { type: 'boolean', default: false } },
 });
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; output: string }> {
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => { process.stdout.write(chunk); output += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { process.stderr.write(chunk); output += chunk.toString(); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      output += chunk.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? 1, output }));
   });
 }
 
 const started = Date.now();
-const rootScripts = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts;
+const rootScripts = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }
+).scripts;
 if (!values['skip-static']) {
   for (const script of ['typecheck', 'lint', 'build', 'contracts:check'].filter((s) => s in rootScripts)) {
     console.log(`\n== npm run ${script}`);
@@ -43,7 +55,11 @@ let result: { code: number; output: string };
 try {
   const scopes = (values.scope ?? []).flatMap((s) => ['--scope', s]);
   const env = { ...process.env, TEST_DATABASE_URL: serverUrl };
-  result = await run('lerna', ['run', 'test', '--stream', '--concurrency', '1', '--no-prefix', '--skip-nx-cache', ...scopes], env);
+  result = await run(
+    'lerna',
+    ['run', 'test', '--stream', '--concurrency', '1', '--no-prefix', '--skip-nx-cache', ...scopes],
+    env,
+  );
   // Repository-level suites (scripts, release gate) live in scripts/test/; the benchmark harness's is tools/bench's own.
   if (!values.scope && existsSync(new URL('./test', import.meta.url))) {
     console.log('\n== scripts/test');
@@ -57,7 +73,8 @@ try {
 // Mocha prints "N passing", "N failing", "N pending" per package (maybe coloured); add them up.
 // oxlint-disable-next-line no-control-regex -- stripping ANSI colour codes
 const plain = result.output.replace(/\x1b\[[0-9;]*m/g, '');
-const sum = (word: string) => [...plain.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+const sum = (word: string) =>
+  [...plain.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
 const passed = sum('passing');
 const failed = sum('failing') + (result.code !== 0 && sum('failing') === 0 ? 1 : 0);
 const skipped = sum('pending');

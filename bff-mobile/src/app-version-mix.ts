@@ -13,7 +13,13 @@ export const INVALID = 'invalid';
 export const OTHER = 'other';
 
 /** One API version's counts over one window. */
-export type MixWindow = { apiVersion: string; counts: Record<string, number>; total: number; windowStartedAt: string; windowSeconds: number };
+export type MixWindow = {
+  apiVersion: string;
+  counts: Record<string, number>;
+  total: number;
+  windowStartedAt: string;
+  windowSeconds: number;
+};
 
 /** The counters. */
 export type AppVersionMix = {
@@ -29,7 +35,11 @@ export type AppVersionMix = {
 
 /** In-memory counters; `now` (ms) is injectable so tests need no timers. */
 export function appVersionMix(
-  options: { now?: () => number; maxVersions?: number; onRecorded?: (apiVersion: string, appVersion: string) => void } = {},
+  options: {
+    now?: () => number;
+    maxVersions?: number;
+    onRecorded?: (apiVersion: string, appVersion: string) => void;
+  } = {},
 ): AppVersionMix {
   const now = options.now ?? Date.now;
   const maxVersions = options.maxVersions ?? 100;
@@ -93,7 +103,8 @@ export function countAppVersions(mix: AppVersionMix, versions: readonly ServedVe
 
 /** Logs the closed window, one line per API version. */
 export function logAppVersionMix(mix: AppVersionMix, log: (entry: LogEntry) => void): void {
-  for (const window of mix.rotate()) log({ level: 'info', msg: 'app version mix', metric: 'app_version_mix', ...window });
+  for (const window of mix.rotate())
+    log({ level: 'info', msg: 'app version mix', metric: 'app_version_mix', ...window });
 }
 
 /** A repeating timer (injectable so tests can fire it by hand). */
@@ -106,7 +117,12 @@ const realTimer: Every = (ms, run) => {
 };
 
 /** Logs the mix every `intervalSeconds` (0: never); `stop()` cancels and logs the partial window, when reporting. */
-export function reportAppVersionMix(options: { mix: AppVersionMix; log: (entry: LogEntry) => void; intervalSeconds: number; every?: Every }): { stop(): void } {
+export function reportAppVersionMix(options: {
+  mix: AppVersionMix;
+  log: (entry: LogEntry) => void;
+  intervalSeconds: number;
+  every?: Every;
+}): { stop(): void } {
   const { mix, log, intervalSeconds } = options;
   if (intervalSeconds <= 0) return { stop() {} };
   const timer = (options.every ?? realTimer)(intervalSeconds * 1000, () => logAppVersionMix(mix, log));

@@ -2,9 +2,26 @@
 // tokens, the app-version gate and mix, header-only tokens), then the routers. Pure wiring, no listen.
 import { fileURLToPath } from 'node:url';
 import {
-  API_CSP, compression, createLogger, createThrottles, deprecationHeaders, errorHandler, etags, jsonBody, opsRouter,
-  requestLogging, securityHeaders, serveVersions, useRouters, UNAVAILABLE_RETRY_AFTER, versionOf,
-  type ApiVersion as KitApiVersion, type DomainProblems, type Logger, type RateLimits, type Throttles,
+  API_CSP,
+  compression,
+  createLogger,
+  createThrottles,
+  deprecationHeaders,
+  errorHandler,
+  etags,
+  jsonBody,
+  opsRouter,
+  requestLogging,
+  securityHeaders,
+  serveVersions,
+  useRouters,
+  UNAVAILABLE_RETRY_AFTER,
+  versionOf,
+  type ApiVersion as KitApiVersion,
+  type DomainProblems,
+  type Logger,
+  type RateLimits,
+  type Throttles,
 } from '@microblog/bff-kit';
 import { DomainError, identityProviders, InvalidGrant, recordWrite, type Database } from '@microblog/domain';
 import type { Router } from '@koa/router';
@@ -39,9 +56,16 @@ export const DOMAIN_PROBLEMS: DomainProblems = {
   idempotency_key_reused: { status: 422, code: 'idempotency_key_reused' },
   rate_limited: { status: 429, code: 'rate_limited' },
   unavailable: { status: 503, code: 'unavailable', headers: { 'Retry-After': UNAVAILABLE_RETRY_AFTER } },
-  identity_rejected: { status: 401, code: 'unauthenticated', detail: "the sign-in provider's answer was not accepted; start again" },
+  identity_rejected: {
+    status: 401,
+    code: 'unauthenticated',
+    detail: "the sign-in provider's answer was not accepted; start again",
+  },
   identity_provider_unavailable: {
-    status: 503, code: 'unavailable', detail: 'the sign-in provider cannot be reached; try again later', headers: { 'Retry-After': UNAVAILABLE_RETRY_AFTER },
+    status: 503,
+    code: 'unavailable',
+    detail: 'the sign-in provider cannot be reached; try again later',
+    headers: { 'Retry-After': UNAVAILABLE_RETRY_AFTER },
   },
 };
 
@@ -68,7 +92,8 @@ export type AppDeps = {
 /** Builds the Koa app for bff-mobile. */
 export function createApp(deps: AppDeps): Koa {
   const { db, settings } = deps;
-  const logger = deps.logger ?? createLogger({ service: 'bff-mobile', level: settings.logLevel, format: settings.logFormat });
+  const logger =
+    deps.logger ?? createLogger({ service: 'bff-mobile', level: settings.logLevel, format: settings.logFormat });
   const tokens = accessTokens(settings.jwtSecret, settings.accessTokenTtlSeconds);
   const throttles = deps.throttles ?? createThrottles('bff-mobile', deps.rateLimits ?? {}, settings.redisUrl);
   const auth = bearerAuth(tokens);
@@ -80,13 +105,20 @@ export function createApp(deps: AppDeps): Koa {
   // The majors served side by side, each under /<version> from its own folder. A v2 is one more line:
   // { version: 'v2', router: v2Router(routeDeps) }. Deprecations come from API_DEPRECATIONS.
   const routeDeps = {
-    settings, tokens, throttles, requireAuth: auth.required, optionalAuth: auth.optional, hooks: deps.hooks ?? {},
+    settings,
+    tokens,
+    throttles,
+    requireAuth: auth.required,
+    optionalAuth: auth.optional,
+    hooks: deps.hooks ?? {},
     providers: identityProviders(settings.identityProviders),
   };
   const apiVersions: ApiVersion[] = [...(deps.extraApiVersions ?? []), { version: 'v1', router: v1Router(routeDeps) }];
   const versions = serveVersions(apiVersions, settings.apiDeprecations, (version) => `/${version}`);
-  const versionedOnly = (middleware: Koa.Middleware): Koa.Middleware => (ctx, next) =>
-    versionOf(versions, ctx.path) !== undefined ? middleware(ctx, next) : next();
+  const versionedOnly =
+    (middleware: Koa.Middleware): Koa.Middleware =>
+    (ctx, next) =>
+      versionOf(versions, ctx.path) !== undefined ? middleware(ctx, next) : next();
   const ops = opsRouter({
     title: 'bff-mobile API',
     openApiFile: fileURLToPath(import.meta.resolve('@microblog/mobile-contract/openapi.json')),
@@ -97,7 +129,9 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requestLogging(logger));
   app.use(countAppVersions(deps.appVersionMix ?? appVersionMix(), versions));
   app.use(deprecationHeaders(versions));
-  app.use(errorHandler({ logger, domainProblems: DOMAIN_PROBLEMS, observe: logSecurityEvents, decorate: bearerChallenge }));
+  app.use(
+    errorHandler({ logger, domainProblems: DOMAIN_PROBLEMS, observe: logSecurityEvents, decorate: bearerChallenge }),
+  );
   app.use(securityHeaders({ csp: API_CSP, hsts: settings.hsts }));
   app.use(compression());
   app.use(versionedOnly(etags({ vary: 'Authorization' })));
@@ -118,14 +152,21 @@ function logSecurityEvents(error: unknown, ctx: Koa.Context): void {
   const log = ctx.state.log as Logger;
   // RFC 9700 reuse detection: a security event worth an alert, not just a 401.
   if (error instanceof InvalidGrant && error.reusedSessionId !== null) {
-    log.warn({ event: 'refresh_token_reuse', sessionId: error.reusedSessionId, ip: ctx.ip }, 'refresh token reused; device session revoked');
+    log.warn(
+      { event: 'refresh_token_reuse', sessionId: error.reusedSessionId, ip: ctx.ip },
+      'refresh token reused; device session revoked',
+    );
   }
   // Why a provider's answer was refused is for operators (the app only learns that it was).
-  if (error instanceof DomainError && error.code.startsWith('identity_')) log.warn({ code: error.code, reason: error.message }, 'provider sign-in refused');
+  if (error instanceof DomainError && error.code.startsWith('identity_'))
+    log.warn({ code: error.code, reason: error.message }, 'provider sign-in refused');
 }
 
 // RFC 6750: say how to authenticate, and that the presented token was the problem when there was one.
 function bearerChallenge(ctx: Koa.Context, status: number): void {
   if (status !== 401 || ctx.response.get('WWW-Authenticate')) return;
-  ctx.set('WWW-Authenticate', ctx.get('authorization') ? 'Bearer realm="bff-mobile", error="invalid_token"' : 'Bearer realm="bff-mobile"');
+  ctx.set(
+    'WWW-Authenticate',
+    ctx.get('authorization') ? 'Bearer realm="bff-mobile", error="invalid_token"' : 'Bearer realm="bff-mobile"',
+  );
 }

@@ -20,7 +20,11 @@ const { runtime } = settings;
 const metrics = createMetrics({ service: 'bff-mobile' });
 subscribe(STATEMENT_TIMEOUT_CHANNEL, () => {
   metrics.statementTimedOut();
-  log({ level: 'warn', msg: 'database statement cancelled at statement_timeout', statementTimeoutMs: runtime.databaseStatementTimeoutMs });
+  log({
+    level: 'warn',
+    msg: 'database statement cancelled at statement_timeout',
+    statementTimeoutMs: runtime.databaseStatementTimeoutMs,
+  });
 });
 const db = await openDatabase({
   url: settings.databaseUrl,
@@ -35,7 +39,13 @@ const throttles = createThrottles('bff-mobile', {}, settings.redisUrl);
 const mix = appVersionMix({ onRecorded: metrics.appVersionSeen });
 const app = createApp({ db, settings, logger, throttles, appVersionMix: mix, metrics });
 const mixReport = reportAppVersionMix({ mix, log, intervalSeconds: settings.appVersionMixIntervalSeconds });
-const push = startPushDispatcher({ db, baseUrl: settings.pushBaseUrl, accessToken: settings.pushAccessToken, log, count: metrics.pushed });
+const push = startPushDispatcher({
+  db,
+  baseUrl: settings.pushBaseUrl,
+  accessToken: settings.pushAccessToken,
+  log,
+  count: metrics.pushed,
+});
 
 const metricsServer = runtime.metricsPort === null ? null : await serveMetrics(metrics, runtime.metricsPort);
 const server = await startHttpServer({
@@ -53,4 +63,10 @@ const server = await startHttpServer({
     await db.close();
   },
 });
-log({ level: 'info', msg: 'bff-mobile listening', url: `http://localhost:${server.port}`, metricsPort: metricsServer?.port ?? null, pushBaseUrl: settings.pushBaseUrl });
+log({
+  level: 'info',
+  msg: 'bff-mobile listening',
+  url: `http://localhost:${server.port}`,
+  metricsPort: metricsServer?.port ?? null,
+  pushBaseUrl: settings.pushBaseUrl,
+});

@@ -1,6 +1,17 @@
 // bff-mobile's settings: one zod schema of its environment, built from the kit's field readers. readSettings is
 // what main.ts and the root `npm start` launcher call before anything else.
-import { commonSettings, commonVariables, field, integer, port, readBy, settingsReaders, text, url, type Env } from '@microblog/bff-kit';
+import {
+  commonSettings,
+  commonVariables,
+  field,
+  integer,
+  port,
+  readBy,
+  settingsReaders,
+  text,
+  url,
+  type Env,
+} from '@microblog/bff-kit';
 // The provider list's own reader, without loading the rest of the domain (settings are checked before anything starts).
 import { readIdentityProviders } from '@microblog/domain/identity-providers';
 import { z } from 'zod';
@@ -9,7 +20,8 @@ import { parseVersion } from './semver.ts';
 /** A semantic version like 1.4.0. */
 function semver(fallback: string) {
   return field((raw, reject) => {
-    if (raw !== undefined && parseVersion(raw) === null) reject(`${JSON.stringify(raw)} is not a semantic version like 1.4.0`);
+    if (raw !== undefined && parseVersion(raw) === null)
+      reject(`${JSON.stringify(raw)} is not a semantic version like 1.4.0`);
     return raw ?? fallback;
   });
 }
@@ -27,7 +39,8 @@ function schema(env: Env) {
       OIDC_PROVIDERS: readBy(env, 'OIDC_PROVIDERS', readIdentityProviders),
     })
     .superRefine((v, ctx) => {
-      if (v.JWT_SECRET === v.TOKEN_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must differ from TOKEN_SECRET' });
+      if (v.JWT_SECRET === v.TOKEN_SECRET)
+        ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'must differ from TOKEN_SECRET' });
     })
     .transform((v) => ({
       ...commonSettings(v),

@@ -3,9 +3,20 @@ import jwt from 'jsonwebtoken';
 import { JWT_SECRET, signUp, startApp, type AppUser, type TestApp } from './helpers.ts';
 
 // A token like the real one, with some claims or the signing changed.
-function forge(user: AppUser, changes: { payload?: Record<string, unknown>; secret?: string; options?: jwt.SignOptions } = {}): string {
+function forge(
+  user: AppUser,
+  changes: { payload?: Record<string, unknown>; secret?: string; options?: jwt.SignOptions } = {},
+): string {
   const real = jwt.decode(user.token) as jwt.JwtPayload;
-  const payload = { sid: real.sid, sub: real.sub, iss: 'microblog', aud: 'bff-mobile', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600, ...changes.payload };
+  const payload = {
+    sid: real.sid,
+    sub: real.sub,
+    iss: 'microblog',
+    aud: 'bff-mobile',
+    iat: Math.floor(Date.now() / 1000),
+    exp: Math.floor(Date.now() / 1000) + 600,
+    ...changes.payload,
+  };
   for (const [k, v] of Object.entries(payload)) if (v === undefined) delete (payload as Record<string, unknown>)[k];
   return jwt.sign(payload, changes.secret ?? JWT_SECRET, { algorithm: 'HS256', ...changes.options });
 }
@@ -35,7 +46,11 @@ describe('access tokens', () => {
     ['signed with another secret', (u) => forge(u, { secret: 'another-secret-that-is-also-long-enough-123' })],
     ['unsigned (alg none)', (u) => unsigned(u)],
     ['signed with HS512 instead of the pinned HS256', (u) => forge(u, { options: { algorithm: 'HS512' } })],
-    ['expired', (u) => forge(u, { payload: { iat: Math.floor(Date.now() / 1000) - 2000, exp: Math.floor(Date.now() / 1000) - 1000 } })],
+    [
+      'expired',
+      (u) =>
+        forge(u, { payload: { iat: Math.floor(Date.now() / 1000) - 2000, exp: Math.floor(Date.now() / 1000) - 1000 } }),
+    ],
     ['without exp', (u) => forge(u, { payload: { exp: undefined } })],
     ['without sid', (u) => forge(u, { payload: { sid: undefined } })],
     ['naming another user than its session', (u) => forge(u, { payload: { sub: '999999999' } })],
@@ -90,11 +105,14 @@ describe('access tokens remembered after verification', () => {
   };
   const variants: Array<[string, (u: AppUser) => string]> = [
     ['with a tampered signature', (u) => tamperSignature(u.token)],
-    ['with a tampered payload under the genuine signature', (u) => {
-      const [h, p, s] = u.token.split('.');
-      const payload = JSON.parse(Buffer.from(p ?? '', 'base64url').toString()) as Record<string, unknown>;
-      return `${h}.${Buffer.from(JSON.stringify({ ...payload, sub: '1' })).toString('base64url')}.${s}`;
-    }],
+    [
+      'with a tampered payload under the genuine signature',
+      (u) => {
+        const [h, p, s] = u.token.split('.');
+        const payload = JSON.parse(Buffer.from(p ?? '', 'base64url').toString()) as Record<string, unknown>;
+        return `${h}.${Buffer.from(JSON.stringify({ ...payload, sub: '1' })).toString('base64url')}.${s}`;
+      },
+    ],
     ['with the same claims unsigned (alg none)', (u) => unsigned(u)],
     ['with the same claims under HS512 (alg switch)', (u) => forge(u, { options: { algorithm: 'HS512' } })],
     ['with the same claims without exp', (u) => forge(u, { payload: { exp: undefined } })],

@@ -16,7 +16,11 @@ const V0_DEPRECATED = `v0@2026-01-01T00:00:00Z>2026-07-01T12:30:00Z|${MIGRATION}
 const V1_DEPRECATED = 'v1@2027-01-01>2027-07-01|https://docs.example/mobile/migrate-to-v2';
 
 // 2026-01-01T00:00:00Z and 2026-07-01T12:30:00Z, as the headers write them.
-const V0_HEADERS = { deprecation: '@1767225600', sunset: 'Wed, 01 Jul 2026 12:30:00 GMT', link: `<${MIGRATION}>; rel="deprecation"; type="text/html"` };
+const V0_HEADERS = {
+  deprecation: '@1767225600',
+  sunset: 'Wed, 01 Jul 2026 12:30:00 GMT',
+  link: `<${MIGRATION}>; rel="deprecation"; type="text/html"`,
+};
 const V1_HEADERS = {
   deprecation: '@1798761600',
   sunset: 'Thu, 01 Jul 2027 00:00:00 GMT',
@@ -24,19 +28,41 @@ const V1_HEADERS = {
 };
 
 type Answer = { status: number; headers: Headers; body: any };
-type Started = { get(path: string, headers?: Record<string, string>): Promise<Answer>; send(method: string, path: string, headers?: Record<string, string>, body?: string): Promise<Answer>; close(): Promise<void> };
+type Started = {
+  get(path: string, headers?: Record<string, string>): Promise<Answer>;
+  send(method: string, path: string, headers?: Record<string, string>, body?: string): Promise<Answer>;
+  close(): Promise<void>;
+};
 
 /** The app with API_DEPRECATIONS as given and, optionally, more versions; answers come back raw. */
 async function start(apiDeprecations: string, extraApiVersions: ApiVersion[] = []): Promise<Started> {
-  const deprecations = settingsFrom({ TOKEN_SECRET: TEST_TOKEN_SECRET, JWT_SECRET, API_DEPRECATIONS: apiDeprecations }).apiDeprecations;
-  const app = createApp({ db: suite.database(), settings: testSettings({ apiDeprecations: deprecations }), extraApiVersions });
+  const deprecations = settingsFrom({
+    TOKEN_SECRET: TEST_TOKEN_SECRET,
+    JWT_SECRET,
+    API_DEPRECATIONS: apiDeprecations,
+  }).apiDeprecations;
+  const app = createApp({
+    db: suite.database(),
+    settings: testSettings({ apiDeprecations: deprecations }),
+    extraApiVersions,
+  });
   const server = http.createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const send = async (method: string, path: string, headers: Record<string, string> = {}, payload?: string): Promise<Answer> => {
-    const response = await fetch(url + path, { method, headers: { 'accept-encoding': 'identity', ...headers }, ...(payload === undefined ? {} : { body: payload }) });
+  const send = async (
+    method: string,
+    path: string,
+    headers: Record<string, string> = {},
+    payload?: string,
+  ): Promise<Answer> => {
+    const response = await fetch(url + path, {
+      method,
+      headers: { 'accept-encoding': 'identity', ...headers },
+      ...(payload === undefined ? {} : { body: payload }),
+    });
     const text = await response.text();
-    const body: unknown = text === '' ? undefined : /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text;
+    const body: unknown =
+      text === '' ? undefined : /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text;
     return { status: response.status, headers: response.headers, body };
   };
   return {
@@ -52,7 +78,9 @@ async function start(apiDeprecations: string, extraApiVersions: ApiVersion[] = [
 
 /** A v1 answer must still match the contract. */
 function expectContract(operationId: OperationId, answer: Answer): void {
-  expect(validateResponse(operationId, answer.status, answer.body), JSON.stringify(answer.body)).to.deep.equal({ ok: true });
+  expect(validateResponse(operationId, answer.status, answer.body), JSON.stringify(answer.body)).to.deep.equal({
+    ok: true,
+  });
 }
 
 function expectProblem(answer: Answer, status: number): void {
@@ -169,11 +197,22 @@ describe('API versions served side by side', () => {
     it('when it lists versions, then each has its deprecation, optional sunset and migration link', () => {
       const settings = settingsFrom({
         ...env,
-        API_DEPRECATIONS: ' v1@2027-01-01T00:00:00Z>2027-07-01T00:00:00Z|https://docs.example/m2 , v2@2028-03-01T09:00:00+01:00|https://docs.example/m3',
+        API_DEPRECATIONS:
+          ' v1@2027-01-01T00:00:00Z>2027-07-01T00:00:00Z|https://docs.example/m2 , v2@2028-03-01T09:00:00+01:00|https://docs.example/m3',
       });
       expect(settings.apiDeprecations).to.deep.equal([
-        { version: 'v1', deprecatedAt: new Date('2027-01-01T00:00:00Z'), sunsetAt: new Date('2027-07-01T00:00:00Z'), link: 'https://docs.example/m2' },
-        { version: 'v2', deprecatedAt: new Date('2028-03-01T08:00:00Z'), sunsetAt: null, link: 'https://docs.example/m3' },
+        {
+          version: 'v1',
+          deprecatedAt: new Date('2027-01-01T00:00:00Z'),
+          sunsetAt: new Date('2027-07-01T00:00:00Z'),
+          link: 'https://docs.example/m2',
+        },
+        {
+          version: 'v2',
+          deprecatedAt: new Date('2028-03-01T08:00:00Z'),
+          sunsetAt: null,
+          link: 'https://docs.example/m3',
+        },
       ]);
     });
 
@@ -198,7 +237,10 @@ describe('API versions served side by side', () => {
     }
 
     it('when it deprecates a version this server does not serve, then building the app fails naming API_DEPRECATIONS', () => {
-      const apiDeprecations = settingsFrom({ ...env, API_DEPRECATIONS: 'v2@2027-01-01|https://docs.example/m' }).apiDeprecations;
+      const apiDeprecations = settingsFrom({
+        ...env,
+        API_DEPRECATIONS: 'v2@2027-01-01|https://docs.example/m',
+      }).apiDeprecations;
       expect(() => createApp({ db: suite.database(), settings: testSettings({ apiDeprecations }) })).to.throw(
         /API_DEPRECATIONS: v2 is not served here \(served: v1\)/,
       );
@@ -209,7 +251,8 @@ describe('API versions served side by side', () => {
       stray.get('/v1/ping', (ctx) => {
         ctx.body = {};
       });
-      const build = (extraApiVersions: ApiVersion[]) => () => createApp({ db: suite.database(), settings: testSettings(), extraApiVersions });
+      const build = (extraApiVersions: ApiVersion[]) => () =>
+        createApp({ db: suite.database(), settings: testSettings(), extraApiVersions });
       expect(build([{ version: 'v0', router: stray }])).to.throw(/route \/v1\/ping is not under \/v0/);
       expect(build([{ version: 'v1', router: new Router() }])).to.throw(/v1 is registered twice/);
     });

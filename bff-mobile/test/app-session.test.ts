@@ -59,7 +59,9 @@ async function publish(phone: Phone, text: string): Promise<Post> {
 }
 
 async function follow(phone: Phone, target: Phone): Promise<void> {
-  const { response } = await phone.client.PUT('/v1/users/{username}/follow', { params: { path: { username: target.username } } });
+  const { response } = await phone.client.PUT('/v1/users/{username}/follow', {
+    params: { path: { username: target.username } },
+  });
   expect(response.status).to.equal(200);
 }
 
@@ -96,7 +98,9 @@ class LocalTimeline {
   }
   /** Newest first, as the app renders it. */
   rendered(): Post[] {
-    return [...this.posts.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || Number(BigInt(b.id) - BigInt(a.id)));
+    return [...this.posts.values()].sort(
+      (a, b) => b.createdAt.localeCompare(a.createdAt) || Number(BigInt(b.id) - BigInt(a.id)),
+    );
   }
 }
 
@@ -116,7 +120,11 @@ async function fullWalk(phone: Phone): Promise<Post[]> {
 describe('an app session', () => {
   it('when the app scrolls three pages, goes offline while others post, edit and delete, then syncs, its cache equals the server timeline', async () => {
     const app = await startApp();
-    const [me, alice, bob] = [await signUpOnPhone(app, 'me'), await signUpOnPhone(app, 'alice'), await signUpOnPhone(app, 'bob')];
+    const [me, alice, bob] = [
+      await signUpOnPhone(app, 'me'),
+      await signUpOnPhone(app, 'alice'),
+      await signUpOnPhone(app, 'bob'),
+    ];
     await follow(me, alice);
     await follow(me, bob);
     const history: Post[] = [];
@@ -133,11 +141,16 @@ describe('an app session', () => {
     const unseenEdit = history[1]!; // below what the app scrolled to
     const authorOf = (p: Post): Phone => [alice, bob, me].find((phone) => phone.userId === p.authorId)!;
     const edit = async (post: Post, text: string): Promise<void> => {
-      const { response } = await authorOf(post).client.PATCH('/v1/posts/{id}', { params: { path: { id: post.id } }, body: { text } });
+      const { response } = await authorOf(post).client.PATCH('/v1/posts/{id}', {
+        params: { path: { id: post.id } },
+        body: { text },
+      });
       expect(response.status).to.equal(200);
     };
     await edit(edited, 'edited while offline');
-    const { response: deletion } = await authorOf(deleted).client.DELETE('/v1/posts/{id}', { params: { path: { id: deleted.id } } });
+    const { response: deletion } = await authorOf(deleted).client.DELETE('/v1/posts/{id}', {
+      params: { path: { id: deleted.id } },
+    });
     expect(deletion.status).to.equal(204);
     await edit(unseenEdit, 'edited far below');
 

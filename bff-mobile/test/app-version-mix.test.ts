@@ -50,7 +50,12 @@ describe('X-App-Version mix per API version', () => {
       v0.get('/v0/ping', (ctx) => {
         ctx.body = { pong: true };
       });
-      const app = createApp({ db: suite.database(), settings: testSettings(), appVersionMix: mix, extraApiVersions: [{ version: 'v0', router: v0 }] });
+      const app = createApp({
+        db: suite.database(),
+        settings: testSettings(),
+        appVersionMix: mix,
+        extraApiVersions: [{ version: 'v0', router: v0 }],
+      });
       server = http.createServer(app.callback());
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -58,7 +63,10 @@ describe('X-App-Version mix per API version', () => {
     after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
     const get = async (path: string, appVersion?: string): Promise<number> => {
-      const response = await fetch(url + path, appVersion === undefined ? {} : { headers: { 'x-app-version': appVersion } });
+      const response = await fetch(
+        url + path,
+        appVersion === undefined ? {} : { headers: { 'x-app-version': appVersion } },
+      );
       await response.arrayBuffer();
       return response.status;
     };
@@ -66,7 +74,12 @@ describe('X-App-Version mix per API version', () => {
     it('then each window logs one line per API version with the count per app version, and the next window starts empty', async () => {
       const logs: LogEntry[] = [];
       const timer = fakeTimer();
-      const report = reportAppVersionMix({ mix, log: (entry) => logs.push(entry), intervalSeconds: 60, every: timer.every });
+      const report = reportAppVersionMix({
+        mix,
+        log: (entry) => logs.push(entry),
+        intervalSeconds: 60,
+        every: timer.every,
+      });
       expect(timer.intervalMs).to.equal(60_000);
       mix.rotate(); // start the window now, on the fake clock
 
@@ -109,7 +122,11 @@ describe('X-App-Version mix per API version', () => {
       // A quiet window is reported too: zero v1 traffic is the signal to sunset it.
       clock.advance(60);
       timer.fire();
-      expect(mixLines(logs).slice(2).map(({ apiVersion, counts, total, windowSeconds }) => ({ apiVersion, counts, total, windowSeconds }))).to.deep.equal([
+      expect(
+        mixLines(logs)
+          .slice(2)
+          .map(({ apiVersion, counts, total, windowSeconds }) => ({ apiVersion, counts, total, windowSeconds })),
+      ).to.deep.equal([
         { apiVersion: 'v0', counts: {}, total: 0, windowSeconds: 60 },
         { apiVersion: 'v1', counts: {}, total: 0, windowSeconds: 60 },
       ]);
@@ -119,7 +136,11 @@ describe('X-App-Version mix per API version', () => {
       clock.advance(15);
       report.stop();
       expect(timer.cancelled).to.equal(true);
-      expect(mixLines(logs).slice(4).map(({ apiVersion, counts, windowSeconds }) => ({ apiVersion, counts, windowSeconds }))).to.deep.equal([
+      expect(
+        mixLines(logs)
+          .slice(4)
+          .map(({ apiVersion, counts, windowSeconds }) => ({ apiVersion, counts, windowSeconds })),
+      ).to.deep.equal([
         { apiVersion: 'v0', counts: {}, windowSeconds: 15 },
         { apiVersion: 'v1', counts: { '2.0.0': 1 }, windowSeconds: 15 },
       ]);
@@ -129,8 +150,16 @@ describe('X-App-Version mix per API version', () => {
   it('when more distinct app versions arrive than the cap, then the rest count as "other" (unknown and invalid aside)', () => {
     const mix = appVersionMix({ now: fakeClock().now, maxVersions: 3 });
     mix.track('v1');
-    for (const header of ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', '1.0.0', '', 'x'.repeat(100_000), '1.3.0']) mix.record('v1', header);
-    expect(mix.current()[0]?.counts).to.deep.equal({ '1.0.0': 2, '1.1.0': 1, '1.2.0': 1, other: 3, unknown: 1, invalid: 1 });
+    for (const header of ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', '1.0.0', '', 'x'.repeat(100_000), '1.3.0'])
+      mix.record('v1', header);
+    expect(mix.current()[0]?.counts).to.deep.equal({
+      '1.0.0': 2,
+      '1.1.0': 1,
+      '1.2.0': 1,
+      other: 3,
+      unknown: 1,
+      invalid: 1,
+    });
     mix.rotate();
     mix.record('v1', '1.4.0');
     expect(mix.current()[0]?.counts, 'the cap is per window').to.deep.equal({ '1.4.0': 1 });
@@ -150,8 +179,14 @@ describe('X-App-Version mix per API version', () => {
     const env = { TOKEN_SECRET: TEST_TOKEN_SECRET, JWT_SECRET };
     expect(settingsFrom(env).appVersionMixIntervalSeconds).to.equal(60);
     expect(settingsFrom({ ...env, APP_VERSION_MIX_INTERVAL_SECONDS: '0' }).appVersionMixIntervalSeconds).to.equal(0);
-    expect(settingsFrom({ ...env, APP_VERSION_MIX_INTERVAL_SECONDS: '300' }).appVersionMixIntervalSeconds).to.equal(300);
-    expect(() => settingsFrom({ ...env, APP_VERSION_MIX_INTERVAL_SECONDS: 'soon' })).to.throw(/^APP_VERSION_MIX_INTERVAL_SECONDS: /);
-    expect(() => settingsFrom({ ...env, APP_VERSION_MIX_INTERVAL_SECONDS: '90000' })).to.throw(/^APP_VERSION_MIX_INTERVAL_SECONDS: /);
+    expect(settingsFrom({ ...env, APP_VERSION_MIX_INTERVAL_SECONDS: '300' }).appVersionMixIntervalSeconds).to.equal(
+      300,
+    );
+    expect(() => settingsFrom({ ...env, APP_VERSION_MIX_INTERVAL_SECONDS: 'soon' })).to.throw(
+      /^APP_VERSION_MIX_INTERVAL_SECONDS: /,
+    );
+    expect(() => settingsFrom({ ...env, APP_VERSION_MIX_INTERVAL_SECONDS: '90000' })).to.throw(
+      /^APP_VERSION_MIX_INTERVAL_SECONDS: /,
+    );
   });
 });

@@ -22,7 +22,13 @@ export { TEST_PASSWORD };
 /** The settings tests run with (reuse grace 0, so a replayed refresh token is always reuse). */
 export function testSettings(overrides: Partial<Settings> = {}): Settings {
   return {
-    ...settingsFrom({ TOKEN_SECRET: TEST_TOKEN_SECRET, JWT_SECRET, LOG_LEVEL: 'silent', REFRESH_REUSE_GRACE_MS: '0', MIN_APP_VERSION: '1.2.0' }),
+    ...settingsFrom({
+      TOKEN_SECRET: TEST_TOKEN_SECRET,
+      JWT_SECRET,
+      LOG_LEVEL: 'silent',
+      REFRESH_REUSE_GRACE_MS: '0',
+      MIN_APP_VERSION: '1.2.0',
+    }),
     ...overrides,
   };
 }
@@ -68,7 +74,9 @@ async function request(url: string, method: string, path: string, options: Reque
 }
 
 /** Starts the app over the suite's database (or `db`), closed after the test. */
-export async function startApp(options: { settings?: Partial<Settings>; limits?: Partial<RateLimits>; hooks?: Hooks; db?: Database } = {}): Promise<TestApp> {
+export async function startApp(
+  options: { settings?: Partial<Settings>; limits?: Partial<RateLimits>; hooks?: Hooks; db?: Database } = {},
+): Promise<TestApp> {
   const logs: LogEntry[] = [];
   const limits: RateLimits = {
     failedSignInsPerAccount: GENEROUS,
@@ -81,7 +89,11 @@ export async function startApp(options: { settings?: Partial<Settings>; limits?:
     db: options.db ?? suite.database(),
     settings: testSettings(options.settings),
     // Every line the app logs, as the JSON objects it writes.
-    logger: createLogger({ service: 'bff-mobile', level: 'info', destination: { write: (line: string) => void logs.push(JSON.parse(line)) } }),
+    logger: createLogger({
+      service: 'bff-mobile',
+      level: 'info',
+      destination: { write: (line: string) => void logs.push(JSON.parse(line)) },
+    }),
     rateLimits: limits,
     hooks: options.hooks ?? {},
   });
@@ -94,7 +106,9 @@ export async function startApp(options: { settings?: Partial<Settings>; limits?:
     async call(operationId, method, path, requestOptions = {}) {
       const answer = await request(url, method, path, requestOptions);
       const verdict = validateResponse(operationId, answer.status, answer.body);
-      expect(verdict, `${method} ${path} → ${answer.status} ${JSON.stringify(answer.body)}`).to.deep.equal({ ok: true });
+      expect(verdict, `${method} ${path} → ${answer.status} ${JSON.stringify(answer.body)}`).to.deep.equal({
+        ok: true,
+      });
       if (answer.status >= 400) expect(answer.headers.get('content-type')).to.match(/^application\/problem\+json/);
       expect(answer.headers.get('x-request-id')).to.be.a('string');
       return answer;
@@ -129,14 +143,30 @@ export type AppUser = { id: string; username: string; token: string; refreshToke
 export async function signUp(app: TestApp, prefix = 'm'): Promise<AppUser> {
   const username = uniqueUsername(prefix);
   const dev = device();
-  const answer = await app.call('signUp', 'POST', '/v1/users', { body: { username, password: TEST_PASSWORD, displayName: `${prefix} user`, device: dev } });
+  const answer = await app.call('signUp', 'POST', '/v1/users', {
+    body: { username, password: TEST_PASSWORD, displayName: `${prefix} user`, device: dev },
+  });
   expect(answer.status).to.equal(201);
-  return { id: answer.body.user.id, username, token: answer.body.accessToken, refreshToken: answer.body.refreshToken, deviceId: dev.id };
+  return {
+    id: answer.body.user.id,
+    username,
+    token: answer.body.accessToken,
+    refreshToken: answer.body.refreshToken,
+    deviceId: dev.id,
+  };
 }
 
 /** Publishes a micropost through the API; returns it. */
-export async function post(app: TestApp, user: AppUser, text: string): Promise<{ id: string; text: string; createdAt: string; editedAt: string | null; authorId: string }> {
-  const answer = await app.call('createPost', 'POST', '/v1/posts', { token: user.token, body: { text }, headers: { 'idempotency-key': randomUUID() } });
+export async function post(
+  app: TestApp,
+  user: AppUser,
+  text: string,
+): Promise<{ id: string; text: string; createdAt: string; editedAt: string | null; authorId: string }> {
+  const answer = await app.call('createPost', 'POST', '/v1/posts', {
+    token: user.token,
+    body: { text },
+    headers: { 'idempotency-key': randomUUID() },
+  });
   expect(answer.status).to.equal(201);
   return answer.body;
 }

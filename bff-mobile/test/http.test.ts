@@ -12,7 +12,10 @@ describe('conditional GETs', () => {
     expect(again.status).to.equal(304);
     expect(again.body).to.equal(undefined);
     expect(again.headers.get('etag')).to.equal(etag);
-    const list = await app.call('getMe', 'GET', '/v1/me', { token: user.token, headers: { 'if-none-match': `"other", ${etag!.slice(2)}` } });
+    const list = await app.call('getMe', 'GET', '/v1/me', {
+      token: user.token,
+      headers: { 'if-none-match': `"other", ${etag!.slice(2)}` },
+    });
     expect(list.status).to.equal(304);
   });
 
@@ -21,7 +24,9 @@ describe('conditional GETs', () => {
     const user = await signUp(app);
     const before = await app.call('listUserPosts', 'GET', `/v1/users/${user.username}/posts`);
     await post(app, user, 'news');
-    const after = await app.call('listUserPosts', 'GET', `/v1/users/${user.username}/posts`, { headers: { 'if-none-match': before.headers.get('etag')! } });
+    const after = await app.call('listUserPosts', 'GET', `/v1/users/${user.username}/posts`, {
+      headers: { 'if-none-match': before.headers.get('etag')! },
+    });
     expect(after.status).to.equal(200);
     expect(after.headers.get('etag')).to.not.equal(before.headers.get('etag'));
     expect(after.body.items).to.have.length(1);
@@ -41,12 +46,16 @@ describe('compression', () => {
     const user = await signUp(app);
     for (let i = 0; i < 8; i++) await post(app, user, `${'long text '.repeat(20)}${i}`);
     for (const encoding of ['gzip', 'br']) {
-      const answer = await app.call('listUserPosts', 'GET', `/v1/users/${user.username}/posts`, { headers: { 'accept-encoding': encoding } });
+      const answer = await app.call('listUserPosts', 'GET', `/v1/users/${user.username}/posts`, {
+        headers: { 'accept-encoding': encoding },
+      });
       expect(answer.status).to.equal(200);
       expect(answer.headers.get('content-encoding')).to.equal(encoding);
       expect(answer.body.items).to.have.length(8);
     }
-    const plain = await app.call('listUserPosts', 'GET', `/v1/users/${user.username}/posts`, { headers: { 'accept-encoding': 'identity' } });
+    const plain = await app.call('listUserPosts', 'GET', `/v1/users/${user.username}/posts`, {
+      headers: { 'accept-encoding': 'identity' },
+    });
     expect(plain.headers.get('content-encoding')).to.equal(null);
   });
 
@@ -65,7 +74,10 @@ describe('app versions', () => {
       expect(answer.status, version).to.equal(426);
       expect(answer.body).to.include({ code: 'upgrade_required', minVersion: '1.2.0' });
     }
-    const write = await app.call('signIn', 'POST', '/v1/auth/token', { headers: { 'x-app-version': '1.0.0' }, body: {} });
+    const write = await app.call('signIn', 'POST', '/v1/auth/token', {
+      headers: { 'x-app-version': '1.0.0' },
+      body: {},
+    });
     expect(write.status).to.equal(426);
   });
 
@@ -73,7 +85,10 @@ describe('app versions', () => {
     const app = await startApp({ settings: { minAppVersion: '1.2.0' } });
     const user = await signUp(app);
     for (const version of ['1.2.0', '1.2.1-beta', '1.10.0', '2.0.0+build.7']) {
-      const answer = await app.call('getMe', 'GET', '/v1/me', { token: user.token, headers: { 'x-app-version': version } });
+      const answer = await app.call('getMe', 'GET', '/v1/me', {
+        token: user.token,
+        headers: { 'x-app-version': version },
+      });
       expect(answer.status, version).to.equal(200);
     }
   });
@@ -88,7 +103,9 @@ describe('app versions', () => {
 
   it('when an unversioned route gets an old version, then it is still served', async () => {
     const app = await startApp({ settings: { minAppVersion: '9.0.0' } });
-    expect((await app.call('healthz', 'GET', '/healthz', { headers: { 'x-app-version': '1.0.0' } })).status).to.equal(200);
+    expect((await app.call('healthz', 'GET', '/healthz', { headers: { 'x-app-version': '1.0.0' } })).status).to.equal(
+      200,
+    );
   });
 });
 
@@ -129,7 +146,9 @@ describe('the HTTP surface', () => {
     const app = await startApp();
     const page = await app.call('getDocs', 'GET', '/docs');
     expect(page.headers.get('content-type')).to.match(/^text\/html/);
-    expect(page.body).to.include('/docs/assets/swagger-ui-bundle.js').and.not.match(/https?:\/\//);
+    expect(page.body)
+      .to.include('/docs/assets/swagger-ui-bundle.js')
+      .and.not.match(/https?:\/\//);
     expect(page.headers.get('content-security-policy')).to.match(/script-src 'self'/);
     for (const asset of ['swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'swagger-ui.css', 'init.js']) {
       const answer = await app.raw('GET', `/docs/assets/${asset}`);

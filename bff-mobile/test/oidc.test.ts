@@ -17,7 +17,9 @@ type Person = { sub: string; username: string; password: string };
 
 function settings(issuer: string) {
   return readIdentityProviders({
-    OIDC_PROVIDERS: JSON.stringify([{ id: 'dev', name: 'Dev ID', issuer, clientId: 'bff-mobile', appRedirectUris: [APP_REDIRECT] }]),
+    OIDC_PROVIDERS: JSON.stringify([
+      { id: 'dev', name: 'Dev ID', issuer, clientId: 'bff-mobile', appRedirectUris: [APP_REDIRECT] },
+    ]),
     OIDC_CLIENT_SECRET_DEV: SECRET,
   });
 }
@@ -63,7 +65,9 @@ describe('OpenID Connect sign-in for the app', () => {
   before(async () => {
     provider = await startOidcProvider({
       users: people,
-      clients: [{ clientId: 'bff-mobile', clientSecret: SECRET, redirectUris: [APP_REDIRECT], applicationType: 'native' }],
+      clients: [
+        { clientId: 'bff-mobile', clientSecret: SECRET, redirectUris: [APP_REDIRECT], applicationType: 'native' },
+      ],
     });
   });
   after(() => provider.close());
@@ -73,7 +77,9 @@ describe('OpenID Connect sign-in for the app', () => {
   it('when the app lists providers, then it gets what it needs for the authorization request', async () => {
     const app = await start();
     const answer = await app.call('listIdentityProviders', 'GET', '/v1/auth/providers', { headers: V });
-    expect(answer.body.items).to.deep.equal([{ id: 'dev', name: 'Dev ID', issuer: provider.issuer, clientId: 'bff-mobile', redirectUris: [APP_REDIRECT] }]);
+    expect(answer.body.items).to.deep.equal([
+      { id: 'dev', name: 'Dev ID', issuer: provider.issuer, clientId: 'bff-mobile', redirectUris: [APP_REDIRECT] },
+    ]);
   });
 
   it('when the app hands over a fresh code, then a device session opens whose refresh token rotates with reuse detection', async () => {
@@ -85,13 +91,24 @@ describe('OpenID Connect sign-in for the app', () => {
     expect(answer.body.user.username).to.equal(kim.username);
     const me = await app.call('getMe', 'GET', '/v1/me', { token: answer.body.accessToken, headers: V });
     expect(me.body.username).to.equal(kim.username);
-    expect(await rows(`select identity_provider from sessions where device_id = ?`, [body.device.id])).to.deep.equal([{ identity_provider: 'dev' }]);
+    expect(await rows(`select identity_provider from sessions where device_id = ?`, [body.device.id])).to.deep.equal([
+      { identity_provider: 'dev' },
+    ]);
 
-    const rotated = await app.call('refreshToken', 'POST', '/v1/auth/refresh', { body: { refreshToken: answer.body.refreshToken }, headers: V });
+    const rotated = await app.call('refreshToken', 'POST', '/v1/auth/refresh', {
+      body: { refreshToken: answer.body.refreshToken },
+      headers: V,
+    });
     expect(rotated.status).to.equal(200);
-    const reused = await app.call('refreshToken', 'POST', '/v1/auth/refresh', { body: { refreshToken: answer.body.refreshToken }, headers: V });
+    const reused = await app.call('refreshToken', 'POST', '/v1/auth/refresh', {
+      body: { refreshToken: answer.body.refreshToken },
+      headers: V,
+    });
     expect(reused.status).to.equal(401);
-    const after = await app.call('refreshToken', 'POST', '/v1/auth/refresh', { body: { refreshToken: rotated.body.refreshToken }, headers: V });
+    const after = await app.call('refreshToken', 'POST', '/v1/auth/refresh', {
+      body: { refreshToken: rotated.body.refreshToken },
+      headers: V,
+    });
     expect(after.status, 'reuse revoked the whole device session').to.equal(401);
 
     // The same code a second time is refused by the provider.
@@ -100,23 +117,46 @@ describe('OpenID Connect sign-in for the app', () => {
     expect(replay.body.detail).to.equal("the sign-in provider's answer was not accepted; start again");
     const refusal = app.logs.find((entry) => entry.msg === 'provider sign-in refused');
     expect(refusal, 'operators learn why').to.include({ level: 'warn', code: 'identity_rejected' });
-    expect(JSON.stringify(app.logs)).not.to.include(body.code).and.not.to.include(body.codeVerifier).and.not.to.include(SECRET);
+    expect(JSON.stringify(app.logs))
+      .not.to.include(body.code)
+      .and.not.to.include(body.codeVerifier)
+      .and.not.to.include(SECRET);
   });
 
   it('when the nonce or verifier is not the one of the request, then it is 401', async () => {
     const app = await start();
     const wrongNonce = { ...(await appAuthorizes(provider.issuer, kim)), device: device() };
-    expect((await app.call('signInWithProvider', 'POST', '/v1/auth/providers/dev/token', { body: { ...wrongNonce, nonce: 'n'.repeat(22) }, headers: V })).status).to.equal(401);
+    expect(
+      (
+        await app.call('signInWithProvider', 'POST', '/v1/auth/providers/dev/token', {
+          body: { ...wrongNonce, nonce: 'n'.repeat(22) },
+          headers: V,
+        })
+      ).status,
+    ).to.equal(401);
     const wrongVerifier = { ...(await appAuthorizes(provider.issuer, kim)), device: device() };
-    expect((await app.call('signInWithProvider', 'POST', '/v1/auth/providers/dev/token', { body: { ...wrongVerifier, codeVerifier: 'v'.repeat(43) }, headers: V })).status).to.equal(401);
+    expect(
+      (
+        await app.call('signInWithProvider', 'POST', '/v1/auth/providers/dev/token', {
+          body: { ...wrongVerifier, codeVerifier: 'v'.repeat(43) },
+          headers: V,
+        })
+      ).status,
+    ).to.equal(401);
   });
 
   it('when the redirect URI is not one configured for the app, then it is 422 and the provider is not asked', async () => {
     const app = await start();
-    const body = { ...(await appAuthorizes(provider.issuer, kim)), redirectUri: 'https://evil.example/cb', device: device() };
+    const body = {
+      ...(await appAuthorizes(provider.issuer, kim)),
+      redirectUri: 'https://evil.example/cb',
+      device: device(),
+    };
     const answer = await app.call('signInWithProvider', 'POST', '/v1/auth/providers/dev/token', { body, headers: V });
     expect(answer.status).to.equal(422);
-    expect(answer.body.errors).to.deep.equal([{ field: 'redirectUri', message: 'is not a redirect URI configured for this provider' }]);
+    expect(answer.body.errors).to.deep.equal([
+      { field: 'redirectUri', message: 'is not a redirect URI configured for this provider' },
+    ]);
   });
 
   it('when the preferred username is taken, then the app gets a ticket and signs up with a chosen name', async () => {
@@ -126,37 +166,65 @@ describe('OpenID Connect sign-in for the app', () => {
     const body = { ...(await appAuthorizes(provider.issuer, lee)), device: device() };
     const first = await app.call('signInWithProvider', 'POST', '/v1/auth/providers/dev/token', { body, headers: V });
     expect(first.body).to.include({ outcome: 'username_required', suggestedUsername: holder.username });
-    const taken = await app.call('signUpWithProvider', 'POST', '/v1/auth/provider-signup', { body: { signupTicket: first.body.signupTicket, username: holder.username, device: device() }, headers: V });
+    const taken = await app.call('signUpWithProvider', 'POST', '/v1/auth/provider-signup', {
+      body: { signupTicket: first.body.signupTicket, username: holder.username, device: device() },
+      headers: V,
+    });
     expect(taken.status).to.equal(409);
-    const forged = await app.call('signUpWithProvider', 'POST', '/v1/auth/provider-signup', { body: { signupTicket: `${first.body.signupTicket}A`, username: uniqueUsername(), device: device() }, headers: V });
+    const forged = await app.call('signUpWithProvider', 'POST', '/v1/auth/provider-signup', {
+      body: { signupTicket: `${first.body.signupTicket}A`, username: uniqueUsername(), device: device() },
+      headers: V,
+    });
     expect(forged.status).to.equal(400);
     const chosen = uniqueUsername('lee');
-    const created = await app.call('signUpWithProvider', 'POST', '/v1/auth/provider-signup', { body: { signupTicket: first.body.signupTicket, username: chosen, device: device() }, headers: V });
+    const created = await app.call('signUpWithProvider', 'POST', '/v1/auth/provider-signup', {
+      body: { signupTicket: first.body.signupTicket, username: chosen, device: device() },
+      headers: V,
+    });
     expect(created.status).to.equal(201);
     expect(created.body.user.username).to.equal(chosen);
-    const methods = await app.call('getSignInMethods', 'GET', '/v1/me/sign-in-methods', { token: created.body.accessToken, headers: V });
+    const methods = await app.call('getSignInMethods', 'GET', '/v1/me/sign-in-methods', {
+      token: created.body.accessToken,
+      headers: V,
+    });
     expect(methods.body.hasPassword).to.equal(false);
-    const unlink = await app.call('unlinkProvider', 'DELETE', '/v1/me/sign-in-methods/dev', { token: created.body.accessToken, headers: V });
+    const unlink = await app.call('unlinkProvider', 'DELETE', '/v1/me/sign-in-methods/dev', {
+      token: created.body.accessToken,
+      headers: V,
+    });
     expect(unlink.status).to.equal(409);
   });
 
   it('when a signed-in user links a provider sign-in that another account owns, then it is a conflict', async () => {
     const app = await start();
     const owner = await signUp(app, 'owner');
-    const linked = await app.call('linkProvider', 'POST', '/v1/me/sign-in-methods/dev', { token: owner.token, body: await appAuthorizes(provider.issuer, linkee), headers: V });
+    const linked = await app.call('linkProvider', 'POST', '/v1/me/sign-in-methods/dev', {
+      token: owner.token,
+      body: await appAuthorizes(provider.issuer, linkee),
+      headers: V,
+    });
     expect(linked.status).to.equal(200);
     expect(linked.body.identities.map((i: { provider: string }) => i.provider)).to.deep.equal(['dev']);
     const other = await signUp(app, 'other');
-    const conflict = await app.call('linkProvider', 'POST', '/v1/me/sign-in-methods/dev', { token: other.token, body: await appAuthorizes(provider.issuer, linkee), headers: V });
+    const conflict = await app.call('linkProvider', 'POST', '/v1/me/sign-in-methods/dev', {
+      token: other.token,
+      body: await appAuthorizes(provider.issuer, linkee),
+      headers: V,
+    });
     expect(conflict.status).to.equal(409);
-    const unlinked = await app.call('unlinkProvider', 'DELETE', '/v1/me/sign-in-methods/dev', { token: owner.token, headers: V });
+    const unlinked = await app.call('unlinkProvider', 'DELETE', '/v1/me/sign-in-methods/dev', {
+      token: owner.token,
+      headers: V,
+    });
     expect(unlinked.body).to.deep.equal({ hasPassword: true, identities: [] });
   });
 
   it('when the provider is down at redemption, then it is 503 and no account is created', async () => {
     const own = await startOidcProvider({
       users: [down],
-      clients: [{ clientId: 'bff-mobile', clientSecret: SECRET, redirectUris: [APP_REDIRECT], applicationType: 'native' }],
+      clients: [
+        { clientId: 'bff-mobile', clientSecret: SECRET, redirectUris: [APP_REDIRECT], applicationType: 'native' },
+      ],
     });
     const app = await startApp({ settings: { identityProviders: settings(own.issuer) } });
     // Discovery done while the provider was up (the app's own request also needs it up).

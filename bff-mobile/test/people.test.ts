@@ -10,7 +10,11 @@ describe('finding people', () => {
     const first = await app.call('searchPeople', 'GET', `/v1/search/users?q=Q${tag}&limit=2`);
     expect(first.status).to.equal(200);
     expect(first.body.items).to.have.length(2);
-    const second = await app.call('searchPeople', 'GET', `/v1/search/users?q=Q${tag}&limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+    const second = await app.call(
+      'searchPeople',
+      'GET',
+      `/v1/search/users?q=Q${tag}&limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+    );
     const ids = [...first.body.items, ...second.body.items].map((u: { id: string }) => u.id);
     expect(ids.sort()).to.deep.equal([me.id, a.id, b.id].sort());
     expect((await app.call('searchPeople', 'GET', '/v1/search/users?q=')).status).to.equal(400);
@@ -18,7 +22,10 @@ describe('finding people', () => {
     await follow(app, me, a);
     await follow(app, a, b);
     const suggestions = await app.call('getSuggestions', 'GET', '/v1/me/suggestions?limit=5', { token: me.token });
-    expect(suggestions.body.items[0]).to.deep.equal({ user: { id: b.id, username: b.username, displayName: `q${tag} user` }, followedByYourFollows: 1 });
+    expect(suggestions.body.items[0]).to.deep.equal({
+      user: { id: b.id, username: b.username, displayName: `q${tag} user` },
+      followedByYourFollows: 1,
+    });
     expect((await app.call('getSuggestions', 'GET', '/v1/me/suggestions')).status).to.equal(401);
   });
 
@@ -30,7 +37,10 @@ describe('finding people', () => {
     for (const q of [`${tag} pagination`, `${tag} timel`]) {
       for (const order of ['newest', 'relevance']) {
         const answer = await app.call('search', 'GET', `/v1/search?q=${encodeURIComponent(q)}&order=${order}`);
-        expect(answer.body.items.map((p: { id: string }) => p.id), `${q} ${order}`).to.deep.equal([written.id]);
+        expect(
+          answer.body.items.map((p: { id: string }) => p.id),
+          `${q} ${order}`,
+        ).to.deep.equal([written.id]);
       }
     }
   });

@@ -11,12 +11,20 @@ describe('a post of its own', () => {
       const answer = await app.call('getPost', 'GET', `/v1/posts/${written.id}`, token === undefined ? {} : { token });
       expect(answer.status).to.equal(200);
       expect(answer.body).to.deep.equal({
-        post: { id: written.id, authorId: alice.id, text: 'hello @nobody', createdAt: written.createdAt, editedAt: null },
+        post: {
+          id: written.id,
+          authorId: alice.id,
+          text: 'hello @nobody',
+          createdAt: written.createdAt,
+          editedAt: null,
+        },
         users: { [alice.id]: { id: alice.id, username: alice.username, displayName: 'alice user' } },
       });
       const etag = answer.headers.get('etag');
       expect(etag).to.be.a('string');
-      const again = await app.call('getPost', 'GET', `/v1/posts/${written.id}`, { headers: { 'if-none-match': etag! } });
+      const again = await app.call('getPost', 'GET', `/v1/posts/${written.id}`, {
+        headers: { 'if-none-match': etag! },
+      });
       expect(again.status).to.equal(304);
     }
   });
@@ -25,7 +33,9 @@ describe('a post of its own', () => {
     const app = await startApp();
     const alice = await signUp(app);
     const written = await post(app, alice, 'soon gone');
-    expect((await app.call('deletePost', 'DELETE', `/v1/posts/${written.id}`, { token: alice.token })).status).to.equal(204);
+    expect((await app.call('deletePost', 'DELETE', `/v1/posts/${written.id}`, { token: alice.token })).status).to.equal(
+      204,
+    );
     const gone = await app.call('getPost', 'GET', `/v1/posts/${written.id}`);
     expect(gone.status).to.equal(404);
     expect(gone.body.code).to.equal('not_found');

@@ -9,7 +9,11 @@ describe('posts', () => {
   it('when the app posts with an Idempotency-Key, then 201 answers the compact micropost and it is stored', async () => {
     const app = await startApp();
     const user = await signUp(app);
-    const answer = await app.call('createPost', 'POST', '/v1/posts', { token: user.token, body: { text: 'Hello  world ' }, headers: { 'idempotency-key': randomUUID() } });
+    const answer = await app.call('createPost', 'POST', '/v1/posts', {
+      token: user.token,
+      body: { text: 'Hello  world ' },
+      headers: { 'idempotency-key': randomUUID() },
+    });
     expect(answer.status).to.equal(201);
     expect(answer.body).to.include({ authorId: user.id, text: 'Hello  world ', editedAt: null });
     expect(Object.keys(answer.body)).to.have.members(['id', 'authorId', 'text', 'createdAt', 'editedAt']);
@@ -24,7 +28,11 @@ describe('posts', () => {
     const missing = await app.call('createPost', 'POST', '/v1/posts', { token: user.token, body: { text: 'no key' } });
     expect(missing.status).to.equal(400);
     expect(missing.body.code).to.equal('bad_request');
-    const tooLong = await app.call('createPost', 'POST', '/v1/posts', { token: user.token, body: { text: 'long key' }, headers: { 'idempotency-key': 'k'.repeat(256) } });
+    const tooLong = await app.call('createPost', 'POST', '/v1/posts', {
+      token: user.token,
+      body: { text: 'long key' },
+      headers: { 'idempotency-key': 'k'.repeat(256) },
+    });
     expect(tooLong.status).to.equal(400);
     const page = await app.call('listUserPosts', 'GET', `/v1/users/${user.username}/posts`);
     expect(page.body.items).to.deep.equal([]);
@@ -34,8 +42,16 @@ describe('posts', () => {
     const app = await startApp();
     const user = await signUp(app);
     const key = randomUUID();
-    const first = await app.call('createPost', 'POST', '/v1/posts', { token: user.token, body: { text: 'once' }, headers: { 'idempotency-key': key } });
-    const again = await app.call('createPost', 'POST', '/v1/posts', { token: user.token, body: { text: 'once' }, headers: { 'idempotency-key': key } });
+    const first = await app.call('createPost', 'POST', '/v1/posts', {
+      token: user.token,
+      body: { text: 'once' },
+      headers: { 'idempotency-key': key },
+    });
+    const again = await app.call('createPost', 'POST', '/v1/posts', {
+      token: user.token,
+      body: { text: 'once' },
+      headers: { 'idempotency-key': key },
+    });
     expect(again.status).to.equal(201);
     expect(again.body).to.deep.equal(first.body);
     expect(again.headers.get('idempotent-replayed')).to.equal('true');
@@ -47,8 +63,16 @@ describe('posts', () => {
     const app = await startApp();
     const [a, b] = [await signUp(app), await signUp(app)];
     const key = randomUUID();
-    const first = await app.call('createPost', 'POST', '/v1/posts', { token: a.token, body: { text: 'same' }, headers: { 'idempotency-key': key } });
-    const second = await app.call('createPost', 'POST', '/v1/posts', { token: b.token, body: { text: 'same' }, headers: { 'idempotency-key': key } });
+    const first = await app.call('createPost', 'POST', '/v1/posts', {
+      token: a.token,
+      body: { text: 'same' },
+      headers: { 'idempotency-key': key },
+    });
+    const second = await app.call('createPost', 'POST', '/v1/posts', {
+      token: b.token,
+      body: { text: 'same' },
+      headers: { 'idempotency-key': key },
+    });
     expect(second.status).to.equal(201);
     expect(second.body.id).to.not.equal(first.body.id);
     expect(second.headers.get('idempotent-replayed')).to.equal(null);
@@ -58,8 +82,16 @@ describe('posts', () => {
     const app = await startApp();
     const user = await signUp(app);
     const key = randomUUID();
-    await app.call('createPost', 'POST', '/v1/posts', { token: user.token, body: { text: 'first' }, headers: { 'idempotency-key': key } });
-    const other = await app.call('createPost', 'POST', '/v1/posts', { token: user.token, body: { text: 'second' }, headers: { 'idempotency-key': key } });
+    await app.call('createPost', 'POST', '/v1/posts', {
+      token: user.token,
+      body: { text: 'first' },
+      headers: { 'idempotency-key': key },
+    });
+    const other = await app.call('createPost', 'POST', '/v1/posts', {
+      token: user.token,
+      body: { text: 'second' },
+      headers: { 'idempotency-key': key },
+    });
     expect(other.status).to.equal(422);
     expect(other.body.code).to.equal('idempotency_key_reused');
   });
@@ -83,9 +115,17 @@ describe('posts', () => {
     });
     const user = await signUp(app);
     const key = randomUUID();
-    const first = app.call('createPost', 'POST', '/v1/posts', { token: user.token, body: { text: 'slow' }, headers: { 'idempotency-key': key } });
+    const first = app.call('createPost', 'POST', '/v1/posts', {
+      token: user.token,
+      body: { text: 'slow' },
+      headers: { 'idempotency-key': key },
+    });
     await inside;
-    const second = await app.call('createPost', 'POST', '/v1/posts', { token: user.token, body: { text: 'slow' }, headers: { 'idempotency-key': key } });
+    const second = await app.call('createPost', 'POST', '/v1/posts', {
+      token: user.token,
+      body: { text: 'slow' },
+      headers: { 'idempotency-key': key },
+    });
     expect(second.status).to.equal(409);
     expect(second.body.code).to.equal('conflict');
     release();
@@ -96,18 +136,29 @@ describe('posts', () => {
     const db = suite.database();
     const app = await startApp();
     const user = await signUp(app);
-    const input = { userId: user.id, key: randomUUID(), fingerprint: requestFingerprint('POST', '/v1/posts', { text: 'x' }) };
+    const input = {
+      userId: user.id,
+      key: randomUUID(),
+      fingerprint: requestFingerprint('POST', '/v1/posts', { text: 'x' }),
+    };
     let runs = 0;
     const work = async () => {
       runs += 1;
       await new Promise((resolve) => setTimeout(resolve, 50));
       return { status: 201, body: { ok: true } };
     };
-    const results = await Promise.allSettled([runIdempotent(db.context(), input, work), runIdempotent(db.context(), input, work)]);
+    const results = await Promise.allSettled([
+      runIdempotent(db.context(), input, work),
+      runIdempotent(db.context(), input, work),
+    ]);
     expect(runs).to.equal(1);
-    const codes = results.map((r) => (r.status === 'fulfilled' ? (r.value.replayed ? 'replayed' : 'ran') : (r.reason as { code: string }).code));
+    const codes = results.map((r) =>
+      r.status === 'fulfilled' ? (r.value.replayed ? 'replayed' : 'ran') : (r.reason as { code: string }).code,
+    );
     expect(codes).to.include('ran');
-    expect(codes.filter((c) => c !== 'ran')).to.satisfy((rest: string[]) => rest.every((c) => c === 'conflict' || c === 'replayed'));
+    expect(codes.filter((c) => c !== 'ran')).to.satisfy((rest: string[]) =>
+      rest.every((c) => c === 'conflict' || c === 'replayed'),
+    );
   });
 
   it('when the text breaks the rules, then 422 names the field, and the key can be used again', async () => {
@@ -115,21 +166,37 @@ describe('posts', () => {
     const user = await signUp(app);
     const key = randomUUID();
     for (const text of ['', '   ', 'x'.repeat(256), 'bad\u0007char']) {
-      const answer = await app.call('createPost', 'POST', '/v1/posts', { token: user.token, body: { text }, headers: { 'idempotency-key': key } });
+      const answer = await app.call('createPost', 'POST', '/v1/posts', {
+        token: user.token,
+        body: { text },
+        headers: { 'idempotency-key': key },
+      });
       expect(answer.status, JSON.stringify(text)).to.equal(422);
       expect(answer.body.errors[0].field).to.equal('text');
     }
-    const ok = await app.call('createPost', 'POST', '/v1/posts', { token: user.token, body: { text: 'é'.normalize('NFD').repeat(255) }, headers: { 'idempotency-key': key } });
+    const ok = await app.call('createPost', 'POST', '/v1/posts', {
+      token: user.token,
+      body: { text: 'é'.normalize('NFD').repeat(255) },
+      headers: { 'idempotency-key': key },
+    });
     expect(ok.status).to.equal(201);
   });
 
   it('when the body has unknown fields or is not JSON, then 422 or 415', async () => {
     const app = await startApp();
     const user = await signUp(app);
-    const extra = await app.call('createPost', 'POST', '/v1/posts', { token: user.token, body: { text: 'hi', html: '<b>' }, headers: { 'idempotency-key': randomUUID() } });
+    const extra = await app.call('createPost', 'POST', '/v1/posts', {
+      token: user.token,
+      body: { text: 'hi', html: '<b>' },
+      headers: { 'idempotency-key': randomUUID() },
+    });
     expect(extra.status).to.equal(422);
     expect(extra.body.errors).to.deep.include({ field: 'html', message: 'is not a known field' });
-    const text = await app.call('createPost', 'POST', '/v1/posts', { token: user.token, rawBody: 'hi', headers: { 'idempotency-key': randomUUID(), 'content-type': 'text/plain' } });
+    const text = await app.call('createPost', 'POST', '/v1/posts', {
+      token: user.token,
+      rawBody: 'hi',
+      headers: { 'idempotency-key': randomUUID(), 'content-type': 'text/plain' },
+    });
     expect(text.status).to.equal(415);
   });
 
@@ -137,7 +204,10 @@ describe('posts', () => {
     const app = await startApp();
     const user = await signUp(app);
     const created = await post(app, user, 'typo');
-    const edited = await app.call('editPost', 'PATCH', `/v1/posts/${created.id}`, { token: user.token, body: { text: 'fixed' } });
+    const edited = await app.call('editPost', 'PATCH', `/v1/posts/${created.id}`, {
+      token: user.token,
+      body: { text: 'fixed' },
+    });
     expect(edited.status).to.equal(200);
     expect(edited.body).to.include({ id: created.id, text: 'fixed', authorId: user.id });
     expect(edited.body.editedAt).to.be.a('string');
@@ -148,24 +218,39 @@ describe('posts', () => {
     const app = await startApp();
     const [author, other] = [await signUp(app), await signUp(app)];
     const created = await post(app, author, 'mine');
-    const edit = await app.call('editPost', 'PATCH', `/v1/posts/${created.id}`, { token: other.token, body: { text: 'yours' } });
+    const edit = await app.call('editPost', 'PATCH', `/v1/posts/${created.id}`, {
+      token: other.token,
+      body: { text: 'yours' },
+    });
     expect(edit.status).to.equal(403);
     expect(edit.body.code).to.equal('forbidden');
     const del = await app.call('deletePost', 'DELETE', `/v1/posts/${created.id}`, { token: other.token });
     expect(del.status).to.equal(403);
     expect((await getMicropost(suite.database().context(), { id: created.id })).text).to.equal('mine');
-    expect((await app.call('editPost', 'PATCH', '/v1/posts/999999999999', { token: author.token, body: { text: 'x' } })).status).to.equal(404);
+    expect(
+      (await app.call('editPost', 'PATCH', '/v1/posts/999999999999', { token: author.token, body: { text: 'x' } }))
+        .status,
+    ).to.equal(404);
     expect((await app.call('deletePost', 'DELETE', '/v1/posts/abc', { token: author.token })).status).to.equal(400);
-    expect((await app.call('editPost', 'PATCH', `/v1/posts/${created.id}`, { token: author.token, body: { text: '' } })).status).to.equal(422);
-    expect((await app.call('editPost', 'PATCH', `/v1/posts/${created.id}`, { body: { text: 'x' } })).status).to.equal(401);
+    expect(
+      (await app.call('editPost', 'PATCH', `/v1/posts/${created.id}`, { token: author.token, body: { text: '' } }))
+        .status,
+    ).to.equal(422);
+    expect((await app.call('editPost', 'PATCH', `/v1/posts/${created.id}`, { body: { text: 'x' } })).status).to.equal(
+      401,
+    );
   });
 
   it('when the author deletes, then 204 and the post is gone (404 on a second delete)', async () => {
     const app = await startApp();
     const user = await signUp(app);
     const created = await post(app, user, 'short-lived');
-    expect((await app.call('deletePost', 'DELETE', `/v1/posts/${created.id}`, { token: user.token })).status).to.equal(204);
-    expect((await app.call('deletePost', 'DELETE', `/v1/posts/${created.id}`, { token: user.token })).status).to.equal(404);
+    expect((await app.call('deletePost', 'DELETE', `/v1/posts/${created.id}`, { token: user.token })).status).to.equal(
+      204,
+    );
+    expect((await app.call('deletePost', 'DELETE', `/v1/posts/${created.id}`, { token: user.token })).status).to.equal(
+      404,
+    );
     const page = await app.call('listUserPosts', 'GET', `/v1/users/${user.username}/posts`);
     expect(page.body.items).to.deep.equal([]);
   });
@@ -174,15 +259,35 @@ describe('posts', () => {
     const app = await startApp({ limits: { postsPerUser: { points: 2, durationSeconds: 3600 } } });
     const user = await signUp(app);
     const key = randomUUID();
-    await app.call('createPost', 'POST', '/v1/posts', { token: user.token, body: { text: 'one' }, headers: { 'idempotency-key': key } });
-    const replay = await app.call('createPost', 'POST', '/v1/posts', { token: user.token, body: { text: 'one' }, headers: { 'idempotency-key': key } });
+    await app.call('createPost', 'POST', '/v1/posts', {
+      token: user.token,
+      body: { text: 'one' },
+      headers: { 'idempotency-key': key },
+    });
+    const replay = await app.call('createPost', 'POST', '/v1/posts', {
+      token: user.token,
+      body: { text: 'one' },
+      headers: { 'idempotency-key': key },
+    });
     expect(replay.status).to.equal(201);
     await post(app, user, 'two');
-    const third = await app.call('createPost', 'POST', '/v1/posts', { token: user.token, body: { text: 'three' }, headers: { 'idempotency-key': randomUUID() } });
+    const third = await app.call('createPost', 'POST', '/v1/posts', {
+      token: user.token,
+      body: { text: 'three' },
+      headers: { 'idempotency-key': randomUUID() },
+    });
     expect(third.status).to.equal(429);
     expect(third.body.code).to.equal('rate_limited');
     expect(Number(third.headers.get('retry-after'))).to.be.greaterThan(0);
     const other = await signUp(app);
-    expect((await app.call('createPost', 'POST', '/v1/posts', { token: other.token, body: { text: 'fine' }, headers: { 'idempotency-key': randomUUID() } })).status).to.equal(201);
+    expect(
+      (
+        await app.call('createPost', 'POST', '/v1/posts', {
+          token: other.token,
+          body: { text: 'fine' },
+          headers: { 'idempotency-key': randomUUID() },
+        })
+      ).status,
+    ).to.equal(201);
   });
 });

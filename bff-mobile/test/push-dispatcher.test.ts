@@ -17,7 +17,13 @@ import {
 import { makeUser, TEST_TOKEN_SECRET } from '@microblog/domain/testing';
 import { expect } from 'chai';
 import nock from 'nock';
-import { startPushDispatcher, type PushDispatcher, type PushDispatcherOptions, type PushLogEntry, type PushMessage } from '../src/push/index.ts';
+import {
+  startPushDispatcher,
+  type PushDispatcher,
+  type PushDispatcherOptions,
+  type PushLogEntry,
+  type PushMessage,
+} from '../src/push/index.ts';
 import { suite } from './setup.ts';
 
 const PUSH_BASE_URL = 'https://push.example.test';
@@ -33,7 +39,14 @@ function ctx(): DomainContext {
 
 /** A dispatcher driven by hand (no timer), logging into `logs`. */
 function dispatcher(overrides: Partial<PushDispatcherOptions> = {}): PushDispatcher {
-  const d = startPushDispatcher({ db: suite.database(), baseUrl: PUSH_BASE_URL, log: (e) => logs.push(e), autoStart: false, batchSize: 500, ...overrides });
+  const d = startPushDispatcher({
+    db: suite.database(),
+    baseUrl: PUSH_BASE_URL,
+    log: (e) => logs.push(e),
+    autoStart: false,
+    batchSize: 500,
+    ...overrides,
+  });
   dispatchers.push(d);
   return d;
 }
@@ -64,7 +77,10 @@ async function userWithDevices(devices = 1): Promise<{ user: UserProfile; tokens
   const user = await makeUser(c);
   const tokens: string[] = [];
   for (let i = 0; i < devices; i++) {
-    const { session } = await startDeviceSession(c, { userId: user.id, device: { id: randomUUID(), name: `Phone ${i}`, platform: 'ios' } });
+    const { session } = await startDeviceSession(c, {
+      userId: user.id,
+      device: { id: randomUUID(), name: `Phone ${i}`, platform: 'ios' },
+    });
     const token = `ExponentPushToken[${randomBytes(11).toString('base64url')}]`;
     await registerPushToken(c, { userId: user.id, sessionId: session.id, token, platform: 'ios' });
     tokens.push(token);
@@ -82,12 +98,21 @@ async function closedPort(): Promise<number> {
 }
 
 function followMessage(token: string, follower: UserProfile, notificationId: string): PushMessage {
-  return { to: token, title: `@${follower.username} followed you`, body: '', data: { type: 'user.followed', username: follower.username, notificationId }, sound: 'default' };
+  return {
+    to: token,
+    title: `@${follower.username} followed you`,
+    body: '',
+    data: { type: 'user.followed', username: follower.username, notificationId },
+    sound: 'default',
+  };
 }
 
 /** The id of the inbox entry a push must name. */
 async function notificationIdOf(recipientId: string, actorId: string): Promise<string> {
-  const rows = await ctx().em.execute<{ id: string }[]>('select id::text as id from notifications where recipient_id = ? and actor_id = ?', [recipientId, actorId]);
+  const rows = await ctx().em.execute<{ id: string }[]>(
+    'select id::text as id from notifications where recipient_id = ? and actor_id = ?',
+    [recipientId, actorId],
+  );
   expect(rows, 'one notification').to.have.length(1);
   return rows[0]!.id;
 }
@@ -95,7 +120,13 @@ async function notificationIdOf(recipientId: string, actorId: string): Promise<s
 /** Delivers whatever earlier tests (here or in other files) left in the shared outbox, so each test starts from an empty queue. */
 async function drainOutbox(): Promise<void> {
   nock(PUSH_BASE_URL).persist().post(SEND_PATH).reply(200, okReply);
-  const d = startPushDispatcher({ db: suite.database(), baseUrl: PUSH_BASE_URL, log: () => {}, autoStart: false, batchSize: 500 });
+  const d = startPushDispatcher({
+    db: suite.database(),
+    baseUrl: PUSH_BASE_URL,
+    log: () => {},
+    autoStart: false,
+    batchSize: 500,
+  });
   for (let i = 0; i < 100 && (await d.runOnce()) > 0; i++);
   await d.stop();
   nock.cleanAll();
@@ -126,7 +157,10 @@ describe('push dispatcher', () => {
     const service = nock(PUSH_BASE_URL, { badheaders: ['authorization'] })
       .matchHeader('accept', 'application/json')
       .matchHeader('content-type', 'application/json')
-      .post(SEND_PATH, tokens.map((t) => followMessage(t, follower, notificationId)))
+      .post(
+        SEND_PATH,
+        tokens.map((t) => followMessage(t, follower, notificationId)),
+      )
       .reply(200, okReply);
     const d = dispatcher();
 
@@ -148,7 +182,11 @@ describe('push dispatcher', () => {
           to: tokens[0],
           title: `@${author.username} mentioned you`,
           body: `lunch with @${mentioned.username} today?`,
-          data: { type: 'user.mentioned', micropostId: post.id, notificationId: await notificationIdOf(mentioned.id, author.id) },
+          data: {
+            type: 'user.mentioned',
+            micropostId: post.id,
+            notificationId: await notificationIdOf(mentioned.id, author.id),
+          },
           sound: 'default',
         },
       ])
@@ -199,7 +237,10 @@ describe('push dispatcher', () => {
 
     expect(await d.runOnce()).to.equal(1);
     // The backoff alone would be 1 s (half of 2^1 s with no jitter); the service asked for 120 s.
-    expect(problems()[0]).to.include({ msg: 'push notification will be retried', retryAt: new Date(clock + 120_000).toISOString() });
+    expect(problems()[0]).to.include({
+      msg: 'push notification will be retried',
+      retryAt: new Date(clock + 120_000).toISOString(),
+    });
     expect(await d.runOnce()).to.equal(1);
     expect(service.isDone()).to.equal(true);
   });
@@ -215,7 +256,10 @@ describe('push dispatcher', () => {
 
     expect(await d.runOnce()).to.equal(2);
     expect(down.isDone()).to.equal(true);
-    expect(problems().map((e) => e.msg)).to.deep.equal(['push notification will be retried', 'push notification will be retried']);
+    expect(problems().map((e) => e.msg)).to.deep.equal([
+      'push notification will be retried',
+      'push notification will be retried',
+    ]);
     expect(problems()[1]?.error).to.match(/not attempted/);
 
     const sent: PushMessage[] = [];
@@ -287,7 +331,11 @@ describe('push dispatcher', () => {
       .reply(200, {
         data: [
           { status: 'ok', id: 'ticket-1' },
-          { status: 'error', message: `"${tokens[1]}" is not a registered push notification recipient`, details: { error: 'DeviceNotRegistered' } },
+          {
+            status: 'error',
+            message: `"${tokens[1]}" is not a registered push notification recipient`,
+            details: { error: 'DeviceNotRegistered' },
+          },
         ],
       });
     const d = dispatcher();
@@ -342,7 +390,12 @@ describe('push dispatcher', () => {
     expect(await d.runOnce()).to.equal(1);
     expect(service.isDone()).to.equal(true);
     expect(problems()).to.have.length(1);
-    expect(problems()[0]).to.include({ level: 'error', msg: 'push notification given up', type: 'user.followed', attempts: 1 });
+    expect(problems()[0]).to.include({
+      level: 'error',
+      msg: 'push notification given up',
+      type: 'user.followed',
+      attempts: 1,
+    });
     expect(await d.runOnce()).to.equal(0);
   });
 
@@ -363,7 +416,10 @@ describe('push dispatcher', () => {
   });
 
   it('when the database is unreachable, then a tick logs it and resolves without throwing', async () => {
-    const unreachable = await openDatabase({ url: 'postgres://nobody:nothing@127.0.0.1:1/none', tokenSecret: TEST_TOKEN_SECRET });
+    const unreachable = await openDatabase({
+      url: 'postgres://nobody:nothing@127.0.0.1:1/none',
+      tokenSecret: TEST_TOKEN_SECRET,
+    });
     try {
       const d = dispatcher({ db: unreachable });
       expect(await d.runOnce()).to.equal(0);

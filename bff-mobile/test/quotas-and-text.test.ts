@@ -8,8 +8,12 @@ describe('follow quota and invisible text', () => {
     const app = await startApp();
     const [churner, target] = [await signUp(app), await signUp(app)];
     for (let i = 0; i < FOLLOW_QUOTA.changes / 2; i++) {
-      expect((await app.call('follow', 'PUT', `/v1/users/${target.username}/follow`, { token: churner.token })).status).to.equal(200);
-      expect((await app.call('unfollow', 'DELETE', `/v1/users/${target.username}/follow`, { token: churner.token })).status).to.equal(200);
+      expect(
+        (await app.call('follow', 'PUT', `/v1/users/${target.username}/follow`, { token: churner.token })).status,
+      ).to.equal(200);
+      expect(
+        (await app.call('unfollow', 'DELETE', `/v1/users/${target.username}/follow`, { token: churner.token })).status,
+      ).to.equal(200);
     }
     const refused = await app.call('follow', 'PUT', `/v1/users/${target.username}/follow`, { token: churner.token });
     expect(refused.status).to.equal(429);
@@ -28,8 +32,13 @@ describe('follow quota and invisible text', () => {
       headers: { 'idempotency-key': randomUUID() },
     });
     expect(answer.status).to.equal(422);
-    expect(answer.body.errors).to.deep.equal([{ field: 'text', message: 'must not be only whitespace or invisible characters' }]);
-    const me = await app.call('updateMe', 'PATCH', '/v1/me', { token: user.token, body: { displayName: '\ufeff\u200d', bio: '\u2060' } });
+    expect(answer.body.errors).to.deep.equal([
+      { field: 'text', message: 'must not be only whitespace or invisible characters' },
+    ]);
+    const me = await app.call('updateMe', 'PATCH', '/v1/me', {
+      token: user.token,
+      body: { displayName: '\ufeff\u200d', bio: '\u2060' },
+    });
     expect(me.status).to.equal(422);
     expect(me.body.errors.map((e: { field: string }) => e.field).sort()).to.deep.equal(['bio', 'displayName']);
     const posts = await app.call('listUserPosts', 'GET', `/v1/users/${user.username}/posts`);

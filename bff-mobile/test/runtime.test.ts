@@ -7,7 +7,14 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { followUser, registerPushToken, startDeviceSession, type UserProfile } from '@microblog/domain';
 import { makeUser, TEST_TOKEN_SECRET } from '@microblog/domain/testing';
-import { acceptsConnections, samples, scrapeMetrics, spawnBff, type ChildBff, type LogLine } from '@microblog/bff-kit/testing';
+import {
+  acceptsConnections,
+  samples,
+  scrapeMetrics,
+  spawnBff,
+  type ChildBff,
+  type LogLine,
+} from '@microblog/bff-kit/testing';
 import { expect } from 'chai';
 import nock from 'nock';
 import { Client } from 'pg';
@@ -36,7 +43,10 @@ async function pushService(options: { unregistered?: Set<string>; delayMs?: numb
           ? { status: 'error', message: 'not registered', details: { error: 'DeviceNotRegistered' } }
           : { status: 'ok', id: randomUUID() },
       );
-      setTimeout(() => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ data })), options.delayMs ?? 0);
+      setTimeout(
+        () => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ data })),
+        options.delayMs ?? 0,
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -66,14 +76,21 @@ async function startBff(env: Record<string, string>): Promise<ChildBff & { port:
       ...env,
     },
   });
-  return { ...bff, port: Number(new URL(bff.listening.url as string).port), metricsPort: bff.listening.metricsPort as number };
+  return {
+    ...bff,
+    port: Number(new URL(bff.listening.url as string).port),
+    metricsPort: bff.listening.metricsPort as number,
+  };
 }
 
 /** A user with one device and push token; returns the token. */
 async function userWithToken(): Promise<{ user: UserProfile; token: string }> {
   const ctx = suite.database().context();
   const user = await makeUser(ctx);
-  const { session } = await startDeviceSession(ctx, { userId: user.id, device: { id: randomUUID(), name: 'Phone', platform: 'ios' } });
+  const { session } = await startDeviceSession(ctx, {
+    userId: user.id,
+    device: { id: randomUUID(), name: 'Phone', platform: 'ios' },
+  });
   const token = `ExponentPushToken[${randomBytes(11).toString('base64url')}]`;
   await registerPushToken(ctx, { userId: user.id, sessionId: session.id, token, platform: 'ios' });
   return { user, token };
@@ -111,29 +128,42 @@ describe('bff-mobile runtime (main.ts in a child process)', function () {
       const base = `http://127.0.0.1:${bff.port}`;
       await followedBySomeone(sent.user);
       await followedBySomeone(gone.user);
-      expect((await fetch(`${base}/v1/users/ghost_mobile_4711`, { headers: { 'X-App-Version': '1.4.2' } })).status).to.equal(404);
+      expect(
+        (await fetch(`${base}/v1/users/ghost_mobile_4711`, { headers: { 'X-App-Version': '1.4.2' } })).status,
+      ).to.equal(404);
       expect((await fetch(`${base}/v1/users/ghost_mobile_4711`)).status).to.equal(404);
       expect((await fetch(`${base}/v1/nothing/here/4712`)).status).to.equal(404);
       const signIn = () =>
         fetch(`${base}/v1/auth/token`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ username: 'nobody_mobile_rl', password: 'not the password at all', device: { id: 'dev-rl', name: 'Phone', platform: 'ios' } }),
+          body: JSON.stringify({
+            username: 'nobody_mobile_rl',
+            password: 'not the password at all',
+            device: { id: 'dev-rl', name: 'Phone', platform: 'ios' },
+          }),
         });
       const statuses: number[] = [];
       for (let i = 0; i < 11; i++) statuses.push((await signIn()).status);
       expect(statuses.at(-1)).to.equal(429);
 
       // Both follow events reach the push service (the dispatcher ticks every second).
-      for (let i = 0; i < 100 && !(push.received.flat().includes(sent.token) && push.received.flat().includes(gone.token)); i++) {
+      for (
+        let i = 0;
+        i < 100 && !(push.received.flat().includes(sent.token) && push.received.flat().includes(gone.token));
+        i++
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
       const text = await scrapeMetrics(bff.metricsPort);
 
       const requests = samples(text, 'http_server_request_duration_seconds_count');
-      const find = (labels: Record<string, string>) => requests.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v));
-      expect(find({ route: '/v1/users/:username', method: 'GET', status: '404', service: 'bff-mobile' })?.value).to.equal(2);
+      const find = (labels: Record<string, string>) =>
+        requests.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+      expect(
+        find({ route: '/v1/users/:username', method: 'GET', status: '404', service: 'bff-mobile' })?.value,
+      ).to.equal(2);
       expect(find({ route: 'unmatched', method: 'GET', status: '404' })?.value).to.equal(1);
       expect(text).not.to.include('ghost_mobile_4711');
       expect(text).not.to.include('4712');
@@ -141,9 +171,13 @@ describe('bff-mobile runtime (main.ts in a child process)', function () {
 
       const mix = samples(text, 'app_version_requests_total');
       expect(mix.find((s) => s.labels.api_version === 'v1' && s.labels.app_version === '1.4.2')?.value).to.equal(1);
-      expect(mix.find((s) => s.labels.api_version === 'v1' && s.labels.app_version === 'unknown')?.value).to.be.at.least(13);
+      expect(
+        mix.find((s) => s.labels.api_version === 'v1' && s.labels.app_version === 'unknown')?.value,
+      ).to.be.at.least(13);
 
-      const outcomes = Object.fromEntries(samples(text, 'push_notifications_total').map((s) => [s.labels.outcome, s.value]));
+      const outcomes = Object.fromEntries(
+        samples(text, 'push_notifications_total').map((s) => [s.labels.outcome, s.value]),
+      );
       expect(outcomes.sent).to.be.at.least(1);
       expect(outcomes.dropped).to.be.at.least(1);
 
@@ -200,7 +234,8 @@ describe('bff-mobile runtime (main.ts in a child process)', function () {
     const push = await pushService({ delayMs: 1500 });
     const bff = await startBff({ PUSH_BASE_URL: push.url, SHUTDOWN_GRACE_MS: '10000' });
     try {
-      for (let i = 0; i < 100 && push.received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let i = 0; i < 100 && push.received.length === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       expect(push.received.length).to.equal(1);
       bff.child.kill('SIGTERM');
       expect(await bff.exited).to.equal(0);
@@ -216,7 +251,8 @@ describe('bff-mobile runtime (main.ts in a child process)', function () {
       const released = events.filter((e) => !e.processed);
       // Nothing is lost: each event was either sent, or handed back due at once with the reason recorded.
       expect(released.length).to.be.at.least(1);
-      for (const event of released) expect(event).to.deep.equal({ processed: false, due: true, last_error: 'released at shutdown' });
+      for (const event of released)
+        expect(event).to.deep.equal({ processed: false, due: true, last_error: 'released at shutdown' });
     } finally {
       bff.kill();
       await push.close();

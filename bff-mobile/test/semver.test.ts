@@ -16,8 +16,18 @@ describe('semver comparison', () => {
   it('when one is a prerelease of the other, then the prerelease is lower; prereleases order by identifiers', () => {
     expect(cmp('1.0.0-rc.1', '1.0.0')).to.equal(-1);
     expect(cmp('1.0.0', '1.0.0-alpha')).to.equal(1);
-    const ordered = ['1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-alpha.beta', '1.0.0-beta', '1.0.0-beta.2', '1.0.0-beta.11', '1.0.0-rc.1', '1.0.0'];
-    for (let i = 0; i + 1 < ordered.length; i++) expect(cmp(ordered[i]!, ordered[i + 1]!), `${ordered[i]} < ${ordered[i + 1]}`).to.equal(-1);
+    const ordered = [
+      '1.0.0-alpha',
+      '1.0.0-alpha.1',
+      '1.0.0-alpha.beta',
+      '1.0.0-beta',
+      '1.0.0-beta.2',
+      '1.0.0-beta.11',
+      '1.0.0-rc.1',
+      '1.0.0',
+    ];
+    for (let i = 0; i + 1 < ordered.length; i++)
+      expect(cmp(ordered[i]!, ordered[i + 1]!), `${ordered[i]} < ${ordered[i + 1]}`).to.equal(-1);
   });
 
   it('when build metadata differs, then it does not matter', () => {
@@ -25,7 +35,18 @@ describe('semver comparison', () => {
   });
 
   it('when a version is malformed, then it does not parse', () => {
-    for (const bad of ['1', '1.2', '1.2.3.4', 'v1.2.3', '01.2.3', '1.2.3-', '1.2.3-a..b', '', ' 1.2.3', `1.2.3-${'a'.repeat(70)}`]) {
+    for (const bad of [
+      '1',
+      '1.2',
+      '1.2.3.4',
+      'v1.2.3',
+      '01.2.3',
+      '1.2.3-',
+      '1.2.3-a..b',
+      '',
+      ' 1.2.3',
+      `1.2.3-${'a'.repeat(70)}`,
+    ]) {
       expect(parseVersion(bad), bad).to.equal(null);
     }
     expect(parseVersion('1.2.3-rc.1+build.5')).to.deep.equal({ major: 1, minor: 2, patch: 3, prerelease: ['rc', '1'] });

@@ -58,25 +58,35 @@ describe('session cache across two instances', () => {
     const { a, b } = await twoInstances();
     const user = await signUp(a);
     const second = await a.call('signIn', 'POST', '/v1/auth/token', {
-      body: { username: user.username, password: TEST_PASSWORD, device: { id: 'other-device', name: 'Tablet', platform: 'android' } },
+      body: {
+        username: user.username,
+        password: TEST_PASSWORD,
+        device: { id: 'other-device', name: 'Tablet', platform: 'android' },
+      },
     });
     const tablet = second.body.accessToken as string;
     await warmOnB(b, tablet);
 
     const sid = String((jwt.decode(tablet) as jwt.JwtPayload).sid);
-    expect((await a.call('revokeSession', 'DELETE', `/v1/me/sessions/${sid}`, { token: user.token })).status).to.equal(204);
+    expect((await a.call('revokeSession', 'DELETE', `/v1/me/sessions/${sid}`, { token: user.token })).status).to.equal(
+      204,
+    );
     await refusedWithin(b, tablet, Date.now(), 100);
     expect((await b.call('getMe', 'GET', '/v1/me', { token: user.token })).status).to.equal(200);
   });
 
-  it('when a rotated refresh token is replayed on A, then B refuses the family\'s access token within 100 ms', async () => {
+  it("when a rotated refresh token is replayed on A, then B refuses the family's access token within 100 ms", async () => {
     const { a, b } = await twoInstances();
     const user = await signUp(a);
-    const rotated = await a.call('refreshToken', 'POST', '/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
+    const rotated = await a.call('refreshToken', 'POST', '/v1/auth/refresh', {
+      body: { refreshToken: user.refreshToken },
+    });
     expect(rotated.status).to.equal(200);
     await warmOnB(b, rotated.body.accessToken);
 
-    expect((await a.call('refreshToken', 'POST', '/v1/auth/refresh', { body: { refreshToken: user.refreshToken } })).status).to.equal(401);
+    expect(
+      (await a.call('refreshToken', 'POST', '/v1/auth/refresh', { body: { refreshToken: user.refreshToken } })).status,
+    ).to.equal(401);
     await refusedWithin(b, rotated.body.accessToken, Date.now(), 100);
   });
 
@@ -88,7 +98,13 @@ describe('session cache across two instances', () => {
     await warmOnB(b, bob.token);
 
     const aliceSid = String((jwt.decode(alice.token) as jwt.JwtPayload).sid);
-    const forged = jwt.sign({ sid: aliceSid }, JWT_SECRET, { algorithm: 'HS256', issuer: 'microblog', audience: 'bff-mobile', subject: bob.id, expiresIn: 600 });
+    const forged = jwt.sign({ sid: aliceSid }, JWT_SECRET, {
+      algorithm: 'HS256',
+      issuer: 'microblog',
+      audience: 'bff-mobile',
+      subject: bob.id,
+      expiresIn: 600,
+    });
     expect((await b.call('getMe', 'GET', '/v1/me', { token: forged })).status).to.equal(401);
     expect((await b.call('getMe', 'GET', '/v1/me', { token: alice.token })).body.id).to.equal(alice.id);
     expect((await b.call('getMe', 'GET', '/v1/me', { token: bob.token })).body.id).to.equal(bob.id);

@@ -1,7 +1,12 @@
 import { expect } from 'chai';
 import { follow, post, signUp, startApp, type AppUser, type TestApp } from './helpers.ts';
 
-type Page = { items: Array<{ id: string; authorId: string; text: string }>; users: Record<string, { id: string; username: string }>; nextCursor: string | null; syncToken?: string };
+type Page = {
+  items: Array<{ id: string; authorId: string; text: string }>;
+  users: Record<string, { id: string; username: string }>;
+  nextCursor: string | null;
+  syncToken?: string;
+};
 
 async function page(app: TestApp, user: AppUser, query: string): Promise<Page> {
   const answer = await app.call('getTimeline', 'GET', `/v1/timeline${query}`, { token: user.token });
@@ -106,7 +111,9 @@ describe('timeline delta sync', () => {
     const created = await post(app, alice, 'new');
     await app.call('editPost', 'PATCH', `/v1/posts/${old.id}`, { token: alice.token, body: { text: 'old, edited' } });
     await app.call('deletePost', 'DELETE', `/v1/posts/${doomed.id}`, { token: alice.token });
-    const changes = await app.call('getTimelineChanges', 'GET', `/v1/timeline/changes?since=${first.syncToken}`, { token: viewer.token });
+    const changes = await app.call('getTimelineChanges', 'GET', `/v1/timeline/changes?since=${first.syncToken}`, {
+      token: viewer.token,
+    });
     expect(changes.status).to.equal(200);
     const byId = new Map(changes.body.items.map((p: { id: string; text: string }) => [p.id, p.text]));
     expect(byId.get(created.id)).to.equal('new');
@@ -114,7 +121,9 @@ describe('timeline delta sync', () => {
     expect(changes.body.deleted).to.deep.equal([doomed.id]);
     expect(changes.body.users[alice.id].username).to.equal(alice.username);
     expect(changes.body.hasMore).to.equal(false);
-    const none = await app.call('getTimelineChanges', 'GET', `/v1/timeline/changes?since=${changes.body.syncToken}`, { token: viewer.token });
+    const none = await app.call('getTimelineChanges', 'GET', `/v1/timeline/changes?since=${changes.body.syncToken}`, {
+      token: viewer.token,
+    });
     expect(none.body.items).to.deep.equal([]);
     expect(none.body.deleted).to.deep.equal([]);
   });
@@ -124,20 +133,38 @@ describe('timeline delta sync', () => {
     const viewer = await signUp(app);
     const first = await page(app, viewer, '');
     for (let i = 0; i < 3; i++) await post(app, viewer, `p${i}`);
-    const batch = await app.call('getTimelineChanges', 'GET', `/v1/timeline/changes?since=${first.syncToken}&limit=2`, { token: viewer.token });
+    const batch = await app.call('getTimelineChanges', 'GET', `/v1/timeline/changes?since=${first.syncToken}&limit=2`, {
+      token: viewer.token,
+    });
     expect(batch.body.items).to.have.length(2);
     expect(batch.body.hasMore).to.equal(true);
-    const rest = await app.call('getTimelineChanges', 'GET', `/v1/timeline/changes?since=${batch.body.syncToken}&limit=2`, { token: viewer.token });
+    const rest = await app.call(
+      'getTimelineChanges',
+      'GET',
+      `/v1/timeline/changes?since=${batch.body.syncToken}&limit=2`,
+      { token: viewer.token },
+    );
     expect(rest.body.items).to.have.length(1);
     expect(rest.body.hasMore).to.equal(false);
   });
 
-  it('when the sync token is missing, tampered or another user\'s, then 400', async () => {
+  it("when the sync token is missing, tampered or another user's, then 400", async () => {
     const app = await startApp();
     const [viewer, other] = [await signUp(app), await signUp(app)];
     const first = await page(app, viewer, '');
-    expect((await app.call('getTimelineChanges', 'GET', '/v1/timeline/changes', { token: viewer.token })).status).to.equal(400);
-    expect((await app.call('getTimelineChanges', 'GET', '/v1/timeline/changes?since=abc.def', { token: viewer.token })).status).to.equal(400);
-    expect((await app.call('getTimelineChanges', 'GET', `/v1/timeline/changes?since=${first.syncToken}`, { token: other.token })).status).to.equal(400);
+    expect(
+      (await app.call('getTimelineChanges', 'GET', '/v1/timeline/changes', { token: viewer.token })).status,
+    ).to.equal(400);
+    expect(
+      (await app.call('getTimelineChanges', 'GET', '/v1/timeline/changes?since=abc.def', { token: viewer.token }))
+        .status,
+    ).to.equal(400);
+    expect(
+      (
+        await app.call('getTimelineChanges', 'GET', `/v1/timeline/changes?since=${first.syncToken}`, {
+          token: other.token,
+        })
+      ).status,
+    ).to.equal(400);
   });
 });

@@ -37,12 +37,16 @@ describe('tracing (bff-mobile with the kit preload and OTEL_EXPORTER_OTLP_ENDPOI
     try {
       const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
       const callerSpanId = '00f067aa0ba902b7';
-      const response = await fetch(`${bff.listening.url as string}/v1/users/${user.username}`.replace('localhost', '127.0.0.1'), {
-        headers: { traceparent: `00-${traceId}-${callerSpanId}-01` },
-      });
+      const response = await fetch(
+        `${bff.listening.url as string}/v1/users/${user.username}`.replace('localhost', '127.0.0.1'),
+        {
+          headers: { traceparent: `00-${traceId}-${callerSpanId}-01` },
+        },
+      );
       expect(response.status).to.equal(200);
       const ofTrace = () => receiver.spans.filter((s) => s.traceId === traceId);
-      for (let i = 0; i < 100 && !ofTrace().some((s) => s.kind === 2); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let i = 0; i < 100 && !ofTrace().some((s) => s.kind === 2); i++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       // Let the dispatcher tick once more, so a background statement would have been exported by now.
       await new Promise((resolve) => setTimeout(resolve, 1200));
 
@@ -57,7 +61,9 @@ describe('tracing (bff-mobile with the kit preload and OTEL_EXPORTER_OTLP_ENDPOI
       expect(statements.length).to.be.at.least(1);
       for (const statement of statements) expect(ids.has(statement.parentSpanId ?? '')).to.equal(true);
       // Statements outside any request (the push dispatcher claiming outbox events) start no trace of their own.
-      expect(receiver.spans.filter((s) => s.scope === '@opentelemetry/instrumentation-pg' && s.traceId !== traceId)).to.deep.equal([]);
+      expect(
+        receiver.spans.filter((s) => s.scope === '@opentelemetry/instrumentation-pg' && s.traceId !== traceId),
+      ).to.deep.equal([]);
     } finally {
       bff.child.kill('SIGTERM');
       await bff.exited;

@@ -20,10 +20,18 @@ describe('when the database is unreachable', () => {
     expect(ready.status).to.equal(503);
     expect(ready.body.code).to.equal('unavailable');
     expect(ready.headers.get('retry-after')).to.equal('5');
-    const signIn = await app.call('signIn', 'POST', '/v1/auth/token', { body: { username: 'someone', password: TEST_PASSWORD, device: device() } });
+    const signIn = await app.call('signIn', 'POST', '/v1/auth/token', {
+      body: { username: 'someone', password: TEST_PASSWORD, device: device() },
+    });
     expect(signIn.status).to.equal(503);
     expect(signIn.headers.get('retry-after')).to.equal('5');
-    const token = jwt.sign({ sid: '1' }, JWT_SECRET, { algorithm: 'HS256', issuer: 'microblog', audience: 'bff-mobile', subject: '1', expiresIn: 60 });
+    const token = jwt.sign({ sid: '1' }, JWT_SECRET, {
+      algorithm: 'HS256',
+      issuer: 'microblog',
+      audience: 'bff-mobile',
+      subject: '1',
+      expiresIn: 60,
+    });
     const me = await app.call('getTimeline', 'GET', '/v1/timeline', { token });
     expect(me.status).to.equal(503);
     expect(JSON.stringify(me.body)).to.not.match(/ECONNREFUSED|127\.0\.0\.1|stack/);

@@ -1,8 +1,25 @@
 // The composition root of bff-web: the kit's middleware in order, the routers, then the single-page app.
 import {
-  APP_CSP, compression, createLogger, createThrottles, deprecationHeaders, errorHandler, etags, HttpProblem, jsonBody,
-  opsRouter, requestLogging, securityHeaders, serveVersions, useRouters, UNAVAILABLE_RETRY_AFTER,
-  type ApiVersion, type DomainProblems, type Logger, type RateLimits, type Throttles,
+  APP_CSP,
+  compression,
+  createLogger,
+  createThrottles,
+  deprecationHeaders,
+  errorHandler,
+  etags,
+  HttpProblem,
+  jsonBody,
+  opsRouter,
+  requestLogging,
+  securityHeaders,
+  serveVersions,
+  useRouters,
+  UNAVAILABLE_RETRY_AFTER,
+  type ApiVersion,
+  type DomainProblems,
+  type Logger,
+  type RateLimits,
+  type Throttles,
 } from '@microblog/bff-kit';
 import type { Metrics } from '@microblog/bff-kit/metrics';
 import { DomainError, identityProviders, recordWrite, type Database } from '@microblog/domain';
@@ -36,10 +53,22 @@ export const DOMAIN_PROBLEMS: DomainProblems = {
   bad_cursor: { status: 400, code: 'bad_request' },
   idempotency_key_reused: { status: 422, code: 'validation_failed' },
   rate_limited: { status: 429, code: 'rate_limited' },
-  unavailable: { status: 503, code: 'unavailable', detail: 'the service is temporarily unavailable', headers: { 'Retry-After': UNAVAILABLE_RETRY_AFTER } },
-  identity_rejected: { status: 401, code: 'unauthenticated', detail: "the sign-in provider's answer was not accepted; start again" },
+  unavailable: {
+    status: 503,
+    code: 'unavailable',
+    detail: 'the service is temporarily unavailable',
+    headers: { 'Retry-After': UNAVAILABLE_RETRY_AFTER },
+  },
+  identity_rejected: {
+    status: 401,
+    code: 'unauthenticated',
+    detail: "the sign-in provider's answer was not accepted; start again",
+  },
   identity_provider_unavailable: {
-    status: 503, code: 'unavailable', detail: 'the sign-in provider cannot be reached; try again later', headers: { 'Retry-After': UNAVAILABLE_RETRY_AFTER },
+    status: 503,
+    code: 'unavailable',
+    detail: 'the sign-in provider cannot be reached; try again later',
+    headers: { 'Retry-After': UNAVAILABLE_RETRY_AFTER },
   },
 };
 
@@ -65,10 +94,12 @@ export type AppDeps = {
 /** Builds the Koa app; it does not listen. */
 export function createApp(deps: AppDeps): Koa<AppState> {
   const { db, settings } = deps;
-  const logger = deps.logger ?? createLogger({ service: 'bff-web', level: settings.logLevel, format: settings.logFormat });
+  const logger =
+    deps.logger ?? createLogger({ service: 'bff-web', level: settings.logLevel, format: settings.logFormat });
   const cookies = sessionCookies({ jwtSecret: settings.jwtSecret, ttlSeconds: settings.sessionTokenTtlSeconds });
   const throttles = deps.throttles ?? createThrottles('bff-web', deps.rateLimits ?? {}, settings.redisUrl);
-  const streams = deps.streams ?? timelineStreams({ db, settings: settings.streams, listenUrl: settings.databaseUrl, logger });
+  const streams =
+    deps.streams ?? timelineStreams({ db, settings: settings.streams, listenUrl: settings.databaseUrl, logger });
   const oidc = {
     providers: identityProviders(settings.identityProviders),
     oidcCookie: oidcCookie({ jwtSecret: settings.jwtSecret }),
@@ -79,11 +110,16 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   // Errors are answered and logged by errorHandler. What still reaches Koa happened after the answer began,
   // typically a browser closing the connection mid-download (ERR_STREAM_PREMATURE_CLOSE): a debug line is enough.
   app.silent = true;
-  app.on('error', (error: Error & { code?: string }) => logger.debug({ code: error.code ?? error.name }, 'response ended early'));
+  app.on('error', (error: Error & { code?: string }) =>
+    logger.debug({ code: error.code ?? error.name }, 'response ended early'),
+  );
 
   // The majors served side by side, each under /api/<version> from its own folder. A v2 is one more line:
   // { version: 'v2', router: v2Router({ cookies, throttles }) }. Deprecations come from API_DEPRECATIONS.
-  const apiVersions: ApiVersion<V1Router>[] = [...(deps.extraApiVersions ?? []), { version: 'v1', router: v1Router({ cookies, throttles, streams, ...oidc }) }];
+  const apiVersions: ApiVersion<V1Router>[] = [
+    ...(deps.extraApiVersions ?? []),
+    { version: 'v1', router: v1Router({ cookies, throttles, streams, ...oidc }) },
+  ];
   const versions = serveVersions(apiVersions, settings.apiDeprecations, (version) => `/api/${version}`);
   const ops = opsRouter<AppState>({
     title: 'bff-web API',

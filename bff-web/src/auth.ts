@@ -38,7 +38,9 @@ export function requireViewer(cookies: SessionCookies): Middleware<AppState> {
   return async (ctx, next) => {
     const viewer = await resolveViewer(ctx, cookies);
     if (viewer === null) {
-      const headers: Record<string, string> = ctx.get('Cookie').includes('__Host-session=') ? { 'Set-Cookie': cookies.clearCookie() } : {};
+      const headers: Record<string, string> = ctx.get('Cookie').includes('__Host-session=')
+        ? { 'Set-Cookie': cookies.clearCookie() }
+        : {};
       throw new HttpProblem(401, 'unauthenticated', 'sign in to continue', { headers });
     }
     ctx.state.viewer = viewer;

@@ -18,14 +18,19 @@ export function serveFrontend(dir: string): Middleware {
     const matched = (ctx as { matched?: unknown[] }).matched ?? [];
     if (ctx.path === '/api' || ctx.path.startsWith('/api/') || matched.length > 0) return next();
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
-      throw Object.assign(new Error('method not allowed'), { status: 405, expose: true, headers: { Allow: 'GET, HEAD' } });
+      throw Object.assign(new Error('method not allowed'), {
+        status: 405,
+        expose: true,
+        headers: { Allow: 'GET, HEAD' },
+      });
     }
     const isAsset = ctx.path.startsWith('/assets/');
     const file = ctx.path === '/' ? null : resolveInside(dir, ctx.path);
     // Hashed build output never changes under its name; everything else is revalidated.
     if (file !== null && (await sendFile(ctx, file, isAsset ? IMMUTABLE : 'no-cache'))) return;
     const navigation = ctx.path === '/' || ctx.get('Accept').includes('text/html');
-    if (isAsset || file === null && ctx.path !== '/' || !navigation) throw new HttpProblem(404, 'not_found', 'no such file');
+    if (isAsset || (file === null && ctx.path !== '/') || !navigation)
+      throw new HttpProblem(404, 'not_found', 'no such file');
     ctx.vary('Accept');
     if (!(await sendFile(ctx, path.join(dir, 'index.html'), 'no-cache'))) {
       throw new HttpProblem(503, 'unavailable', 'frontend not built; run npm run build -w bff-web');

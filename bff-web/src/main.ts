@@ -16,7 +16,10 @@ const { runtime } = settings;
 const metrics = createMetrics({ service: 'bff-web' });
 subscribe(STATEMENT_TIMEOUT_CHANNEL, () => {
   metrics.statementTimedOut();
-  logger.warn({ statementTimeoutMs: runtime.databaseStatementTimeoutMs }, 'database statement cancelled at statement_timeout');
+  logger.warn(
+    { statementTimeoutMs: runtime.databaseStatementTimeoutMs },
+    'database statement cancelled at statement_timeout',
+  );
 });
 const db = await openDatabase({
   url: settings.databaseUrl,
@@ -46,4 +49,7 @@ const server = await startHttpServer({
     await db.close();
   },
 });
-logger.info({ port: server.port, metricsPort: metricsServer?.port ?? null }, `bff-web listening on http://localhost:${server.port}`);
+logger.info(
+  { port: server.port, metricsPort: metricsServer?.port ?? null },
+  `bff-web listening on http://localhost:${server.port}`,
+);

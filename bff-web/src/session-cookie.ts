@@ -115,7 +115,9 @@ export function sessionCookies(options: { jwtSecret: string; ttlSeconds: number 
             else resolve(user || null);
           },
         ) as (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
-        middleware(req, res, (error) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(null)));
+        middleware(req, res, (error) =>
+          error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(null),
+        );
       });
       if (claims !== null && COMPACT_JWT.test(token) && unexpired(claims.expiresAt)) remember(token, claims);
       return claims;

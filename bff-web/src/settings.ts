@@ -1,6 +1,15 @@
 // bff-web's settings: one zod schema of its environment, built from the kit's field readers. readSettings is what
 // main.ts and the root `npm start` launcher call before anything else.
-import { commonSettings, commonVariables, field, integer, port, readBy, settingsReaders, type Env } from '@microblog/bff-kit';
+import {
+  commonSettings,
+  commonVariables,
+  field,
+  integer,
+  port,
+  readBy,
+  settingsReaders,
+  type Env,
+} from '@microblog/bff-kit';
 // The provider list's own reader, without loading the rest of the domain (settings are checked before anything starts).
 import { readIdentityProviders } from '@microblog/domain/identity-providers';
 import { z } from 'zod';
@@ -17,7 +26,11 @@ function origins() {
       } catch {
         // reported below
       }
-      if (parsed === null || parsed.origin !== trimmed.replace(/\/$/, '') || !['http:', 'https:'].includes(parsed.protocol)) {
+      if (
+        parsed === null ||
+        parsed.origin !== trimmed.replace(/\/$/, '') ||
+        !['http:', 'https:'].includes(parsed.protocol)
+      ) {
         return reject(`${JSON.stringify(trimmed)} is not an origin (scheme://host[:port], no path)`);
       }
       return parsed.origin;
@@ -47,7 +60,11 @@ function schema(env: Env) {
       /** OpenID Connect providers one can sign in with (OIDC_PROVIDERS; secrets also from OIDC_CLIENT_SECRET_<ID>). */
       identityProviders: v.OIDC_PROVIDERS,
       /** Live timeline streams: per user, per instance, and how often a heartbeat (and session re-check) is sent. */
-      streams: { maxPerUser: v.STREAM_MAX_PER_USER, maxPerInstance: v.STREAM_MAX_PER_INSTANCE, heartbeatSeconds: v.STREAM_HEARTBEAT_SECONDS },
+      streams: {
+        maxPerUser: v.STREAM_MAX_PER_USER,
+        maxPerInstance: v.STREAM_MAX_PER_INSTANCE,
+        heartbeatSeconds: v.STREAM_HEARTBEAT_SECONDS,
+      },
     }));
 }
 

@@ -5,7 +5,17 @@ import type { AppState } from '../src/auth.ts';
 import { settingsFrom } from '../src/settings.ts';
 import { createApp } from '../src/app.ts';
 import { HttpProblem } from '@microblog/bff-kit';
-import { call, expectProblem, post, request, signUp, startApp, TEST_JWT_SECRET, type Answer, type TestApp } from './helpers.ts';
+import {
+  call,
+  expectProblem,
+  post,
+  request,
+  signUp,
+  startApp,
+  TEST_JWT_SECRET,
+  type Answer,
+  type TestApp,
+} from './helpers.ts';
 import { suite } from './setup.ts';
 
 const MIGRATION = 'https://docs.example/web/migrate-to-v1';
@@ -51,7 +61,10 @@ describe('API versions served side by side', () => {
   describe('when a fixture v0 is served beside v1 and API_DEPRECATIONS deprecates v0', () => {
     let t: TestApp;
     before(async () => {
-      t = await startApp({ env: { API_DEPRECATIONS: V0_DEPRECATED }, extraApiVersions: [{ version: 'v0', router: v0Router() }] });
+      t = await startApp({
+        env: { API_DEPRECATIONS: V0_DEPRECATED },
+        extraApiVersions: [{ version: 'v0', router: v0Router() }],
+      });
     });
     after(() => t.close());
 
@@ -121,7 +134,12 @@ describe('API versions served side by side', () => {
     it('then a page keeps its first/next/last links and the deprecation link follows them', async () => {
       const user = await signUp(t);
       for (const text of ['one', 'two', 'three']) await post(t, user, text);
-      const answer = await call(t, 'listUserMicroposts', 'GET', `/api/v1/users/${user.username}/microposts?page=1&per_page=2`);
+      const answer = await call(
+        t,
+        'listUserMicroposts',
+        'GET',
+        `/api/v1/users/${user.username}/microposts?page=1&per_page=2`,
+      );
       expectDeprecated(answer, V1_HEADERS);
       const base = `/api/v1/users/${user.username}/microposts`;
       expect(answer.headers.get('link')).to.equal(
@@ -134,7 +152,9 @@ describe('API versions served side by side', () => {
       const unauthenticated = await call(t, 'getSession', 'GET', '/api/v1/session');
       expectProblem(unauthenticated, 401, 'unauthenticated');
       expectDeprecated(unauthenticated, V1_HEADERS);
-      const invalid = await call(t, 'signUp', 'POST', '/api/v1/users', { body: { username: '', password: 'x', displayName: '' } });
+      const invalid = await call(t, 'signUp', 'POST', '/api/v1/users', {
+        body: { username: '', password: 'x', displayName: '' },
+      });
       expectProblem(invalid, 422, 'validation_failed');
       expectDeprecated(invalid, V1_HEADERS);
     });
@@ -157,11 +177,22 @@ describe('API versions served side by side', () => {
     it('when it lists versions, then each has its deprecation, optional sunset and migration link', () => {
       const settings = settingsFrom({
         ...base,
-        API_DEPRECATIONS: ' v1@2027-01-01T00:00:00Z>2027-07-01T00:00:00Z|https://docs.example/m2 , v2@2028-03-01T09:00:00+01:00|https://docs.example/m3',
+        API_DEPRECATIONS:
+          ' v1@2027-01-01T00:00:00Z>2027-07-01T00:00:00Z|https://docs.example/m2 , v2@2028-03-01T09:00:00+01:00|https://docs.example/m3',
       });
       expect(settings.apiDeprecations).to.deep.equal([
-        { version: 'v1', deprecatedAt: new Date('2027-01-01T00:00:00Z'), sunsetAt: new Date('2027-07-01T00:00:00Z'), link: 'https://docs.example/m2' },
-        { version: 'v2', deprecatedAt: new Date('2028-03-01T08:00:00Z'), sunsetAt: null, link: 'https://docs.example/m3' },
+        {
+          version: 'v1',
+          deprecatedAt: new Date('2027-01-01T00:00:00Z'),
+          sunsetAt: new Date('2027-07-01T00:00:00Z'),
+          link: 'https://docs.example/m2',
+        },
+        {
+          version: 'v2',
+          deprecatedAt: new Date('2028-03-01T08:00:00Z'),
+          sunsetAt: null,
+          link: 'https://docs.example/m3',
+        },
       ]);
     });
 
@@ -187,7 +218,9 @@ describe('API versions served side by side', () => {
 
     it('when it deprecates a version this server does not serve, then building the app fails naming API_DEPRECATIONS', () => {
       const settings = settingsFrom({ ...base, API_DEPRECATIONS: 'v2@2027-01-01|https://docs.example/m' });
-      expect(() => createApp({ db: suite.database(), settings })).to.throw(/API_DEPRECATIONS: v2 is not served here \(served: v1\)/);
+      expect(() => createApp({ db: suite.database(), settings })).to.throw(
+        /API_DEPRECATIONS: v2 is not served here \(served: v1\)/,
+      );
     });
 
     it('when a registered version has a route outside its base path or is registered twice, then building the app fails', () => {
@@ -196,12 +229,16 @@ describe('API versions served side by side', () => {
       stray.get('/api/v1/ping', (ctx) => {
         ctx.body = {};
       });
-      expect(() => createApp({ db: suite.database(), settings, extraApiVersions: [{ version: 'v0', router: stray }] })).to.throw(
-        /route \/api\/v1\/ping is not under \/api\/v0/,
-      );
-      expect(() => createApp({ db: suite.database(), settings, extraApiVersions: [{ version: 'v1', router: new Router<AppState>() }] })).to.throw(
-        /v1 is registered twice/,
-      );
+      expect(() =>
+        createApp({ db: suite.database(), settings, extraApiVersions: [{ version: 'v0', router: stray }] }),
+      ).to.throw(/route \/api\/v1\/ping is not under \/api\/v0/);
+      expect(() =>
+        createApp({
+          db: suite.database(),
+          settings,
+          extraApiVersions: [{ version: 'v1', router: new Router<AppState>() }],
+        }),
+      ).to.throw(/v1 is registered twice/);
     });
   });
 });

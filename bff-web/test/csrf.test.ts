@@ -16,7 +16,11 @@ describe('CSRF defence on writes', () => {
 
   it('when a post lacks X-CSRF, then 403 csrf_failed and nothing is written', async () => {
     const user = await signUp(t);
-    const answer = await call(t, 'createMicropost', 'POST', '/api/v1/microposts', { cookie: user.cookie, body: { text: 'sneaky' }, csrf: false });
+    const answer = await call(t, 'createMicropost', 'POST', '/api/v1/microposts', {
+      cookie: user.cookie,
+      body: { text: 'sneaky' },
+      csrf: false,
+    });
     expectProblem(answer, 403, 'csrf_failed');
     expect(await postsOf(user.username)).to.equal(0);
   });
@@ -70,7 +74,10 @@ describe('CSRF defence on writes', () => {
 
   it('when a sign-up fails CSRF, then no account is created', async () => {
     const username = uniqueUsername('csrf');
-    const answer = await call(t, 'signUp', 'POST', '/api/v1/users', { body: { username, password: TEST_PASSWORD }, csrf: false });
+    const answer = await call(t, 'signUp', 'POST', '/api/v1/users', {
+      body: { username, password: TEST_PASSWORD },
+      csrf: false,
+    });
     expectProblem(answer, 403, 'csrf_failed');
     expect(answer.headers.getSetCookie()).to.deep.equal([]);
     expectProblem(await call(t, 'getProfile', 'GET', `/api/v1/users/${username}`), 404, 'not_found');
@@ -87,13 +94,25 @@ describe('CSRF defence on writes', () => {
     const user = await signUp(t);
     const other = await signUp(t);
     const mine = await post(t, user, 'keep me');
-    expectProblem(await call(t, 'deleteMicropost', 'DELETE', `/api/v1/microposts/${mine.id}`, { cookie: user.cookie, csrf: false }), 403, 'csrf_failed');
     expectProblem(
-      await call(t, 'editMicropost', 'PATCH', `/api/v1/microposts/${mine.id}`, { cookie: user.cookie, body: { text: 'changed' }, csrf: false }),
+      await call(t, 'deleteMicropost', 'DELETE', `/api/v1/microposts/${mine.id}`, { cookie: user.cookie, csrf: false }),
       403,
       'csrf_failed',
     );
-    expectProblem(await call(t, 'follow', 'PUT', `/api/v1/users/${other.username}/follow`, { cookie: user.cookie, csrf: false }), 403, 'csrf_failed');
+    expectProblem(
+      await call(t, 'editMicropost', 'PATCH', `/api/v1/microposts/${mine.id}`, {
+        cookie: user.cookie,
+        body: { text: 'changed' },
+        csrf: false,
+      }),
+      403,
+      'csrf_failed',
+    );
+    expectProblem(
+      await call(t, 'follow', 'PUT', `/api/v1/users/${other.username}/follow`, { cookie: user.cookie, csrf: false }),
+      403,
+      'csrf_failed',
+    );
     const still = await call(t, 'getMicropost', 'GET', `/api/v1/microposts/${mine.id}`);
     expect(still.body).to.include({ text: 'keep me', editedAt: null });
     const followers = await call(t, 'listFollowers', 'GET', `/api/v1/users/${other.username}/followers`);

@@ -36,7 +36,9 @@ describe('the single-page app', () => {
 
   it('when a browser navigates to a client route, then index.html (the app routes it)', async () => {
     for (const route of ['/users/someone', '/microposts/12', '/search?q=abc']) {
-      const answer = await request(t, 'GET', route, { headers: { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+      const answer = await request(t, 'GET', route, {
+        headers: { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+      });
       expect(answer.status, route).to.equal(200);
       expect(answer.text).to.include('fake app');
     }
@@ -66,7 +68,15 @@ describe('the single-page app', () => {
   });
 
   it('when a path tries to climb out of the folder or reach a dotfile, then nothing outside is served', async () => {
-    for (const attempt of ['/..%2fsecret.txt', '/assets/..%2f..%2fsecret.txt', '/%2e%2e/secret.txt', '/..%5csecret.txt', '/.env', '/assets/%00.js', '/%E0%A4%A']) {
+    for (const attempt of [
+      '/..%2fsecret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/%2e%2e/secret.txt',
+      '/..%5csecret.txt',
+      '/.env',
+      '/assets/%00.js',
+      '/%E0%A4%A',
+    ]) {
       const answer = await request(t, 'GET', attempt);
       expect(answer.text, attempt).not.to.include('TOP SECRET').and.not.include('SECRET=1');
     }
@@ -105,7 +115,9 @@ describe('the single-page app', () => {
     const again = await request(t, 'GET', '/assets/index-abc123.js', { headers: { 'If-None-Match': etag! } });
     expect(again.status).to.equal(304);
     expect(again.text).to.equal('');
-    const page = await request(t, 'GET', '/', { headers: { 'If-None-Match': (await request(t, 'GET', '/')).headers.get('etag')! } });
+    const page = await request(t, 'GET', '/', {
+      headers: { 'If-None-Match': (await request(t, 'GET', '/')).headers.get('etag')! },
+    });
     expect(page.status).to.equal(304);
   });
 });

@@ -78,7 +78,11 @@ async function send(t: TestApp, method: string, path: string, options: CallOptio
     method,
     headers,
     redirect: 'manual',
-    ...(options.rawBody !== undefined ? { body: options.rawBody } : options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    ...(options.rawBody !== undefined
+      ? { body: options.rawBody }
+      : options.body !== undefined
+        ? { body: JSON.stringify(options.body) }
+        : {}),
   });
   const text = await response.text();
   const type = response.headers.get('content-type') ?? '';
@@ -87,7 +91,13 @@ async function send(t: TestApp, method: string, path: string, options: CallOptio
 }
 
 /** Calls one operation and asserts the answer matches the contract for its status. */
-export async function call(t: TestApp, operationId: OperationId, method: string, path: string, options: CallOptions = {}): Promise<Answer> {
+export async function call(
+  t: TestApp,
+  operationId: OperationId,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<Answer> {
   const answer = await send(t, method, path, options);
   const verdict = validateResponse(operationId, answer.status, answer.body);
   expect(verdict, `${method} ${path} → ${answer.status} ${answer.text.slice(0, 300)}`).to.deep.equal({ ok: true });
@@ -124,21 +134,28 @@ export type SignedIn = { username: string; password: string; cookie: string };
 /** Signs up a new user through the API. */
 export async function signUp(t: TestApp, prefix = 'web', displayName = 'Web User'): Promise<SignedIn> {
   const username = uniqueUsername(prefix);
-  const answer = await call(t, 'signUp', 'POST', '/api/v1/users', { body: { username, password: TEST_PASSWORD, displayName } });
+  const answer = await call(t, 'signUp', 'POST', '/api/v1/users', {
+    body: { username, password: TEST_PASSWORD, displayName },
+  });
   expect(answer.status).to.equal(201);
   return { username, password: TEST_PASSWORD, cookie: sessionCookieOf(answer) };
 }
 
 /** Signs in again (a second session). */
 export async function signIn(t: TestApp, user: { username: string; password: string }): Promise<string> {
-  const answer = await call(t, 'signIn', 'POST', '/api/v1/session', { body: { username: user.username, password: user.password } });
+  const answer = await call(t, 'signIn', 'POST', '/api/v1/session', {
+    body: { username: user.username, password: user.password },
+  });
   expect(answer.status).to.equal(200);
   return sessionCookieOf(answer);
 }
 
 /** Posts a micropost through the API and returns it. */
 export async function post(t: TestApp, user: SignedIn, text: string): Promise<any> {
-  const answer = await call(t, 'createMicropost', 'POST', '/api/v1/microposts', { cookie: user.cookie, body: { text } });
+  const answer = await call(t, 'createMicropost', 'POST', '/api/v1/microposts', {
+    cookie: user.cookie,
+    body: { text },
+  });
   expect(answer.status).to.equal(201);
   return answer.body;
 }

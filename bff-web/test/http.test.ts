@@ -4,7 +4,13 @@ import { call, expectProblem, request, signUp, startApp, type Answer, type TestA
 function expectSecurityHeaders(answer: Answer): void {
   expect(answer.headers.get('x-content-type-options')).to.equal('nosniff');
   const csp = answer.headers.get('content-security-policy') ?? '';
-  for (const directive of ["default-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'", "object-src 'none'"]) {
+  for (const directive of [
+    "default-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "object-src 'none'",
+  ]) {
     expect(csp).to.include(directive);
   }
   expect(answer.headers.get('referrer-policy')).to.equal('no-referrer');
@@ -27,17 +33,36 @@ describe('HTTP basics: headers, ids, errors, health and docs', () => {
     expectSecurityHeaders(await call(t, 'healthz', 'GET', '/healthz'));
     expectSecurityHeaders(await call(t, 'getSession', 'GET', '/api/v1/session'));
     expectSecurityHeaders(await request(t, 'GET', '/api/v1/nope'));
-    expectSecurityHeaders(await call(t, 'createMicropost', 'POST', '/api/v1/microposts', { body: { text: 'x' }, csrf: false }));
+    expectSecurityHeaders(
+      await call(t, 'createMicropost', 'POST', '/api/v1/microposts', { body: { text: 'x' }, csrf: false }),
+    );
     expectSecurityHeaders(await call(t, 'getDocs', 'GET', '/docs'));
   });
 
   it('when a request is sent with an Origin (even a foreign one, or a preflight), then no CORS header is ever sent', async () => {
     const user = await signUp(t);
-    expectNoCors(await call(t, 'getSession', 'GET', '/api/v1/session', { cookie: user.cookie, headers: { Origin: 'https://evil.example' } }));
-    expectNoCors(await call(t, 'getSession', 'GET', '/api/v1/session', { cookie: user.cookie, headers: { Origin: t.origin } }));
-    expectNoCors(await call(t, 'createMicropost', 'POST', '/api/v1/microposts', { cookie: user.cookie, body: { text: 'x' }, headers: { Origin: 'https://evil.example' } }));
+    expectNoCors(
+      await call(t, 'getSession', 'GET', '/api/v1/session', {
+        cookie: user.cookie,
+        headers: { Origin: 'https://evil.example' },
+      }),
+    );
+    expectNoCors(
+      await call(t, 'getSession', 'GET', '/api/v1/session', { cookie: user.cookie, headers: { Origin: t.origin } }),
+    );
+    expectNoCors(
+      await call(t, 'createMicropost', 'POST', '/api/v1/microposts', {
+        cookie: user.cookie,
+        body: { text: 'x' },
+        headers: { Origin: 'https://evil.example' },
+      }),
+    );
     const preflight = await request(t, 'OPTIONS', '/api/v1/microposts', {
-      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'x-csrf' },
+      headers: {
+        Origin: 'https://evil.example',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'x-csrf',
+      },
     });
     expectNoCors(preflight);
   });
@@ -47,7 +72,9 @@ describe('HTTP basics: headers, ids, errors, health and docs', () => {
     expect(echoed.headers.get('x-request-id')).to.equal('abc-123.XYZ_9');
     for (const bad of ['has space', 'x'.repeat(129), '<script>']) {
       const answer = await call(t, 'healthz', 'GET', '/healthz', { headers: { 'X-Request-Id': bad } });
-      expect(answer.headers.get('x-request-id')).to.match(/^[A-Za-z0-9._-]{1,128}$/).and.not.equal(bad);
+      expect(answer.headers.get('x-request-id'))
+        .to.match(/^[A-Za-z0-9._-]{1,128}$/)
+        .and.not.equal(bad);
     }
     const problem = await call(t, 'getSession', 'GET', '/api/v1/session', { headers: { 'X-Request-Id': 'trace-me' } });
     expect(problem.headers.get('x-request-id')).to.equal('trace-me');
@@ -86,7 +113,9 @@ describe('HTTP basics: headers, ids, errors, health and docs', () => {
   it('when GET /docs, then an HTML page that loads swagger-ui from this server only, and its assets are served', async () => {
     const answer = await call(t, 'getDocs', 'GET', '/docs');
     expect(answer.headers.get('content-type')).to.match(/^text\/html/);
-    expect(answer.text).to.include('/docs/assets/swagger-ui-bundle.js').and.not.match(/https?:\/\//);
+    expect(answer.text)
+      .to.include('/docs/assets/swagger-ui-bundle.js')
+      .and.not.match(/https?:\/\//);
     expect(answer.text).not.to.match(/<script>[^<]/);
     expect(answer.headers.get('content-security-policy')).to.include("style-src 'self' 'unsafe-inline'");
     for (const [asset, type] of [
@@ -108,7 +137,9 @@ describe('HTTP basics: headers, ids, errors, health and docs', () => {
     expect(answer.headers.get('content-security-policy')).not.to.include('unsafe-inline');
   });
   it('when anything answers, then HSTS is sent; with HSTS=off (plain-HTTP development) it is not', async () => {
-    expect((await call(t, 'healthz', 'GET', '/healthz')).headers.get('strict-transport-security')).to.match(/^max-age=\d+; includeSubDomains$/);
+    expect((await call(t, 'healthz', 'GET', '/healthz')).headers.get('strict-transport-security')).to.match(
+      /^max-age=\d+; includeSubDomains$/,
+    );
     const plain = await startApp({ env: { HSTS: 'off' } });
     try {
       expect((await call(plain, 'healthz', 'GET', '/healthz')).headers.get('strict-transport-security')).to.equal(null);
@@ -118,11 +149,15 @@ describe('HTTP basics: headers, ids, errors, health and docs', () => {
   });
 
   it('when the Swagger UI bundle is asked by a browser, then it comes compressed, with an ETag that answers 304', async () => {
-    const bundle = await fetch(`${t.origin}/docs/assets/swagger-ui-bundle.js`, { headers: { 'Accept-Encoding': 'br, gzip' } });
+    const bundle = await fetch(`${t.origin}/docs/assets/swagger-ui-bundle.js`, {
+      headers: { 'Accept-Encoding': 'br, gzip' },
+    });
     expect(bundle.status).to.equal(200);
     expect(bundle.headers.get('content-encoding')).to.be.oneOf(['br', 'gzip']);
     await bundle.arrayBuffer();
-    const again = await fetch(`${t.origin}/docs/assets/swagger-ui-bundle.js`, { headers: { 'If-None-Match': bundle.headers.get('etag')! } });
+    const again = await fetch(`${t.origin}/docs/assets/swagger-ui-bundle.js`, {
+      headers: { 'If-None-Match': bundle.headers.get('etag')! },
+    });
     expect(again.status).to.equal(304);
   });
 
@@ -132,7 +167,10 @@ describe('HTTP basics: headers, ids, errors, health and docs', () => {
     const etag = first.headers.get('etag');
     expect(etag).to.match(/^W\/"/);
     expect(first.headers.get('vary')).to.match(/Cookie/);
-    const again = await request(t, 'GET', '/api/v1/session', { cookie: user.cookie, headers: { 'If-None-Match': etag! } });
+    const again = await request(t, 'GET', '/api/v1/session', {
+      cookie: user.cookie,
+      headers: { 'If-None-Match': etag! },
+    });
     expect(again.status).to.equal(304);
     const openapi = await fetch(`${t.origin}/openapi.json`, { headers: { 'Accept-Encoding': 'gzip' } });
     expect(openapi.headers.get('content-encoding')).to.equal('gzip');

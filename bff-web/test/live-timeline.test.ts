@@ -109,7 +109,9 @@ describe('the live home timeline (Server-Sent Events)', () => {
   const readers: EventReader[] = [];
   const apps: TestApp[] = [];
 
-  async function instance(settings: Partial<{ maxPerUser: number; maxPerInstance: number; heartbeatSeconds: number }> = {}): Promise<TestApp> {
+  async function instance(
+    settings: Partial<{ maxPerUser: number; maxPerInstance: number; heartbeatSeconds: number }> = {},
+  ): Promise<TestApp> {
     const streams = timelineStreams({
       db: suite.database(),
       settings: { maxPerUser: 5, maxPerInstance: 100, heartbeatSeconds: 300, ...settings },
@@ -174,11 +176,16 @@ describe('the live home timeline (Server-Sent Events)', () => {
     const created = await post(app, author, 'first version');
     const events = await stream(app, reader);
     await events.waitFor((e) => e.event === 'ready');
-    await call(app, 'editMicropost', 'PATCH', `/api/v1/microposts/${created.id}`, { cookie: author.cookie, body: { text: 'second version' } });
+    await call(app, 'editMicropost', 'PATCH', `/api/v1/microposts/${created.id}`, {
+      cookie: author.cookie,
+      body: { text: 'second version' },
+    });
     const edit = JSON.parse((await events.waitFor(changesWith('second version'))).data);
     expect(edit.edited.map((p: { text: string }) => p.text)).to.deep.equal(['second version']);
     await call(app, 'deleteMicropost', 'DELETE', `/api/v1/microposts/${created.id}`, { cookie: author.cookie });
-    const deletion = JSON.parse((await events.waitFor((e) => e.event === 'changes' && JSON.parse(e.data).deleted.length > 0)).data);
+    const deletion = JSON.parse(
+      (await events.waitFor((e) => e.event === 'changes' && JSON.parse(e.data).deleted.length > 0)).data,
+    );
     expect(deletion.deleted).to.deep.equal([created.id]);
   });
 
@@ -197,7 +204,9 @@ describe('the live home timeline (Server-Sent Events)', () => {
     const change = await again.waitFor(changesWith('made while away'));
     expect(JSON.parse(change.data).posts.map((p: { id: string }) => p.id)).to.deep.equal([missed.id]);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const deliveries = again.events.filter((e) => e.event === 'changes').flatMap((e) => JSON.parse(e.data).posts.map((p: { id: string }) => p.id));
+    const deliveries = again.events
+      .filter((e) => e.event === 'changes')
+      .flatMap((e) => JSON.parse(e.data).posts.map((p: { id: string }) => p.id));
     expect(deliveries.filter((id: string) => id === missed.id)).to.have.length(1);
     expect(deliveries, 'what was already seen is not replayed').not.to.include(JSON.parse(seen.data).posts[0].id);
   });
@@ -239,7 +248,9 @@ describe('the live home timeline (Server-Sent Events)', () => {
     const first = await signUp(app, 'first');
     const second = await signUp(app, 'second');
     await (await stream(app, first)).waitFor((e) => e.event === 'ready');
-    const refused = await call(app, 'streamTimelineEvents', 'GET', '/api/v1/timeline/events', { cookie: second.cookie });
+    const refused = await call(app, 'streamTimelineEvents', 'GET', '/api/v1/timeline/events', {
+      cookie: second.cookie,
+    });
     expect(refused.status).to.equal(429);
   });
 
@@ -247,7 +258,12 @@ describe('the live home timeline (Server-Sent Events)', () => {
     const app = await instance();
     const reader = await signUp(app, 'reader');
     const author = await makeUser(suite.database().context());
-    const readerId = (await suite.database().context().em.execute<{ id: string }[]>('select id::text as id from users where username = ?', [reader.username]))[0]!.id;
+    const readerId = (
+      await suite
+        .database()
+        .context()
+        .em.execute<{ id: string }[]>('select id::text as id from users where username = ?', [reader.username])
+    )[0]!.id;
     await followUser(suite.database().context(), { followerId: readerId, username: author.username });
     const events = await stream(app, reader);
     await events.waitFor((e) => e.event === 'ready');

@@ -4,7 +4,9 @@ import { call, post, signUp, startApp, type TestApp } from './helpers.ts';
 
 describe('micropost html', () => {
   it('when the text has HTML characters, then all five are escaped', () => {
-    expect(micropostHtml(`<b>"Tom" & 'Jerry'</b>`, [])).to.equal('&lt;b&gt;&quot;Tom&quot; &amp; &#39;Jerry&#39;&lt;/b&gt;');
+    expect(micropostHtml(`<b>"Tom" & 'Jerry'</b>`, [])).to.equal(
+      '&lt;b&gt;&quot;Tom&quot; &amp; &#39;Jerry&#39;&lt;/b&gt;',
+    );
   });
 
   it('when the text has a script tag, then it comes out as text', () => {
@@ -22,7 +24,9 @@ describe('micropost html', () => {
   });
 
   it('when an @name is not among the mentions, or is part of an email or a longer word, then it stays text', () => {
-    expect(micropostHtml('hi @ghost and me@ada_l.com and @ada_lx', ['ada_l'])).to.equal('hi @ghost and me@ada_l.com and @ada_lx');
+    expect(micropostHtml('hi @ghost and me@ada_l.com and @ada_lx', ['ada_l'])).to.equal(
+      'hi @ghost and me@ada_l.com and @ada_lx',
+    );
   });
 
   it('when the text has an http or https URL, then it is linked with rel nofollow noopener noreferrer', () => {
@@ -35,14 +39,24 @@ describe('micropost html', () => {
   });
 
   it('when the text has javascript:, data:, mailto:, ftp: or scheme-less links, then none becomes a link', () => {
-    for (const text of ['javascript:alert(1)', 'data:text/html,<script>x</script>', 'mailto:a@b.com', 'ftp://example.com/x', 'example.com', '//evil.example/x']) {
+    for (const text of [
+      'javascript:alert(1)',
+      'data:text/html,<script>x</script>',
+      'mailto:a@b.com',
+      'ftp://example.com/x',
+      'example.com',
+      '//evil.example/x',
+    ]) {
       expect(micropostHtml(text, []), text).not.to.include('<a ');
     }
     expect(micropostHtml('javascript:alert(1)', [])).to.equal('javascript:alert(1)');
   });
 
   it('when a URL tries to break out of its attribute with quotes or angle brackets, then it cannot', () => {
-    const html = micropostHtml('https://example.com/"onmouseover="alert(1) and https://example.com/\'><img src=x onerror=alert(1)>', []);
+    const html = micropostHtml(
+      'https://example.com/"onmouseover="alert(1) and https://example.com/\'><img src=x onerror=alert(1)>',
+      [],
+    );
     expect(html).not.to.match(/"\s*onmouseover=/);
     expect(html).not.to.include('<img');
     // Every attribute value is one quoted run without raw quotes inside.
@@ -71,7 +85,11 @@ describe('micropost html', () => {
     it('when a post mentions a real user and a URL, then html links both and escapes the rest', async () => {
       const friend = await signUp(t);
       const author = await signUp(t);
-      const created = await post(t, author, `<script>x</script> @${friend.username} @not_a_user_zz https://example.com`);
+      const created = await post(
+        t,
+        author,
+        `<script>x</script> @${friend.username} @not_a_user_zz https://example.com`,
+      );
       expect(created.html).to.equal(
         `&lt;script&gt;x&lt;/script&gt; <a href="/users/${friend.username}">@${friend.username}</a> @not_a_user_zz ` +
           '<a href="https://example.com" rel="nofollow noopener noreferrer">https://example.com</a>',

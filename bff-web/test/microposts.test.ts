@@ -10,7 +10,10 @@ describe('microposts', () => {
 
   it('when a signed-in user posts, then 201 with the post shaped for rendering, editable by its author', async () => {
     const user = await signUp(t, 'author', 'The Author');
-    const answer = await call(t, 'createMicropost', 'POST', '/api/v1/microposts', { cookie: user.cookie, body: { text: 'Hello <world>' } });
+    const answer = await call(t, 'createMicropost', 'POST', '/api/v1/microposts', {
+      cookie: user.cookie,
+      body: { text: 'Hello <world>' },
+    });
     expect(answer.status).to.equal(201);
     expect(answer.body).to.include({ text: 'Hello <world>', html: 'Hello &lt;world&gt;', editedAt: null });
     expect(answer.body.author).to.deep.equal({ username: user.username, displayName: 'The Author' });
@@ -39,7 +42,10 @@ describe('microposts', () => {
   it('when the text is empty, whitespace only, too long or has a control character, then 422 on text', async () => {
     const user = await signUp(t);
     for (const text of ['', '   \n ', 'x'.repeat(256), 'bell\u0007']) {
-      const answer = await call(t, 'createMicropost', 'POST', '/api/v1/microposts', { cookie: user.cookie, body: { text } });
+      const answer = await call(t, 'createMicropost', 'POST', '/api/v1/microposts', {
+        cookie: user.cookie,
+        body: { text },
+      });
       expectProblem(answer, 422, 'validation_failed');
       expect(answer.body.errors[0].field).to.equal('text');
     }
@@ -47,13 +53,19 @@ describe('microposts', () => {
 
   it('when the text is 255 emoji, then it is accepted (characters are code points)', async () => {
     const user = await signUp(t);
-    const answer = await call(t, 'createMicropost', 'POST', '/api/v1/microposts', { cookie: user.cookie, body: { text: '😀'.repeat(255) } });
+    const answer = await call(t, 'createMicropost', 'POST', '/api/v1/microposts', {
+      cookie: user.cookie,
+      body: { text: '😀'.repeat(255) },
+    });
     expect(answer.status).to.equal(201);
   });
 
   it('when the body has an extra key, then 422 names it', async () => {
     const user = await signUp(t);
-    const answer = await call(t, 'createMicropost', 'POST', '/api/v1/microposts', { cookie: user.cookie, body: { text: 'x', authorId: '1' } });
+    const answer = await call(t, 'createMicropost', 'POST', '/api/v1/microposts', {
+      cookie: user.cookie,
+      body: { text: 'x', authorId: '1' },
+    });
     expectProblem(answer, 422, 'validation_failed');
     expect(answer.body.errors).to.deep.include({ field: 'authorId', message: 'is not allowed' });
   });
@@ -61,7 +73,10 @@ describe('microposts', () => {
   it('when the author edits, then the text changes and editedAt is set', async () => {
     const user = await signUp(t);
     const mine = await post(t, user, 'first');
-    const answer = await call(t, 'editMicropost', 'PATCH', `/api/v1/microposts/${mine.id}`, { cookie: user.cookie, body: { text: 'second' } });
+    const answer = await call(t, 'editMicropost', 'PATCH', `/api/v1/microposts/${mine.id}`, {
+      cookie: user.cookie,
+      body: { text: 'second' },
+    });
     expect(answer.status).to.equal(200);
     expect(answer.body.text).to.equal('second');
     expect(answer.body.editedAt).to.be.a('string');
@@ -73,7 +88,10 @@ describe('microposts', () => {
     const author = await signUp(t);
     const other = await signUp(t);
     const mine = await post(t, author, 'mine');
-    const edit = await call(t, 'editMicropost', 'PATCH', `/api/v1/microposts/${mine.id}`, { cookie: other.cookie, body: { text: 'hijacked' } });
+    const edit = await call(t, 'editMicropost', 'PATCH', `/api/v1/microposts/${mine.id}`, {
+      cookie: other.cookie,
+      body: { text: 'hijacked' },
+    });
     expectProblem(edit, 403, 'forbidden');
     const del = await call(t, 'deleteMicropost', 'DELETE', `/api/v1/microposts/${mine.id}`, { cookie: other.cookie });
     expectProblem(del, 403, 'forbidden');
@@ -88,11 +106,17 @@ describe('microposts', () => {
     expect(del.status).to.equal(204);
     expectProblem(await call(t, 'getMicropost', 'GET', `/api/v1/microposts/${mine.id}`), 404, 'not_found');
     expectProblem(
-      await call(t, 'editMicropost', 'PATCH', `/api/v1/microposts/${mine.id}`, { cookie: user.cookie, body: { text: 'again' } }),
+      await call(t, 'editMicropost', 'PATCH', `/api/v1/microposts/${mine.id}`, {
+        cookie: user.cookie,
+        body: { text: 'again' },
+      }),
       404,
       'not_found',
     );
-    expectProblem(await call(t, 'deleteMicropost', 'DELETE', `/api/v1/microposts/${mine.id}`, { cookie: user.cookie }), 404);
+    expectProblem(
+      await call(t, 'deleteMicropost', 'DELETE', `/api/v1/microposts/${mine.id}`, { cookie: user.cookie }),
+      404,
+    );
   });
 
   it('when the id is not a valid id, then 400 bad_request naming id', async () => {
@@ -129,7 +153,10 @@ describe('microposts', () => {
     expectProblem(form, 415, 'unsupported_media_type');
     const data = new FormData();
     data.set('text', 'hello');
-    const multipart = await call(t, 'createMicropost', 'POST', '/api/v1/microposts', { cookie: user.cookie, rawBody: data });
+    const multipart = await call(t, 'createMicropost', 'POST', '/api/v1/microposts', {
+      cookie: user.cookie,
+      rawBody: data,
+    });
     expectProblem(multipart, 415, 'unsupported_media_type');
     const text = await call(t, 'createMicropost', 'POST', '/api/v1/microposts', {
       cookie: user.cookie,
@@ -143,7 +170,10 @@ describe('microposts', () => {
 
   it('when the body is over 16 KiB, then 413 payload_too_large', async () => {
     const user = await signUp(t);
-    const answer = await call(t, 'createMicropost', 'POST', '/api/v1/microposts', { cookie: user.cookie, body: { text: 'x'.repeat(20_000) } });
+    const answer = await call(t, 'createMicropost', 'POST', '/api/v1/microposts', {
+      cookie: user.cookie,
+      body: { text: 'x'.repeat(20_000) },
+    });
     expectProblem(answer, 413, 'payload_too_large');
   });
 

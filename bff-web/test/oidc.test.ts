@@ -9,13 +9,19 @@ import { suite } from './setup.ts';
 const SECRET = 'web-client-secret-0123456789abcdef';
 
 function providersEnv(issuer: string, id = 'dev'): Record<string, string> {
-  return { OIDC_PROVIDERS: JSON.stringify([{ id, name: 'Dev ID', issuer, clientId: 'bff-web', clientSecret: SECRET }]) };
+  return {
+    OIDC_PROVIDERS: JSON.stringify([{ id, name: 'Dev ID', issuer, clientId: 'bff-web', clientSecret: SECRET }]),
+  };
 }
 
 function oidcCookieOf(answer: Answer): string {
   const set = answer.headers.getSetCookie().find((c) => c.startsWith('__Host-oidc='));
   expect(set, 'the __Host-oidc cookie is set').to.be.a('string');
-  expect(set).to.match(/HttpOnly/).and.match(/Secure/).and.match(/SameSite=Strict/).and.match(/Path=\//);
+  expect(set)
+    .to.match(/HttpOnly/)
+    .and.match(/Secure/)
+    .and.match(/SameSite=Strict/)
+    .and.match(/Path=\//);
   return set!.split(';')[0]!;
 }
 
@@ -28,7 +34,12 @@ type Person = { sub: string; username: string; password: string; name?: string }
 async function startWithProvider(people: Person[]): Promise<{ app: TestApp; provider: RunningProvider }> {
   const provider = await startOidcProvider({ users: people });
   const app = await startApp({ env: providersEnv(provider.issuer) });
-  provider.addClient({ clientId: 'bff-web', clientSecret: SECRET, redirectUris: [`${app.origin}/oidc/callback`], postLogoutRedirectUris: [`${app.origin}/`] });
+  provider.addClient({
+    clientId: 'bff-web',
+    clientSecret: SECRET,
+    redirectUris: [`${app.origin}/oidc/callback`],
+    postLogoutRedirectUris: [`${app.origin}/`],
+  });
   return { app, provider };
 }
 
@@ -41,7 +52,11 @@ async function authorize(app: TestApp, person: Person, options: { purpose?: 'lin
   expect(start.status).to.equal(200);
   const callback = await signInAtProvider(start.body.authorizationUrl, person);
   expect(`${callback.origin}${callback.pathname}`).to.equal(`${app.origin}/oidc/callback`);
-  const params = { code: callback.searchParams.get('code')!, state: callback.searchParams.get('state')!, iss: callback.searchParams.get('iss')! };
+  const params = {
+    code: callback.searchParams.get('code')!,
+    state: callback.searchParams.get('state')!,
+    iss: callback.searchParams.get('iss')!,
+  };
   return { params, oidcCookie: oidcCookieOf(start) };
 }
 
@@ -50,9 +65,18 @@ function finish(app: TestApp, body: unknown, cookie: string) {
 }
 
 describe('OpenID Connect sign-in on the web', () => {
-  const ada: Person = { sub: `sub-${uniqueUsername()}`, username: uniqueUsername('ada'), password: 'ada-password', name: 'Ada Provider' };
+  const ada: Person = {
+    sub: `sub-${uniqueUsername()}`,
+    username: uniqueUsername('ada'),
+    password: 'ada-password',
+    name: 'Ada Provider',
+  };
   const taken: Person = { sub: `sub-${uniqueUsername()}`, username: '', password: 'taken-password' };
-  const linker: Person = { sub: `sub-${uniqueUsername()}`, username: uniqueUsername('linker'), password: 'linker-password' };
+  const linker: Person = {
+    sub: `sub-${uniqueUsername()}`,
+    username: uniqueUsername('linker'),
+    password: 'linker-password',
+  };
   let app: TestApp;
   let provider: RunningProvider;
 
@@ -81,7 +105,9 @@ describe('OpenID Connect sign-in on the web', () => {
     expect(me.body.user.username).to.equal(ada.username);
     const stored = await rows<{ issuer: string; provider_id: string; identity_provider: string }>(
       `select e.issuer, e.provider_id, s.identity_provider from external_identities e join users u on u.id = e.user_id
-       join sessions s on s.user_id = u.id where e.subject = ?`, [ada.sub]);
+       join sessions s on s.user_id = u.id where e.subject = ?`,
+      [ada.sub],
+    );
     expect(stored).to.deep.equal([{ issuer: provider.issuer, provider_id: 'dev', identity_provider: 'dev' }]);
 
     // Signing in again finds the same account.
@@ -128,21 +154,32 @@ describe('OpenID Connect sign-in on the web', () => {
     const first = await finish(app, params, oidcCookie);
     expect(first.body).to.deep.equal({ outcome: 'username_required', suggestedUsername: existing.username });
     const ticketCookie = oidcCookieOf(first);
-    const clash = await call(app, 'finishProviderSignUp', 'POST', '/api/v1/auth/oidc/signup', { body: { username: existing.username.toUpperCase() }, cookie: ticketCookie });
+    const clash = await call(app, 'finishProviderSignUp', 'POST', '/api/v1/auth/oidc/signup', {
+      body: { username: existing.username.toUpperCase() },
+      cookie: ticketCookie,
+    });
     expect(clash.status).to.equal(409);
     const chosen = uniqueUsername('chosen');
-    const created = await call(app, 'finishProviderSignUp', 'POST', '/api/v1/auth/oidc/signup', { body: { username: chosen }, cookie: ticketCookie });
+    const created = await call(app, 'finishProviderSignUp', 'POST', '/api/v1/auth/oidc/signup', {
+      body: { username: chosen },
+      cookie: ticketCookie,
+    });
     expect(created.status).to.equal(201);
     expect(created.body.user.username).to.equal(chosen);
     const cookie = sessionCookieOf(created);
     const methods = await call(app, 'getSignInMethods', 'GET', '/api/v1/me/sign-in-methods', { cookie });
     expect(methods.body.hasPassword).to.equal(false);
-    expect(methods.body.identities.map((i: { provider: string; providerName: string }) => [i.provider, i.providerName])).to.deep.equal([['dev', 'Dev ID']]);
+    expect(
+      methods.body.identities.map((i: { provider: string; providerName: string }) => [i.provider, i.providerName]),
+    ).to.deep.equal([['dev', 'Dev ID']]);
     const unlink = await call(app, 'unlinkProvider', 'DELETE', '/api/v1/me/sign-in-methods/dev', { cookie });
     expect(unlink.status).to.equal(409);
     expect(await rows('select 1 from external_identities where subject = ?', [taken.sub])).to.have.length(1);
     // The ticket cookie was spent with the sign-up.
-    const reuse = await call(app, 'finishProviderSignUp', 'POST', '/api/v1/auth/oidc/signup', { body: { username: uniqueUsername() }, cookie: ticketCookie });
+    const reuse = await call(app, 'finishProviderSignUp', 'POST', '/api/v1/auth/oidc/signup', {
+      body: { username: uniqueUsername() },
+      cookie: ticketCookie,
+    });
     expect(reuse.status).to.equal(409);
   });
 
@@ -158,21 +195,29 @@ describe('OpenID Connect sign-in on the web', () => {
     const stealing = await authorize(app, linker, { purpose: 'link', cookie: other.cookie });
     const conflict = await finish(app, stealing.params, `${other.cookie}; ${stealing.oidcCookie}`);
     expect(conflict.status).to.equal(409);
-    const otherMethods = await call(app, 'getSignInMethods', 'GET', '/api/v1/me/sign-in-methods', { cookie: other.cookie });
+    const otherMethods = await call(app, 'getSignInMethods', 'GET', '/api/v1/me/sign-in-methods', {
+      cookie: other.cookie,
+    });
     expect(otherMethods.body.identities).to.deep.equal([]);
 
     // With a password left, the owner may unlink it.
-    const unlinked = await call(app, 'unlinkProvider', 'DELETE', '/api/v1/me/sign-in-methods/dev', { cookie: owner.cookie });
+    const unlinked = await call(app, 'unlinkProvider', 'DELETE', '/api/v1/me/sign-in-methods/dev', {
+      cookie: owner.cookie,
+    });
     expect(unlinked.body).to.deep.equal({ hasPassword: true, identities: [] });
   });
 
   it('when linking is asked for while signed out, then it is 401', async () => {
-    const answer = await call(app, 'startProviderSignIn', 'POST', '/api/v1/auth/providers/dev/authorization', { body: { purpose: 'link' } });
+    const answer = await call(app, 'startProviderSignIn', 'POST', '/api/v1/auth/providers/dev/authorization', {
+      body: { purpose: 'link' },
+    });
     expect(answer.status).to.equal(401);
   });
 
   it('when the provider is unknown, then starting is 404', async () => {
-    const answer = await call(app, 'startProviderSignIn', 'POST', '/api/v1/auth/providers/nope/authorization', { body: {} });
+    const answer = await call(app, 'startProviderSignIn', 'POST', '/api/v1/auth/providers/nope/authorization', {
+      body: {},
+    });
     expect(answer.status).to.equal(404);
   });
 
@@ -212,7 +257,9 @@ describe('OpenID Connect sign-in on the web', () => {
     await down.close();
     const own = await startApp({ env: providersEnv(down.issuer) });
     try {
-      const answer = await call(own, 'startProviderSignIn', 'POST', '/api/v1/auth/providers/dev/authorization', { body: {} });
+      const answer = await call(own, 'startProviderSignIn', 'POST', '/api/v1/auth/providers/dev/authorization', {
+        body: {},
+      });
       expect(answer.status).to.equal(503);
       expect(answer.body.detail).to.match(/provider/);
     } finally {

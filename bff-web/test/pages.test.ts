@@ -30,7 +30,11 @@ describe('timeline, user microposts and search: numbered pages', () => {
     expect(answer.status).to.equal(200);
     expect(answer.body.items.map((p: { text: string }) => p.text)).to.deep.equal(['friend two', 'mine', 'friend one']);
     expect(answer.body.page).to.deep.equal({ number: 1, size: 20, totalItems: 3, totalPages: 1 });
-    expect(answer.body.items.map((p: { viewer: { canEdit: boolean } }) => p.viewer.canEdit)).to.deep.equal([false, true, false]);
+    expect(answer.body.items.map((p: { viewer: { canEdit: boolean } }) => p.viewer.canEdit)).to.deep.equal([
+      false,
+      true,
+      false,
+    ]);
   });
 
   it('when nobody is signed in, then the timeline is 401', async () => {
@@ -45,7 +49,12 @@ describe('timeline, user microposts and search: numbered pages', () => {
     });
 
     it('when page 2 is asked for, then it holds the middle posts and Link names first, prev, next and last', async () => {
-      const answer = await call(t, 'listUserMicroposts', 'GET', `/api/v1/users/${user.username}/microposts?page=2&per_page=2`);
+      const answer = await call(
+        t,
+        'listUserMicroposts',
+        'GET',
+        `/api/v1/users/${user.username}/microposts?page=2&per_page=2`,
+      );
       expect(answer.body.items.map((p: { text: string }) => p.text)).to.deep.equal(['post 3', 'post 2']);
       expect(answer.body.page).to.deep.equal({ number: 2, size: 2, totalItems: 5, totalPages: 3 });
       const base = `/api/v1/users/${user.username}/microposts`;
@@ -69,7 +78,12 @@ describe('timeline, user microposts and search: numbered pages', () => {
     });
 
     it('when a page past the last is asked for, then 200 with no items', async () => {
-      const answer = await call(t, 'listUserMicroposts', 'GET', `/api/v1/users/${user.username}/microposts?page=9&per_page=2`);
+      const answer = await call(
+        t,
+        'listUserMicroposts',
+        'GET',
+        `/api/v1/users/${user.username}/microposts?page=9&per_page=2`,
+      );
       expect(answer.body.items).to.deep.equal([]);
       expect(answer.body.page.totalPages).to.equal(3);
       expect(links(answer.headers.get('link')).prev).to.match(/page=3&/);
@@ -93,7 +107,11 @@ describe('timeline, user microposts and search: numbered pages', () => {
   });
 
   it("when a user's posts are listed for an unknown user, then 404", async () => {
-    expectProblem(await call(t, 'listUserMicroposts', 'GET', '/api/v1/users/nobody_here_xyz/microposts'), 404, 'not_found');
+    expectProblem(
+      await call(t, 'listUserMicroposts', 'GET', '/api/v1/users/nobody_here_xyz/microposts'),
+      404,
+      'not_found',
+    );
   });
 
   it('when someone searches, then matching posts come back and the Link header keeps q', async () => {
@@ -102,7 +120,9 @@ describe('timeline, user microposts and search: numbered pages', () => {
     await post(t, user, `first ${word} sighting`);
     await post(t, user, 'nothing to see');
     await post(t, user, `second ${word} sighting`);
-    const answer = await call(t, 'searchMicroposts', 'GET', `/api/v1/search?q=${word}&per_page=1`, { cookie: user.cookie });
+    const answer = await call(t, 'searchMicroposts', 'GET', `/api/v1/search?q=${word}&per_page=1`, {
+      cookie: user.cookie,
+    });
     expect(answer.body.items.map((p: { text: string }) => p.text)).to.deep.equal([`second ${word} sighting`]);
     expect(answer.body.items[0].viewer).to.deep.equal({ canEdit: true, canDelete: true });
     expect(answer.body.page).to.deep.equal({ number: 1, size: 1, totalItems: 2, totalPages: 2 });

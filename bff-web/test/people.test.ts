@@ -24,12 +24,22 @@ describe('finding people', () => {
   });
 
   it('when asking who to follow, then people my follows follow come first; signed out it is 401', async () => {
-    const [me, friend, theirs] = [await signUp(t, 'me'), await signUp(t, 'friend'), await signUp(t, 'theirs', 'Theirs')];
+    const [me, friend, theirs] = [
+      await signUp(t, 'me'),
+      await signUp(t, 'friend'),
+      await signUp(t, 'theirs', 'Theirs'),
+    ];
     await call(t, 'follow', 'PUT', `/api/v1/users/${friend.username}/follow`, { cookie: me.cookie });
     await call(t, 'follow', 'PUT', `/api/v1/users/${theirs.username}/follow`, { cookie: friend.cookie });
     const answer = await call(t, 'getSuggestions', 'GET', '/api/v1/suggestions', { cookie: me.cookie });
-    expect(answer.body.items[0]).to.deep.equal({ user: { username: theirs.username, displayName: 'Theirs' }, followedByYourFollows: 1 });
-    expect(answer.body.items.map((s: { user: { username: string } }) => s.user.username)).not.to.include.members([me.username, friend.username]);
+    expect(answer.body.items[0]).to.deep.equal({
+      user: { username: theirs.username, displayName: 'Theirs' },
+      followedByYourFollows: 1,
+    });
+    expect(answer.body.items.map((s: { user: { username: string } }) => s.user.username)).not.to.include.members([
+      me.username,
+      friend.username,
+    ]);
     expectProblem(await call(t, 'getSuggestions', 'GET', '/api/v1/suggestions'), 401, 'unauthenticated');
   });
 
@@ -38,8 +48,16 @@ describe('finding people', () => {
     const tag = `s${randomBytes(3).toString('hex')}`;
     const written = await post(t, author, `${tag} notes on pagination`);
     for (const q of [`${tag} paginate`, `${tag} pagin`]) {
-      const answer = await call(t, 'searchMicroposts', 'GET', `/api/v1/search?q=${encodeURIComponent(q)}&order=relevance`);
-      expect(answer.body.items.map((p: { id: string }) => p.id), q).to.deep.equal([written.id]);
+      const answer = await call(
+        t,
+        'searchMicroposts',
+        'GET',
+        `/api/v1/search?q=${encodeURIComponent(q)}&order=relevance`,
+      );
+      expect(
+        answer.body.items.map((p: { id: string }) => p.id),
+        q,
+      ).to.deep.equal([written.id]);
     }
     expectProblem(await call(t, 'searchMicroposts', 'GET', `/api/v1/search?q=${tag}&order=best`), 400, 'bad_request');
   });

@@ -5,7 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import nock from 'nock';
 import { Client } from 'pg';
-import { acceptsConnections, samples, scrapeMetrics, spawnBff, type ChildBff, type LogLine } from '@microblog/bff-kit/testing';
+import {
+  acceptsConnections,
+  samples,
+  scrapeMetrics,
+  spawnBff,
+  type ChildBff,
+  type LogLine,
+} from '@microblog/bff-kit/testing';
 import { TEST_TOKEN_SECRET } from '@microblog/domain/testing';
 import { TEST_JWT_SECRET } from './helpers.ts';
 import { suite } from './setup.ts';
@@ -67,13 +74,17 @@ describe('bff-web runtime (main.ts in a child process)', function () {
       const text = await scrapeMetrics(bff.metricsPort);
 
       const requests = samples(text, 'http_server_request_duration_seconds_count');
-      const find = (labels: Record<string, string>) => requests.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v));
-      expect(find({ route: '/api/v1/users/:username', method: 'GET', status: '404', service: 'bff-web' })?.value).to.equal(1);
+      const find = (labels: Record<string, string>) =>
+        requests.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+      expect(
+        find({ route: '/api/v1/users/:username', method: 'GET', status: '404', service: 'bff-web' })?.value,
+      ).to.equal(1);
       expect(find({ route: 'unmatched', method: 'GET', status: '404' })?.value).to.equal(1);
       expect(find({ route: '/readyz', method: 'GET', status: '200' })?.value).to.equal(1);
       expect(text).not.to.include('ghost_user_4711');
       expect(text).not.to.include('4712');
-      for (const sample of requests) expect(Object.keys(sample.labels).sort()).to.deep.equal(['method', 'route', 'service', 'status']);
+      for (const sample of requests)
+        expect(Object.keys(sample.labels).sort()).to.deep.equal(['method', 'route', 'service', 'status']);
 
       expect(samples(text, 'http_server_requests_in_flight')).to.have.length(1);
       expect(samples(text, 'db_pool_max_connections')[0]?.value).to.equal(10);
@@ -108,7 +119,9 @@ describe('bff-web runtime (main.ts in a child process)', function () {
 
     it('serves nothing but /metrics there, and the public port does not serve /metrics', async () => {
       expect((await fetch(`http://127.0.0.1:${bff.metricsPort}/`)).status).to.equal(404);
-      expect((await fetch(`http://127.0.0.1:${bff.port}/metrics`)).headers.get('content-type')).not.to.match(/openmetrics|text\/plain; version/);
+      expect((await fetch(`http://127.0.0.1:${bff.port}/metrics`)).headers.get('content-type')).not.to.match(
+        /openmetrics|text\/plain; version/,
+      );
     });
   });
 

@@ -83,9 +83,23 @@ describe('session cache across two instances', () => {
 
     const aliceClaims = jwt.decode(alice.cookie.slice('__Host-session='.length)) as { sid: string };
     const bobClaims = jwt.decode(bob.cookie.slice('__Host-session='.length)) as { sub: string };
-    const forged = jwt.sign({ sid: aliceClaims.sid }, TEST_JWT_SECRET, { algorithm: 'HS256', issuer: 'microblog', audience: 'bff-web', subject: bobClaims.sub, expiresIn: 600 });
-    expectProblem(await call(b, 'getSession', 'GET', '/api/v1/session', { cookie: `__Host-session=${forged}` }), 401, 'unauthenticated');
-    expect((await call(b, 'getSession', 'GET', '/api/v1/session', { cookie: alice.cookie })).body.user.username).to.equal(alice.username);
-    expect((await call(b, 'getSession', 'GET', '/api/v1/session', { cookie: bob.cookie })).body.user.username).to.equal(bob.username);
+    const forged = jwt.sign({ sid: aliceClaims.sid }, TEST_JWT_SECRET, {
+      algorithm: 'HS256',
+      issuer: 'microblog',
+      audience: 'bff-web',
+      subject: bobClaims.sub,
+      expiresIn: 600,
+    });
+    expectProblem(
+      await call(b, 'getSession', 'GET', '/api/v1/session', { cookie: `__Host-session=${forged}` }),
+      401,
+      'unauthenticated',
+    );
+    expect(
+      (await call(b, 'getSession', 'GET', '/api/v1/session', { cookie: alice.cookie })).body.user.username,
+    ).to.equal(alice.username);
+    expect((await call(b, 'getSession', 'GET', '/api/v1/session', { cookie: bob.cookie })).body.user.username).to.equal(
+      bob.username,
+    );
   });
 });

@@ -3,7 +3,16 @@ import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { getOwnProfile, listSessions, revokeSession } from '@microblog/domain';
 import { TEST_PASSWORD, uniqueUsername } from '@microblog/domain/testing';
-import { call, expectProblem, sessionCookieOf, signIn, signUp, startApp, TEST_JWT_SECRET, type TestApp } from './helpers.ts';
+import {
+  call,
+  expectProblem,
+  sessionCookieOf,
+  signIn,
+  signUp,
+  startApp,
+  TEST_JWT_SECRET,
+  type TestApp,
+} from './helpers.ts';
 import { suite } from './setup.ts';
 
 const key = createSecretKey(Buffer.from(TEST_JWT_SECRET));
@@ -26,12 +35,18 @@ describe('sessions: sign up, sign in, who am I, sign out', () => {
 
   it('when someone signs up, then they get 201, a __Host- session cookie with strict attributes, and are signed in', async () => {
     const username = uniqueUsername('new');
-    const answer = await call(t, 'signUp', 'POST', '/api/v1/users', { body: { username, password: TEST_PASSWORD, displayName: 'Ada' } });
+    const answer = await call(t, 'signUp', 'POST', '/api/v1/users', {
+      body: { username, password: TEST_PASSWORD, displayName: 'Ada' },
+    });
     expect(answer.status).to.equal(201);
     expect(answer.body.user).to.include({ username, displayName: 'Ada', bio: '' });
     expect(answer.body.user.counts).to.deep.equal({ posts: 0, followers: 0, following: 0 });
     const setCookie = answer.headers.getSetCookie().find((c) => c.startsWith('__Host-session='))!;
-    expect(setCookie).to.match(/; HttpOnly/).and.match(/; Secure/).and.match(/; SameSite=Strict/).and.match(/; Path=\//);
+    expect(setCookie)
+      .to.match(/; HttpOnly/)
+      .and.match(/; Secure/)
+      .and.match(/; SameSite=Strict/)
+      .and.match(/; Path=\//);
     expect(setCookie).not.to.match(/Domain=/i);
     const claims = claimsOf(sessionCookieOf(answer));
     expect(claims).to.include({ iss: 'microblog', aud: 'bff-web' });
@@ -46,7 +61,9 @@ describe('sessions: sign up, sign in, who am I, sign out', () => {
 
   it('when the username is taken in another letter case, then sign-up answers 409 conflict', async () => {
     const user = await signUp(t);
-    const answer = await call(t, 'signUp', 'POST', '/api/v1/users', { body: { username: user.username.toUpperCase(), password: TEST_PASSWORD } });
+    const answer = await call(t, 'signUp', 'POST', '/api/v1/users', {
+      body: { username: user.username.toUpperCase(), password: TEST_PASSWORD },
+    });
     expectProblem(answer, 409, 'conflict');
     expect(answer.headers.getSetCookie()).to.deep.equal([]);
   });
@@ -68,7 +85,10 @@ describe('sessions: sign up, sign in, who am I, sign out', () => {
   it('when the body is not a JSON object or not JSON at all, then 400 bad_request', async () => {
     const array = await call(t, 'signUp', 'POST', '/api/v1/users', { body: [1, 2] });
     expectProblem(array, 400, 'bad_request');
-    const broken = await call(t, 'signUp', 'POST', '/api/v1/users', { rawBody: '{"username":', headers: { 'Content-Type': 'application/json' } });
+    const broken = await call(t, 'signUp', 'POST', '/api/v1/users', {
+      rawBody: '{"username":',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expectProblem(broken, 400, 'bad_request');
     const none = await call(t, 'signUp', 'POST', '/api/v1/users', {});
     expectProblem(none, 400, 'bad_request');
@@ -76,7 +96,9 @@ describe('sessions: sign up, sign in, who am I, sign out', () => {
 
   it('when a user signs in with the right password in any letter case, then 200 with the session info and a cookie', async () => {
     const user = await signUp(t);
-    const answer = await call(t, 'signIn', 'POST', '/api/v1/session', { body: { username: user.username.toUpperCase(), password: TEST_PASSWORD } });
+    const answer = await call(t, 'signIn', 'POST', '/api/v1/session', {
+      body: { username: user.username.toUpperCase(), password: TEST_PASSWORD },
+    });
     expect(answer.status).to.equal(200);
     expect(answer.body.user.username).to.equal(user.username);
     const me = await call(t, 'getSession', 'GET', '/api/v1/session', { cookie: sessionCookieOf(answer) });
@@ -85,8 +107,12 @@ describe('sessions: sign up, sign in, who am I, sign out', () => {
 
   it('when the password is wrong or the user unknown, then both answer the same 401 and set no cookie', async () => {
     const user = await signUp(t);
-    const wrong = await call(t, 'signIn', 'POST', '/api/v1/session', { body: { username: user.username, password: 'not the password!' } });
-    const unknown = await call(t, 'signIn', 'POST', '/api/v1/session', { body: { username: uniqueUsername(), password: TEST_PASSWORD } });
+    const wrong = await call(t, 'signIn', 'POST', '/api/v1/session', {
+      body: { username: user.username, password: 'not the password!' },
+    });
+    const unknown = await call(t, 'signIn', 'POST', '/api/v1/session', {
+      body: { username: uniqueUsername(), password: TEST_PASSWORD },
+    });
     expectProblem(wrong, 401, 'unauthenticated');
     expect(unknown.body).to.deep.equal(wrong.body);
     expect(wrong.headers.getSetCookie()).to.deep.equal([]);
@@ -108,7 +134,9 @@ describe('sessions: sign up, sign in, who am I, sign out', () => {
     const out = await call(t, 'signOut', 'DELETE', '/api/v1/session', { cookie: user.cookie });
     expect(out.status).to.equal(204);
     const cleared = out.headers.getSetCookie().find((c) => c.startsWith('__Host-session='))!;
-    expect(cleared).to.match(/^__Host-session=;/).and.match(/Max-Age=0/);
+    expect(cleared)
+      .to.match(/^__Host-session=;/)
+      .and.match(/Max-Age=0/);
     const after = await call(t, 'getSession', 'GET', '/api/v1/session', { cookie: user.cookie });
     expectProblem(after, 401, 'unauthenticated');
   });
@@ -140,10 +168,27 @@ describe('sessions: cookies that must not be accepted', () => {
 
   const payload = () => ({ sub: claims.sub, sid: claims.sid });
   const cases: Array<[string, () => string]> = [
-    ['a token for another audience', () => forge(payload(), key, { issuer: 'microblog', audience: 'bff-mobile', expiresIn: 600 })],
-    ['a token from another issuer', () => forge(payload(), key, { issuer: 'someone-else', audience: 'bff-web', expiresIn: 600 })],
-    ['a token signed with another secret', () => forge(payload(), 'another-secret-of-at-least-32-bytes!!', { issuer: 'microblog', audience: 'bff-web', expiresIn: 600 })],
-    ['a token with another HMAC algorithm', () => forge(payload(), key, { algorithm: 'HS512', issuer: 'microblog', audience: 'bff-web', expiresIn: 600 })],
+    [
+      'a token for another audience',
+      () => forge(payload(), key, { issuer: 'microblog', audience: 'bff-mobile', expiresIn: 600 }),
+    ],
+    [
+      'a token from another issuer',
+      () => forge(payload(), key, { issuer: 'someone-else', audience: 'bff-web', expiresIn: 600 }),
+    ],
+    [
+      'a token signed with another secret',
+      () =>
+        forge(payload(), 'another-secret-of-at-least-32-bytes!!', {
+          issuer: 'microblog',
+          audience: 'bff-web',
+          expiresIn: 600,
+        }),
+    ],
+    [
+      'a token with another HMAC algorithm',
+      () => forge(payload(), key, { algorithm: 'HS512', issuer: 'microblog', audience: 'bff-web', expiresIn: 600 }),
+    ],
     [
       'an unsigned alg:none token',
       () => {
@@ -152,15 +197,30 @@ describe('sessions: cookies that must not be accepted', () => {
         return `__Host-session=${part({ alg: 'none', typ: 'JWT' })}.${part({ ...payload(), iss: 'microblog', aud: 'bff-web', iat: now, exp: now + 600 })}.`;
       },
     ],
-    ['an expired token', () => forge({ ...payload(), exp: Math.floor(Date.now() / 1000) - 10 }, key, { issuer: 'microblog', audience: 'bff-web' })],
+    [
+      'an expired token',
+      () =>
+        forge({ ...payload(), exp: Math.floor(Date.now() / 1000) - 10 }, key, {
+          issuer: 'microblog',
+          audience: 'bff-web',
+        }),
+    ],
     ['a token without exp', () => forge(payload(), key, { issuer: 'microblog', audience: 'bff-web' })],
-    ['a token without sid', () => forge({ sub: claims.sub }, key, { issuer: 'microblog', audience: 'bff-web', expiresIn: 600 })],
-    ['a token naming another user for the session', () => forge({ sub: '1', sid: claims.sid }, key, { issuer: 'microblog', audience: 'bff-web', expiresIn: 600 })],
+    [
+      'a token without sid',
+      () => forge({ sub: claims.sub }, key, { issuer: 'microblog', audience: 'bff-web', expiresIn: 600 }),
+    ],
+    [
+      'a token naming another user for the session',
+      () => forge({ sub: '1', sid: claims.sid }, key, { issuer: 'microblog', audience: 'bff-web', expiresIn: 600 }),
+    ],
     [
       'a tampered token',
       () => {
         const [h, p, s] = good.slice('__Host-session='.length).split('.');
-        const altered = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), sub: '1' })).toString('base64url');
+        const altered = Buffer.from(
+          JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), sub: '1' }),
+        ).toString('base64url');
         return `__Host-session=${h}.${altered}.${s}`;
       },
     ],
@@ -184,7 +244,9 @@ describe('sessions: cookies that must not be accepted', () => {
       const answer = await call(t, 'getSession', 'GET', '/api/v1/session', { cookie: cookie() });
       expectProblem(answer, 401, 'unauthenticated');
       const me = await call(t, 'getSession', 'GET', '/api/v1/session', { cookie: good });
-      const profile = await call(t, 'getProfile', 'GET', `/api/v1/users/${me.body.user.username}`, { cookie: cookie() });
+      const profile = await call(t, 'getProfile', 'GET', `/api/v1/users/${me.body.user.username}`, {
+        cookie: cookie(),
+      });
       expect(profile.status).to.equal(200);
       expect(profile.body.viewer).to.deep.equal({ isSelf: false, isFollowing: false, followsYou: false });
     });
@@ -192,7 +254,10 @@ describe('sessions: cookies that must not be accepted', () => {
 
   it('when the cookie is past half its lifetime, then the answer renews it with a fresh token for the same session', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const aging = forge({ sub: claims.sub, sid: claims.sid, iat: now - 8 * 3600, exp: now + 4 * 3600 }, key, { issuer: 'microblog', audience: 'bff-web' });
+    const aging = forge({ sub: claims.sub, sid: claims.sid, iat: now - 8 * 3600, exp: now + 4 * 3600 }, key, {
+      issuer: 'microblog',
+      audience: 'bff-web',
+    });
     const answer = await call(t, 'getSession', 'GET', '/api/v1/session', { cookie: aging });
     expect(answer.status).to.equal(200);
     const renewed = sessionCookieOf(answer);
@@ -204,10 +269,17 @@ describe('sessions: cookies that must not be accepted', () => {
 
   it('when a cookie that was accepted (and remembered) reaches its exp, then it is refused', async () => {
     const exp = Math.floor(Date.now() / 1000) + 2;
-    const shortLived = forge({ sub: claims.sub, sid: claims.sid, exp }, key, { issuer: 'microblog', audience: 'bff-web' });
+    const shortLived = forge({ sub: claims.sub, sid: claims.sid, exp }, key, {
+      issuer: 'microblog',
+      audience: 'bff-web',
+    });
     expect((await call(t, 'getSession', 'GET', '/api/v1/session', { cookie: shortLived })).status).to.equal(200);
     while (Math.floor(Date.now() / 1000) < exp) await new Promise((resolve) => setTimeout(resolve, 50));
-    expectProblem(await call(t, 'getSession', 'GET', '/api/v1/session', { cookie: shortLived }), 401, 'unauthenticated');
+    expectProblem(
+      await call(t, 'getSession', 'GET', '/api/v1/session', { cookie: shortLived }),
+      401,
+      'unauthenticated',
+    );
   });
 
   it('when the cookie is fresh, then no new cookie is sent', async () => {
@@ -225,7 +297,10 @@ describe('the signed-in user: profile and password', () => {
 
   it('when a user edits display name and bio, then 200 with the new profile, and it is stored', async () => {
     const user = await signUp(t);
-    const answer = await call(t, 'updateMe', 'PATCH', '/api/v1/me', { cookie: user.cookie, body: { displayName: 'Grace', bio: 'Compilers' } });
+    const answer = await call(t, 'updateMe', 'PATCH', '/api/v1/me', {
+      cookie: user.cookie,
+      body: { displayName: 'Grace', bio: 'Compilers' },
+    });
     expect(answer.status).to.equal(200);
     expect(answer.body).to.include({ username: user.username, displayName: 'Grace', bio: 'Compilers' });
     const profile = await call(t, 'getProfile', 'GET', `/api/v1/users/${user.username}`);
@@ -240,7 +315,10 @@ describe('the signed-in user: profile and password', () => {
 
   it('when the bio is too long, then 422 on bio', async () => {
     const user = await signUp(t);
-    const answer = await call(t, 'updateMe', 'PATCH', '/api/v1/me', { cookie: user.cookie, body: { bio: 'x'.repeat(161) } });
+    const answer = await call(t, 'updateMe', 'PATCH', '/api/v1/me', {
+      cookie: user.cookie,
+      body: { bio: 'x'.repeat(161) },
+    });
     expectProblem(answer, 422, 'validation_failed');
     expect(answer.body.errors[0].field).to.equal('bio');
   });
@@ -261,7 +339,9 @@ describe('the signed-in user: profile and password', () => {
     expectProblem(await call(t, 'getSession', 'GET', '/api/v1/session', { cookie: other }), 401);
     expect((await call(t, 'getSession', 'GET', '/api/v1/session', { cookie: user.cookie })).status).to.equal(200);
     await signIn(t, { username: user.username, password: 'a brand new passphrase 42' });
-    const old = await call(t, 'signIn', 'POST', '/api/v1/session', { body: { username: user.username, password: TEST_PASSWORD } });
+    const old = await call(t, 'signIn', 'POST', '/api/v1/session', {
+      body: { username: user.username, password: TEST_PASSWORD },
+    });
     expectProblem(old, 401);
   });
 
@@ -288,7 +368,9 @@ describe('the signed-in user: profile and password', () => {
   });
 
   it('when nobody is signed in, then the password change is 401', async () => {
-    const answer = await call(t, 'changePassword', 'PUT', '/api/v1/me/password', { body: { currentPassword: 'x', newPassword: 'y' } });
+    const answer = await call(t, 'changePassword', 'PUT', '/api/v1/me/password', {
+      body: { currentPassword: 'x', newPassword: 'y' },
+    });
     expectProblem(answer, 401);
   });
 

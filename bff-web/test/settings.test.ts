@@ -6,7 +6,14 @@ const SECRETS = { TOKEN_SECRET: 'a'.repeat(32), JWT_SECRET: 'b'.repeat(32) };
 describe('configuration', () => {
   it('when only the secrets are set, then the defaults apply', () => {
     const settings = settingsFrom(SECRETS);
-    expect(settings).to.include({ port: 3000, trustProxy: false, logLevel: 'info', redisUrl: null, databaseUrl: null, sessionTokenTtlSeconds: 43200 });
+    expect(settings).to.include({
+      port: 3000,
+      trustProxy: false,
+      logLevel: 'info',
+      redisUrl: null,
+      databaseUrl: null,
+      sessionTokenTtlSeconds: 43200,
+    });
     expect(settings.publicOrigins).to.deep.equal(['http://localhost:3000']);
   });
 
@@ -23,7 +30,9 @@ describe('configuration', () => {
     const settings = settingsFrom({ ...SECRETS, DATABASE_REPLICA_URLS: 'postgres://r1/db, postgres://r2/db' });
     expect(settings.databaseReplicaUrls).to.deep.equal(['postgres://r1/db', 'postgres://r2/db']);
     expect(settingsFrom(SECRETS).databaseReplicaUrls).to.deep.equal([]);
-    expect(() => settingsFrom({ ...SECRETS, DATABASE_REPLICA_URLS: 'postgres://r1/db,http://x' })).to.throw(/DATABASE_REPLICA_URLS/);
+    expect(() => settingsFrom({ ...SECRETS, DATABASE_REPLICA_URLS: 'postgres://r1/db,http://x' })).to.throw(
+      /DATABASE_REPLICA_URLS/,
+    );
   });
 
   for (const [name, value, message] of [
@@ -43,7 +52,9 @@ describe('configuration', () => {
   }
 
   it('when NODE_ENV is production and a secret is missing, then it fails saying it is required in production', () => {
-    expect(() => settingsFrom({ NODE_ENV: 'production', TOKEN_SECRET: 'a'.repeat(32) })).to.throw(/JWT_SECRET: is required in production/);
+    expect(() => settingsFrom({ NODE_ENV: 'production', TOKEN_SECRET: 'a'.repeat(32) })).to.throw(
+      /JWT_SECRET: is required in production/,
+    );
   });
 });
 
@@ -52,7 +63,14 @@ describe('starting with bad settings', () => {
     const { spawnSync } = await import('node:child_process');
     const main = new URL('../src/main.ts', import.meta.url).pathname;
     const run = spawnSync(process.execPath, [main], {
-      env: { PATH: process.env.PATH, NODE_OPTIONS: process.env.NODE_OPTIONS, WEB_PORT: 'abc', HSTS: 'maybe', TOKEN_SECRET: 'a'.repeat(32), JWT_SECRET: 'too-short-secret' },
+      env: {
+        PATH: process.env.PATH,
+        NODE_OPTIONS: process.env.NODE_OPTIONS,
+        WEB_PORT: 'abc',
+        HSTS: 'maybe',
+        TOKEN_SECRET: 'a'.repeat(32),
+        JWT_SECRET: 'too-short-secret',
+      },
       encoding: 'utf8',
       timeout: 20_000,
     });
@@ -62,6 +80,8 @@ describe('starting with bad settings', () => {
       'HSTS: "maybe" is not on or off (on/off, true/false, yes/no, 1/0)',
       'WEB_PORT: "abc" is not a port (0-65535; 0 = any free port)',
     ]);
-    expect(run.stderr).not.to.include('too-short-secret').and.not.match(/\bat .*\.ts:\d+/);
+    expect(run.stderr)
+      .not.to.include('too-short-secret')
+      .and.not.match(/\bat .*\.ts:\d+/);
   });
 });

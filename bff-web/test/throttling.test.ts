@@ -12,14 +12,27 @@ describe('throttles (with small limits)', () => {
     try {
       const user = await signUp(t);
       for (let i = 0; i < 2; i++) {
-        expectProblem(await call(t, 'signIn', 'POST', '/api/v1/session', { body: { username: user.username, password: 'wrong password!' } }), 401);
+        expectProblem(
+          await call(t, 'signIn', 'POST', '/api/v1/session', {
+            body: { username: user.username, password: 'wrong password!' },
+          }),
+          401,
+        );
       }
-      const locked = await call(t, 'signIn', 'POST', '/api/v1/session', { body: { username: user.username.toUpperCase(), password: TEST_PASSWORD } });
+      const locked = await call(t, 'signIn', 'POST', '/api/v1/session', {
+        body: { username: user.username.toUpperCase(), password: TEST_PASSWORD },
+      });
       expectProblem(locked, 429, 'rate_limited');
       expectRetryAfter(locked);
       // Another account from the same address is not affected.
       const other = await signUp(t);
-      expect((await call(t, 'signIn', 'POST', '/api/v1/session', { body: { username: other.username, password: TEST_PASSWORD } })).status).to.equal(200);
+      expect(
+        (
+          await call(t, 'signIn', 'POST', '/api/v1/session', {
+            body: { username: other.username, password: TEST_PASSWORD },
+          })
+        ).status,
+      ).to.equal(200);
     } finally {
       await t.close();
     }
@@ -29,7 +42,8 @@ describe('throttles (with small limits)', () => {
     const t = await startApp({ rateLimits: { failedSignInsPerAccount: { points: 2, durationSeconds: 900 } } });
     try {
       const user = await signUp(t);
-      const attempt = (password: string) => call(t, 'signIn', 'POST', '/api/v1/session', { body: { username: user.username, password } });
+      const attempt = (password: string) =>
+        call(t, 'signIn', 'POST', '/api/v1/session', { body: { username: user.username, password } });
       expect((await attempt('wrong password!')).status).to.equal(401);
       expect((await attempt(TEST_PASSWORD)).status).to.equal(200);
       expect((await attempt('wrong password!')).status).to.equal(401);
@@ -43,10 +57,14 @@ describe('throttles (with small limits)', () => {
     const t = await startApp({ rateLimits: { signInAttemptsPerAddress: { points: 3, durationSeconds: 900 } } });
     try {
       for (let i = 0; i < 3; i++) {
-        const answer = await call(t, 'signIn', 'POST', '/api/v1/session', { body: { username: uniqueUsername(), password: 'whatever it is' } });
+        const answer = await call(t, 'signIn', 'POST', '/api/v1/session', {
+          body: { username: uniqueUsername(), password: 'whatever it is' },
+        });
         expect(answer.status).to.equal(401);
       }
-      const answer = await call(t, 'signIn', 'POST', '/api/v1/session', { body: { username: uniqueUsername(), password: 'whatever it is' } });
+      const answer = await call(t, 'signIn', 'POST', '/api/v1/session', {
+        body: { username: uniqueUsername(), password: 'whatever it is' },
+      });
       expectProblem(answer, 429, 'rate_limited');
       expectRetryAfter(answer);
     } finally {
@@ -75,7 +93,10 @@ describe('throttles (with small limits)', () => {
       const user = await signUp(t);
       await post(t, user, 'one');
       await post(t, user, 'two');
-      const answer = await call(t, 'createMicropost', 'POST', '/api/v1/microposts', { cookie: user.cookie, body: { text: 'three' } });
+      const answer = await call(t, 'createMicropost', 'POST', '/api/v1/microposts', {
+        cookie: user.cookie,
+        body: { text: 'three' },
+      });
       expectProblem(answer, 429, 'rate_limited');
       expectRetryAfter(answer);
       const page = await call(t, 'listUserMicroposts', 'GET', `/api/v1/users/${user.username}/microposts`);
@@ -87,7 +108,10 @@ describe('throttles (with small limits)', () => {
   });
 
   it('when TRUST_PROXY is on, then the nearest X-Forwarded-For hop is the client address', async () => {
-    const t = await startApp({ env: { TRUST_PROXY: 'on' }, rateLimits: { signInAttemptsPerAddress: { points: 1, durationSeconds: 900 } } });
+    const t = await startApp({
+      env: { TRUST_PROXY: 'on' },
+      rateLimits: { signInAttemptsPerAddress: { points: 1, durationSeconds: 900 } },
+    });
     try {
       const attempt = (forwardedFor: string) =>
         call(t, 'signIn', 'POST', '/api/v1/session', {

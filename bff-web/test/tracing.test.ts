@@ -42,7 +42,8 @@ describe('tracing (bff-web with the kit preload and OTEL_EXPORTER_OTLP_ENDPOINT 
       expect(response.status).to.equal(200);
 
       const ofTrace = () => receiver.spans.filter((s) => s.traceId === traceId);
-      for (let i = 0; i < 100 && !ofTrace().some((s) => s.kind === 2); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let i = 0; i < 100 && !ofTrace().some((s) => s.kind === 2); i++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
 
       const spans = ofTrace();
       const server = spans.find((s) => s.kind === 2);
@@ -62,7 +63,9 @@ describe('tracing (bff-web with the kit preload and OTEL_EXPORTER_OTLP_ENDPOINT 
         expect(statement.kind).to.equal(3);
         expect(ids.has(statement.parentSpanId ?? '')).to.equal(true);
       }
-      expect(statements.map((s) => attribute(s, 'db.query.text'))).to.include(`select "u0".* from "users" as "u0" where "u0"."username_key" = ? limit ?`);
+      expect(statements.map((s) => attribute(s, 'db.query.text'))).to.include(
+        `select "u0".* from "users" as "u0" where "u0"."username_key" = ? limit ?`,
+      );
       // The statement's shape travels, the user's values do not (MikroORM inlines them; the kit strips literals).
       expect(JSON.stringify(pg).toLowerCase()).not.to.include(user.username.toLowerCase());
       // Probes are not traced.
@@ -72,6 +75,8 @@ describe('tracing (bff-web with the kit preload and OTEL_EXPORTER_OTLP_ENDPOINT 
       await bff.exited;
       await receiver.close();
     }
-    expect(receiver.spans.some((s) => attribute(s, 'url.path') === '/readyz' || s.name.includes('/readyz'))).to.equal(false);
+    expect(receiver.spans.some((s) => attribute(s, 'url.path') === '/readyz' || s.name.includes('/readyz'))).to.equal(
+      false,
+    );
   });
 });

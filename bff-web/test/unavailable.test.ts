@@ -36,7 +36,9 @@ describe('when the database is unreachable', () => {
   });
 
   it('then sign-in answers 503, not 401', async () => {
-    const answer = await call(t, 'signIn', 'POST', '/api/v1/session', { body: { username: 'someone', password: 'whatever it is' } });
+    const answer = await call(t, 'signIn', 'POST', '/api/v1/session', {
+      body: { username: 'someone', password: 'whatever it is' },
+    });
     expectProblem(answer, 503, 'unavailable');
   });
 
@@ -50,7 +52,9 @@ describe('when the database is unreachable', () => {
     });
     const required = await call(t, 'getSession', 'GET', '/api/v1/session', { cookie: `__Host-session=${token}` });
     expectProblem(required, 503, 'unavailable');
-    const optional = await call(t, 'getMicropost', 'GET', '/api/v1/microposts/1', { cookie: `__Host-session=${token}` });
+    const optional = await call(t, 'getMicropost', 'GET', '/api/v1/microposts/1', {
+      cookie: `__Host-session=${token}`,
+    });
     expectProblem(optional, 503, 'unavailable');
   });
 });

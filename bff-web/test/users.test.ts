@@ -35,7 +35,10 @@ describe('profiles and follows', () => {
     const b = await signUp(t, 'web', 'Bee');
     const answer = await call(t, 'follow', 'PUT', `/api/v1/users/${b.username}/follow`, { cookie: a.cookie });
     expect(answer.status).to.equal(200);
-    expect(answer.body).to.deep.equal({ user: { username: b.username, displayName: 'Bee' }, viewer: { isFollowing: true, followsYou: false } });
+    expect(answer.body).to.deep.equal({
+      user: { username: b.username, displayName: 'Bee' },
+      viewer: { isFollowing: true, followsYou: false },
+    });
     const back = await call(t, 'follow', 'PUT', `/api/v1/users/${a.username}/follow`, { cookie: b.cookie });
     expect(back.body.viewer).to.deep.equal({ isFollowing: true, followsYou: true });
     const profile = await call(t, 'getProfile', 'GET', `/api/v1/users/${b.username}`, { cookie: a.cookie });
@@ -76,7 +79,10 @@ describe('profiles and follows', () => {
   it('when the user to follow or unfollow does not exist, then 404; when signed out, then 401', async () => {
     const a = await signUp(t);
     expectProblem(await call(t, 'follow', 'PUT', '/api/v1/users/nobody_here_xyz/follow', { cookie: a.cookie }), 404);
-    expectProblem(await call(t, 'unfollow', 'DELETE', '/api/v1/users/nobody_here_xyz/follow', { cookie: a.cookie }), 404);
+    expectProblem(
+      await call(t, 'unfollow', 'DELETE', '/api/v1/users/nobody_here_xyz/follow', { cookie: a.cookie }),
+      404,
+    );
     expectProblem(await call(t, 'follow', 'PUT', `/api/v1/users/${a.username}/follow`), 401);
     expectProblem(await call(t, 'unfollow', 'DELETE', `/api/v1/users/${a.username}/follow`), 401);
     expectProblem(await call(t, 'follow', 'PUT', `/api/v1/users/${'x'.repeat(65)}/follow`, { cookie: a.cookie }), 400);
@@ -84,8 +90,13 @@ describe('profiles and follows', () => {
 
   it('when followers and following are listed, then each is a numbered page of users, newest first', async () => {
     const star = await signUp(t);
-    const fans = [await signUp(t, 'fan', 'Fan One'), await signUp(t, 'fan', 'Fan Two'), await signUp(t, 'fan', 'Fan Three')];
-    for (const fan of fans) await call(t, 'follow', 'PUT', `/api/v1/users/${star.username}/follow`, { cookie: fan.cookie });
+    const fans = [
+      await signUp(t, 'fan', 'Fan One'),
+      await signUp(t, 'fan', 'Fan Two'),
+      await signUp(t, 'fan', 'Fan Three'),
+    ];
+    for (const fan of fans)
+      await call(t, 'follow', 'PUT', `/api/v1/users/${star.username}/follow`, { cookie: fan.cookie });
     const followers = await call(t, 'listFollowers', 'GET', `/api/v1/users/${star.username}/followers?per_page=2`);
     expect(followers.body.items).to.deep.equal([
       { username: fans[2]!.username, displayName: 'Fan Three' },

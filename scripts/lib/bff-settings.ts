@@ -4,5 +4,7 @@ import { readSettings as readMobileSettings } from '@microblog/bff-mobile/settin
 
 /** One line for each bad setting of either BFF, given the environment each will run with. */
 export function bffSettingsProblems(env: { web: NodeJS.ProcessEnv; mobile: NodeJS.ProcessEnv }): string[] {
-  return [readWebSettings(env.web), readMobileSettings(env.mobile)].flatMap((result) => (result.ok ? [] : result.problems));
+  return [readWebSettings(env.web), readMobileSettings(env.mobile)].flatMap((result) =>
+    result.ok ? [] : result.problems,
+  );
 }

@@ -81,7 +81,13 @@ function lastKeyword(path: readonly (string | number)[]): { key: string; item: b
 /** Whether an added response status is a new success (2xx/3xx) on an operation that existed before. */
 export function isNewSuccessStatus(diff: Pick<Diff, 'action' | 'path'>): boolean {
   const { action, path } = diff;
-  return action === 'add' && path[0] === 'paths' && path[3] === 'responses' && path.length === 5 && /^[23]/.test(String(path[4]));
+  return (
+    action === 'add' &&
+    path[0] === 'paths' &&
+    path[3] === 'responses' &&
+    path.length === 5 &&
+    /^[23]/.test(String(path[4]))
+  );
 }
 
 /** The gate's severity for one api-smart-diff diff, or undefined when it is not part of the API. */
@@ -126,7 +132,10 @@ function resolve(doc: Json, value: Json): Json {
 }
 
 function at(doc: Json, path: readonly (string | number)[]): Json {
-  return path.reduce<Json>((node, part) => (resolve(doc, node) as Record<string | number, Json> | undefined)?.[part], doc);
+  return path.reduce<Json>(
+    (node, part) => (resolve(doc, node) as Record<string | number, Json> | undefined)?.[part],
+    doc,
+  );
 }
 
 /** `properties.items.items.properties.text.maxLength` → field `items[].text`, rest `maxLength`. */
@@ -142,7 +151,11 @@ export function schemaField(tokens: readonly (string | number)[]): { field: stri
     } else if (token === 'items' && typeof next !== 'number') {
       field += '[]';
       i += 1;
-    } else if ((token === 'anyOf' || token === 'oneOf' || token === 'allOf') && typeof next === 'number' && i + 2 < tokens.length) {
+    } else if (
+      (token === 'anyOf' || token === 'oneOf' || token === 'allOf') &&
+      typeof next === 'number' &&
+      i + 2 < tokens.length
+    ) {
       i += 2;
     } else {
       break;
@@ -164,12 +177,18 @@ interface Described {
 }
 
 /** Names the operation, its part and the change, from a diff path (resolving parameters in the documents). */
-export function describe(diff: Pick<Diff, 'action' | 'path' | 'before' | 'after'>, before: Json, after: Json): Described {
+export function describe(
+  diff: Pick<Diff, 'action' | 'path' | 'before' | 'after'>,
+  before: Json,
+  after: Json,
+): Described {
   const { path, action } = diff;
   const doc = action === 'add' ? after : before;
   const value = action === 'add' ? diff.after : diff.before;
   const change = (subject: string): string =>
-    action === 'replace' ? `${subject} ${formatValue(diff.before)} → ${formatValue(diff.after)}` : `${subject} ${action === 'add' ? 'added' : action === 'remove' ? 'removed' : 'renamed'}`;
+    action === 'replace'
+      ? `${subject} ${formatValue(diff.before)} → ${formatValue(diff.after)}`
+      : `${subject} ${action === 'add' ? 'added' : action === 'remove' ? 'removed' : 'renamed'}`;
   const schemaChange = (tokens: readonly (string | number)[], place: string): Described => {
     const { field, rest } = schemaField(tokens);
     const location = `${place}${field === '' ? '' : ` field ${field}`}`;
@@ -177,27 +196,52 @@ export function describe(diff: Pick<Diff, 'action' | 'path' | 'before' | 'after'
     if (key === undefined) return { where: '', location, what: change(field === '' ? 'schema' : 'field') };
     if (key === 'required' && rest.length === 2) {
       const name = String(value);
-      return { where: '', location: `${place} field ${field === '' ? name : `${field}.${name}`}`, what: action === 'add' ? 'now required' : 'no longer required' };
+      return {
+        where: '',
+        location: `${place} field ${field === '' ? name : `${field}.${name}`}`,
+        what: action === 'add' ? 'now required' : 'no longer required',
+      };
     }
     if (key === 'enum' && typeof index === 'number') {
-      return { where: '', location, what: action === 'replace' ? `enum value ${formatValue(diff.before)} → ${formatValue(diff.after)}` : `enum value ${formatValue(value)} ${action === 'add' ? 'added' : 'removed'}` };
+      return {
+        where: '',
+        location,
+        what:
+          action === 'replace'
+            ? `enum value ${formatValue(diff.before)} → ${formatValue(diff.after)}`
+            : `enum value ${formatValue(value)} ${action === 'add' ? 'added' : 'removed'}`,
+      };
     }
-    if (key === 'type' && typeof index === 'number') return { where: '', location, what: `type ${formatValue(value)} ${action === 'add' ? 'added' : 'removed'}` };
+    if (key === 'type' && typeof index === 'number')
+      return { where: '', location, what: `type ${formatValue(value)} ${action === 'add' ? 'added' : 'removed'}` };
     if (key === 'anyOf' || key === 'oneOf') {
-      return { where: '', location, what: `${key} alternative ${formatValue(value)} ${action === 'add' ? 'added' : 'removed'}` };
+      return {
+        where: '',
+        location,
+        what: `${key} alternative ${formatValue(value)} ${action === 'add' ? 'added' : 'removed'}`,
+      };
     }
     return { where: '', location, what: change(rest.join('.')) };
   };
 
   if (path[0] === 'components' && path[1] === 'securitySchemes') {
-    return { where: `security scheme ${String(path[2])}`, location: path.slice(3).join('.') || 'scheme', what: change(path.length > 3 ? String(path.at(-1)) : 'scheme') };
+    return {
+      where: `security scheme ${String(path[2])}`,
+      location: path.slice(3).join('.') || 'scheme',
+      what: change(path.length > 3 ? String(path.at(-1)) : 'scheme'),
+    };
   }
-  if (path[0] !== 'paths') return { where: 'document', location: path.join('.') || '(root)', what: change(String(path.at(-1) ?? 'document')) };
+  if (path[0] !== 'paths')
+    return { where: 'document', location: path.join('.') || '(root)', what: change(String(path.at(-1) ?? 'document')) };
 
   const route = String(path[1]);
   const method = path[2];
   if (method === undefined || !methods.has(String(method))) {
-    return { where: route, location: path.slice(2).join('.') || 'path', what: change(path.length > 2 ? String(path.at(-1)) : 'path') };
+    return {
+      where: route,
+      location: path.slice(2).join('.') || 'path',
+      what: change(path.length > 2 ? String(path.at(-1)) : 'path'),
+    };
   }
   const where = `${String(method).toUpperCase()} ${route}`;
   const rest = path.slice(3);
@@ -217,7 +261,8 @@ export function describe(diff: Pick<Diff, 'action' | 'path' | 'before' | 'after'
     return { where, location: `response ${code}`, what: change(rest.slice(2).join('.')) };
   }
   if (section === 'requestBody') {
-    if (a === 'content' && rest.length === 3) return { where, location: 'request body', what: change(`media type ${String(b)}`) };
+    if (a === 'content' && rest.length === 3)
+      return { where, location: 'request body', what: change(`media type ${String(b)}`) };
     if (a === 'content' && rest[3] === 'schema') return { ...schemaChange(rest.slice(4), 'request body'), where };
     return { where, location: 'request body', what: change(rest.slice(1).join('.') || 'request body') };
   }
@@ -225,11 +270,13 @@ export function describe(diff: Pick<Diff, 'action' | 'path' | 'before' | 'after'
     const parameter = resolve(doc, at(doc, path.slice(0, 5))) as { in?: string; name?: string } | undefined;
     const place = `${parameter?.in ?? '?'} parameter ${parameter?.name ?? `#${a}`}`;
     if (rest.length === 2) return { where, location: place, what: change('parameter') };
-    if (b === 'required') return { where, location: place, what: diff.after === true ? 'now required' : 'no longer required' };
+    if (b === 'required')
+      return { where, location: place, what: diff.after === true ? 'now required' : 'no longer required' };
     if (b === 'schema') return { ...schemaChange(rest.slice(3), place), where };
     return { where, location: place, what: change(rest.slice(2).join('.')) };
   }
-  if (section === 'security') return { where, location: 'security requirements', what: change(`requirement ${formatValue(value)}`) };
+  if (section === 'security')
+    return { where, location: 'security requirements', what: change(`requirement ${formatValue(value)}`) };
   return { where, location: rest.join('.'), what: change(String(rest.at(-1))) };
 }
 
@@ -255,7 +302,8 @@ export function whyItBreaks(diff: Pick<Diff, 'action' | 'path' | 'before' | 'aft
   const { path, action } = diff;
   const direction = directionOf(path);
   const { key, item } = lastKeyword(path);
-  if (path[0] === 'components') return 'clients authenticate the way the released scheme says; requests made that way are refused';
+  if (path[0] === 'components')
+    return 'clients authenticate the way the released scheme says; requests made that way are refused';
   if (path[0] === 'paths' && path.length <= 3) return 'clients that call it get 404/405';
   if (path[3] === 'security') return 'the authentication requirement changed: requests that worked before are refused';
   if (path[3] === 'responses' && path.length === 5) {
@@ -276,15 +324,19 @@ export function whyItBreaks(diff: Pick<Diff, 'action' | 'path' | 'before' | 'aft
   }
   if (direction === 'request') {
     if (path[3] === 'parameters' && path.length === 5) {
-      return action === 'add' ? 'a new required parameter: requests from old clients lack it and are refused' : 'clients that send it are refused or ignored';
+      return action === 'add'
+        ? 'a new required parameter: requests from old clients lack it and are refused'
+        : 'clients that send it are refused or ignored';
     }
     if (key === 'required') return 'old clients do not send it: their requests are refused';
-    if (path.at(-2) === 'properties' && action === 'add') return 'a new required field: requests from old clients lack it and are refused';
+    if (path.at(-2) === 'properties' && action === 'add')
+      return 'a new required field: requests from old clients lack it and are refused';
     if (path.at(-2) === 'properties' && action === 'remove') return 'old clients still send it and are refused';
     if (key === 'type') return 'values old clients send are refused';
     if (key === 'enum') return 'a value old clients send is no longer accepted';
     if (key in limitWords) return `the ${limitWords[key]} is tighter: requests valid under the release are refused`;
-    if (path[3] === 'requestBody' && path.length === 6) return 'old clients send the released media type and are refused';
+    if (path[3] === 'requestBody' && path.length === 6)
+      return 'old clients send the released media type and are refused';
     return 'requests valid under the released contract are refused';
   }
   return 'clients written against the release break';
@@ -304,7 +356,12 @@ export function diffContracts(released: Json, current: Json): ContractChange[] {
     const severity = severityOf(diff);
     if (severity === undefined) continue;
     const described = describe(diff, released, current);
-    changes.push({ severity, ...described, ...(severity === 'breaking' ? { why: whyItBreaks(diff) } : {}), path: diff.path });
+    changes.push({
+      severity,
+      ...described,
+      ...(severity === 'breaking' ? { why: whyItBreaks(diff) } : {}),
+      path: diff.path,
+    });
   }
   return dropEchoes(changes);
 }

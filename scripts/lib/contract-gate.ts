@@ -45,7 +45,8 @@ export type Baseline =
 /** Picks the release the current document is judged against. */
 export function pickBaseline(packageVersion: string, releaseVersions: readonly string[]): Baseline {
   const current = parseVersion(packageVersion);
-  if (current === undefined) return { kind: 'error', message: `package.json version "${packageVersion}" is not a semver version` };
+  if (current === undefined)
+    return { kind: 'error', message: `package.json version "${packageVersion}" is not a semver version` };
   const releases = releaseVersions
     .map((text) => ({ text, version: parseVersion(text) }))
     .filter((r): r is { text: string; version: Version } => r.version !== undefined)
@@ -59,7 +60,10 @@ export function pickBaseline(packageVersion: string, releaseVersions: readonly s
   if (newest !== undefined) return { kind: 'release', version: newest.text };
   const highest = releases.at(-1);
   if (highest !== undefined && highest.version.major > current.major) {
-    return { kind: 'error', message: `no release of major ${current.major} to compare with (the newest release is ${highest.text})` };
+    return {
+      kind: 'error',
+      message: `no release of major ${current.major} to compare with (the newest release is ${highest.text})`,
+    };
   }
   return { kind: 'new-major', previous: highest?.text };
 }
@@ -93,7 +97,8 @@ export function pathVersionErrors(document: unknown, prefix: string, major: numb
       errors.push(`server ${url} names v${segment}: the contract's major version (${major}) is its path version`);
     }
   }
-  if (versioned === 0) errors.push(`no path is under ${expected}: the contract's major version (${major}) is its path version`);
+  if (versioned === 0)
+    errors.push(`no path is under ${expected}: the contract's major version (${major}) is its path version`);
   return errors;
 }
 
@@ -107,7 +112,8 @@ export function rebasePaths(document: unknown, prefix: string, from: number, to:
   const source = `${prefix}${from}`;
   const paths: Record<string, unknown> = {};
   for (const [path, item] of Object.entries(doc.paths)) {
-    const moved = path === source || path.startsWith(`${source}/`) ? `${prefix}${to}${path.slice(source.length)}` : path;
+    const moved =
+      path === source || path.startsWith(`${source}/`) ? `${prefix}${to}${path.slice(source.length)}` : path;
     paths[moved] = item;
   }
   return { ...doc, paths };
@@ -170,7 +176,13 @@ export function checkContract(input: ContractInput): GateResult {
         `against release ${baseline.previous} (its paths read as ${input.pathPrefix}${version.major}) are allowed; ` +
         `serve it beside ${input.pathPrefix}${previousMajor} (RELEASING.md)`,
     );
-    return { ok: errors.length === 0, comparedWith: `release ${baseline.previous} (previous major)`, changes, errors, notes };
+    return {
+      ok: errors.length === 0,
+      comparedWith: `release ${baseline.previous} (previous major)`,
+      changes,
+      errors,
+      notes,
+    };
   }
 
   const released = parseVersion(baseline.version);
@@ -186,7 +198,8 @@ export function checkContract(input: ContractInput): GateResult {
         `${input.pathPrefix}${version.major + 1} beside ${input.pathPrefix}${version.major} (RELEASING.md)`,
     );
   } else if (count.additive > 0 && version.minor === released.minor) {
-    const still = packageVersion === baseline.version ? `is still ${packageVersion}` : `is ${packageVersion}, a patch release`;
+    const still =
+      packageVersion === baseline.version ? `is still ${packageVersion}` : `is ${packageVersion}, a patch release`;
     errors.push(
       `${count.additive} additive change(s) against release ${baseline.version} but package.json ${still}: ` +
         `bump the minor version (${nextMinor}); a patch bump is for releases with no API change`,

@@ -21,8 +21,11 @@ export async function embeddedDataDir(): Promise<string> {
 }
 
 /** DATABASE_URL when set; otherwise the persistent embedded PostgreSQL (see `embeddedDataDir`) on `port`. */
-export async function startDatabase(port: number): Promise<{ url: string; embedded: boolean; dataDir: string | null; stop(): Promise<void> }> {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, embedded: false, dataDir: null, stop: async () => {} };
+export async function startDatabase(
+  port: number,
+): Promise<{ url: string; embedded: boolean; dataDir: string | null; stop(): Promise<void> }> {
+  if (process.env.DATABASE_URL)
+    return { url: process.env.DATABASE_URL, embedded: false, dataDir: null, stop: async () => {} };
   const dataDir = await embeddedDataDir();
   const server = await startEmbeddedPostgres({ dataDir, port, persistent: true });
   await ensureDatabase(server.adminUrl, 'microblog');

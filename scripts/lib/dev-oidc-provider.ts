@@ -33,7 +33,11 @@ export function devSubject(username: string): string {
  * Starts the provider on 127.0.0.1:`port` (0: any free port) for a bff-web at `webOrigin`
  * (e.g. http://localhost:3000); both BFFs use one confidential client.
  */
-export async function startDevProvider(options: { port: number; users: DevUser[]; webOrigin: string }): Promise<DevProvider> {
+export async function startDevProvider(options: {
+  port: number;
+  users: DevUser[];
+  webOrigin: string;
+}): Promise<DevProvider> {
   const clientSecret = randomBytes(24).toString('base64url');
   const users: ProviderUser[] = options.users.map((user) => ({
     sub: devSubject(user.username),
@@ -55,7 +59,9 @@ export async function startDevProvider(options: { port: number; users: DevUser[]
     ],
   });
   const settings = (clientId: string, appRedirectUris: string[]) => ({
-    OIDC_PROVIDERS: JSON.stringify([{ id: DEV_PROVIDER_ID, name: 'Dev ID (local)', issuer: provider.issuer, clientId, appRedirectUris }]),
+    OIDC_PROVIDERS: JSON.stringify([
+      { id: DEV_PROVIDER_ID, name: 'Dev ID (local)', issuer: provider.issuer, clientId, appRedirectUris },
+    ]),
     OIDC_CLIENT_SECRET_DEV: clientSecret,
   });
   return {
@@ -72,15 +78,23 @@ export async function startDevProvider(options: { port: number; users: DevUser[]
  */
 export async function linkDevIdentities(db: Database, issuer: string, usernames: string[]): Promise<void> {
   const ctx = db.context();
-  const rows = await ctx.em.getConnection().execute<{ id: string; username: string }[]>(
-    'select id::text as id, username from users where username_key in (?)',
-    [usernames.map((name) => name.toLowerCase())],
-    'all',
-  );
+  const rows = await ctx.em
+    .getConnection()
+    .execute<{ id: string; username: string }[]>(
+      'select id::text as id, username from users where username_key in (?)',
+      [usernames.map((name) => name.toLowerCase())],
+      'all',
+    );
   for (const row of rows) {
     await linkIdentity(db.context(), {
       userId: row.id,
-      identity: { providerId: DEV_PROVIDER_ID, issuer, subject: devSubject(row.username), preferredUsername: row.username, displayName: null },
+      identity: {
+        providerId: DEV_PROVIDER_ID,
+        issuer,
+        subject: devSubject(row.username),
+        preferredUsername: row.username,
+        displayName: null,
+      },
     }).catch((error: unknown) => {
       // Linked to another issuer of the same name from an earlier start on another port: leave it.
       if ((error as { code?: string }).code !== 'conflict') throw error;

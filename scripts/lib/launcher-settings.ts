@@ -37,8 +37,12 @@ export function readLauncherSettings(env: Env = process.env): { settings: Launch
   if (env.DATABASE_URL && !/^postgres(ql)?:\/\/./.test(env.DATABASE_URL)) {
     problems.push(`DATABASE_URL: must be a postgres:// URL (or unset, for the embedded PostgreSQL)`);
   }
-  const ports = [['WEB_PORT', settings.webPort], ['MOBILE_PORT', settings.mobilePort]] as const;
-  if (settings.webPort === settings.mobilePort) problems.push(`MOBILE_PORT: ${settings.mobilePort} is WEB_PORT too; each BFF needs a port of its own`);
+  const ports = [
+    ['WEB_PORT', settings.webPort],
+    ['MOBILE_PORT', settings.mobilePort],
+  ] as const;
+  if (settings.webPort === settings.mobilePort)
+    problems.push(`MOBILE_PORT: ${settings.mobilePort} is WEB_PORT too; each BFF needs a port of its own`);
   if (!env.DATABASE_URL && ports.some(([, p]) => p === settings.embeddedPostgresPort)) {
     problems.push(`EMBEDDED_PG_PORT: ${settings.embeddedPostgresPort} is taken by a BFF's port; choose another`);
   }
@@ -50,7 +54,13 @@ export function portUnavailable(port: number): Promise<string | null> {
   return new Promise((resolve) => {
     const probe = createServer();
     probe.once('error', (error: NodeJS.ErrnoException) =>
-      resolve(error.code === 'EADDRINUSE' ? 'is in use by another process' : error.code === 'EACCES' ? 'needs privileges to listen on' : (error.code ?? error.message)),
+      resolve(
+        error.code === 'EADDRINUSE'
+          ? 'is in use by another process'
+          : error.code === 'EACCES'
+            ? 'needs privileges to listen on'
+            : (error.code ?? error.message),
+      ),
     );
     // No host: the BFFs listen on every interface, and so must the probe to see every holder.
     probe.listen(port, () => probe.close(() => resolve(null)));

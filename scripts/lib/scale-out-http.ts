@@ -26,7 +26,9 @@ export function request(
         agent,
         headers: {
           accept: 'application/json',
-          ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }),
+          ...(payload === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }),
           ...options.headers,
         },
         timeout: options.timeoutMs ?? 15_000,
@@ -44,11 +46,15 @@ export function request(
           }
           resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
         });
-        res.on('error', (e) => resolve({ status: 0, headers: {}, body: null, error: (e as NodeJS.ErrnoException).code ?? e.message }));
+        res.on('error', (e) =>
+          resolve({ status: 0, headers: {}, body: null, error: (e as NodeJS.ErrnoException).code ?? e.message }),
+        );
       },
     );
     req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
-    req.on('error', (e) => resolve({ status: 0, headers: {}, body: null, error: (e as NodeJS.ErrnoException).code ?? e.message }));
+    req.on('error', (e) =>
+      resolve({ status: 0, headers: {}, body: null, error: (e as NodeJS.ErrnoException).code ?? e.message }),
+    );
     req.end(payload);
   });
 }
@@ -60,7 +66,7 @@ export function addressAllocator(): () => string {
   return () => {
     next++;
     if (next > 254) throw new Error('more than 253 clients in one run');
-    return `127.${(a ?? 0) % 250 + 2}.${b ?? 0}.${next}`;
+    return `127.${((a ?? 0) % 250) + 2}.${b ?? 0}.${next}`;
   };
 }
 
@@ -112,9 +118,18 @@ export class Phone {
     this.username = username;
   }
   headers(extra: Record<string, string> = {}): Record<string, string> {
-    return { 'x-app-version': APP_VERSION, ...(this.accessToken ? { authorization: `Bearer ${this.accessToken}` } : {}), ...extra };
+    return {
+      'x-app-version': APP_VERSION,
+      ...(this.accessToken ? { authorization: `Bearer ${this.accessToken}` } : {}),
+      ...extra,
+    };
   }
-  call(base: string, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
+  call(
+    base: string,
+    method: string,
+    path: string,
+    options: { body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Answer> {
     return request(this.agent, base, method, path, { headers: this.headers(options.headers), body: options.body });
   }
   private take(answer: Answer): void {
@@ -124,16 +139,22 @@ export class Phone {
   }
   async signUp(base: string): Promise<void> {
     const device = { id: this.deviceId, name: 'scale-out proof', platform: 'android' };
-    const answer = await this.call(base, 'POST', '/v1/users', { body: { username: this.username, password: PASSWORD, device } });
-    if (answer.status !== 201) throw new Error(`mobile sign-up answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    const answer = await this.call(base, 'POST', '/v1/users', {
+      body: { username: this.username, password: PASSWORD, device },
+    });
+    if (answer.status !== 201)
+      throw new Error(`mobile sign-up answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     this.take(answer);
   }
   /** Signs the same user in on another device: a second session, returned as a new Phone. */
   async anotherDevice(base: string, address: string): Promise<Phone> {
     const other = new Phone(address, this.username);
     const device = { id: other.deviceId, name: 'second device', platform: 'ios' };
-    const answer = await other.call(base, 'POST', '/v1/auth/token', { body: { username: this.username, password: PASSWORD, device } });
-    if (answer.status !== 200) throw new Error(`mobile sign-in answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    const answer = await other.call(base, 'POST', '/v1/auth/token', {
+      body: { username: this.username, password: PASSWORD, device },
+    });
+    if (answer.status !== 200)
+      throw new Error(`mobile sign-in answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     other.take(answer);
     return other;
   }
@@ -147,7 +168,10 @@ export class Phone {
   }
   async timelineTexts(base: string): Promise<{ status: number; texts: string[] }> {
     const answer = await this.call(base, 'GET', '/v1/timeline?limit=50');
-    return { status: answer.status, texts: answer.status === 200 ? answer.body.items.map((i: { text: string }) => i.text) : [] };
+    return {
+      status: answer.status,
+      texts: answer.status === 200 ? answer.body.items.map((i: { text: string }) => i.text) : [],
+    };
   }
   close(): void {
     this.agent.destroy();

@@ -25,10 +25,26 @@ const MAX_APP_ATTEMPTS = 5;
 // Below the BFFs' 300 posts per user an hour: a worker that wrote this many only reads.
 const MAX_WRITES_PER_WORKER = 250;
 
-export function startLoad(options: { runId: string; mobileUrl: string; webUrl: string; phones: Phone[]; browsers: Browser[]; pauseMs?: number }) {
+export function startLoad(options: {
+  runId: string;
+  mobileUrl: string;
+  webUrl: string;
+  phones: Phone[];
+  browsers: Browser[];
+  pauseMs?: number;
+}) {
   // An object, so the loops see the change made by stop().
   const state = { running: true };
-  const figures: LoadFigures = { requests: 0, failedReads: 0, failedKeyedWrites: 0, keyedWritesInFlight: 0, failedUnkeyedWrites: 0, keyedWritesGivenUp: 0, samples: [], ledger: [] };
+  const figures: LoadFigures = {
+    requests: 0,
+    failedReads: 0,
+    failedKeyedWrites: 0,
+    keyedWritesInFlight: 0,
+    failedUnkeyedWrites: 0,
+    keyedWritesGivenUp: 0,
+    samples: [],
+    ledger: [],
+  };
   const pause = () => new Promise((r) => setTimeout(r, options.pauseMs ?? 25));
   const failed = (what: string, status: number, error?: string) => {
     if (figures.samples.length < 8) figures.samples.push(`${what}: ${status || error}`);
@@ -125,9 +141,13 @@ export function checkLedger(ledger: LedgerEntry[], stored: { text: string; count
   const unacknowledged = ledger.filter((entry) => entry.status < 200 || entry.status >= 300);
   return {
     acknowledged: acknowledged.length,
-    wrong: acknowledged.map((entry) => ({ text: entry.text, count: counts.get(entry.text) ?? 0 })).filter((row) => row.count !== 1),
+    wrong: acknowledged
+      .map((entry) => ({ text: entry.text, count: counts.get(entry.text) ?? 0 }))
+      .filter((row) => row.count !== 1),
     unacknowledged: unacknowledged.length,
     unacknowledgedStored: unacknowledged.filter((entry) => (counts.get(entry.text) ?? 0) > 0).length,
-    unknownStored: stored.filter((row) => !known.has(row.text)).length + unacknowledged.filter((entry) => (counts.get(entry.text) ?? 0) > 1).length,
+    unknownStored:
+      stored.filter((row) => !known.has(row.text)).length +
+      unacknowledged.filter((entry) => (counts.get(entry.text) ?? 0) > 1).length,
   };
 }

@@ -31,7 +31,12 @@ export type Instance = {
 
 function keepTail(child: ChildProcess, lines: string[]): void {
   const take = (chunk: Buffer) => {
-    lines.push(...chunk.toString().split('\n').filter((l) => l !== ''));
+    lines.push(
+      ...chunk
+        .toString()
+        .split('\n')
+        .filter((l) => l !== ''),
+    );
     if (lines.length > 60) lines.splice(0, lines.length - 60);
   };
   child.stdout?.on('data', take);
@@ -39,7 +44,8 @@ function keepTail(child: ChildProcess, lines: string[]): void {
 }
 
 function exited(child: ChildProcess): Promise<string> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.signalCode ?? `exit ${child.exitCode}`);
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve(child.signalCode ?? `exit ${child.exitCode}`);
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? `exit ${code}`)));
 }
 
@@ -67,12 +73,23 @@ export async function bffInstance(name: string, bff: BffName, env: Record<string
         METRICS_PORT: String(metricsPort),
         ...(bff === 'bff-web' ? { WEB_PORT: String(port) } : { MOBILE_PORT: String(port) }),
       };
-      const started = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, `${bff}/src/main.ts`], { cwd: root, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      const started = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, `${bff}/src/main.ts`], {
+        cwd: root,
+        env: fullEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       child = started;
       keepTail(started, lines);
       for (let i = 0; ; i++) {
-        if (started.exitCode !== null) throw new Error(`${name} exited with code ${started.exitCode} before it was ready:\n${lines.join('\n')}`);
-        if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return;
+        if (started.exitCode !== null)
+          throw new Error(`${name} exited with code ${started.exitCode} before it was ready:\n${lines.join('\n')}`);
+        if (
+          await fetch(`${url}/readyz`).then(
+            (r) => r.ok,
+            () => false,
+          )
+        )
+          return;
         if (i > 300) throw new Error(`${name} was not ready within a minute:\n${lines.join('\n')}`);
         await new Promise((r) => setTimeout(r, 200));
       }
@@ -106,7 +123,9 @@ export function shippedHaproxyPolicy(): string {
 }
 
 /** The proof's HAProxy configuration: the shipped policy, then one loopback frontend and backend per BFF pair. */
-export function proofHaproxyConfig(pairs: { backend: string; port: number; servers: { name: string; port: number }[] }[]): string {
+export function proofHaproxyConfig(
+  pairs: { backend: string; port: number; servers: { name: string; port: number }[] }[],
+): string {
   const sections = pairs.map((pair) =>
     [
       `frontend ${pair.backend} from frontends`,
@@ -139,7 +158,10 @@ export function haproxyBinary(): string | null {
 }
 
 /** Starts HAProxy in the foreground (-db) with the proof's configuration in `dir`. */
-export async function startBalancer(dir: string, pairs: { backend: string; servers: { name: string; port: number }[] }[]): Promise<Balancer> {
+export async function startBalancer(
+  dir: string,
+  pairs: { backend: string; servers: { name: string; port: number }[] }[],
+): Promise<Balancer> {
   const binary = haproxyBinary();
   if (!binary) throw new Error('haproxy is not installed (apt-get install haproxy)');
   const withPorts = await Promise.all(pairs.map(async (pair) => ({ ...pair, port: await freePort() })));
@@ -181,13 +203,18 @@ export async function startBalancer(dir: string, pairs: { backend: string; serve
       for (;;) {
         const current = await serverStatus(backend, server);
         if (current !== null && status.test(current)) return;
-        if (Date.now() > deadline) throw new Error(`${backend}/${server} is ${current}, not ${status}, after ${timeoutMs} ms`);
+        if (Date.now() > deadline)
+          throw new Error(`${backend}/${server} is ${current}, not ${status}, after ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },
     async backendStats(backend) {
       const csv = await command('show stat');
-      const row = csv.split('\n').find((l) => l.startsWith(`${backend},BACKEND,`))?.split(',') ?? [];
+      const row =
+        csv
+          .split('\n')
+          .find((l) => l.startsWith(`${backend},BACKEND,`))
+          ?.split(',') ?? [];
       // CSV columns 16 and 17 (indexes 15, 16): wretr, wredis.
       return { retries: Number(row[15] ?? 0), redispatches: Number(row[16] ?? 0) };
     },
@@ -198,6 +225,7 @@ export async function startBalancer(dir: string, pairs: { backend: string; serve
       await exited(child);
     },
   };
-  for (const pair of pairs) for (const server of pair.servers) await balancer.waitFor(pair.backend, server.name, /^UP$/);
+  for (const pair of pairs)
+    for (const server of pair.servers) await balancer.waitFor(pair.backend, server.name, /^UP$/);
   return balancer;
 }

@@ -19,28 +19,72 @@ type DemoName = (typeof DEMO_USERS)[number]['username'];
 
 // Who follows whom (a realistic, not complete, graph: erin follows only two people, nobody follows everyone back).
 const DEMO_FOLLOWS: [DemoName, DemoName][] = [
-  ['alice', 'bob'], ['alice', 'carol'], ['alice', 'dave'],
-  ['bob', 'alice'], ['bob', 'carol'], ['bob', 'erin'],
-  ['carol', 'alice'], ['carol', 'erin'],
-  ['dave', 'alice'], ['dave', 'bob'], ['dave', 'carol'], ['dave', 'erin'],
-  ['erin', 'carol'], ['erin', 'dave'],
+  ['alice', 'bob'],
+  ['alice', 'carol'],
+  ['alice', 'dave'],
+  ['bob', 'alice'],
+  ['bob', 'carol'],
+  ['bob', 'erin'],
+  ['carol', 'alice'],
+  ['carol', 'erin'],
+  ['dave', 'alice'],
+  ['dave', 'bob'],
+  ['dave', 'carol'],
+  ['dave', 'erin'],
+  ['erin', 'carol'],
+  ['erin', 'dave'],
 ];
 
 const DEMO_POSTS = 300;
 const DAYS = 14;
 
 const OPENERS = [
-  'Just shipped', 'Thinking about', 'Finally tried', 'Spent the morning on', 'Reading up on', 'Loving',
-  'Not sure about', 'Quick note on', 'Today I learned about', 'Still debugging', 'Coffee and', 'Weekend plans:',
+  'Just shipped',
+  'Thinking about',
+  'Finally tried',
+  'Spent the morning on',
+  'Reading up on',
+  'Loving',
+  'Not sure about',
+  'Quick note on',
+  'Today I learned about',
+  'Still debugging',
+  'Coffee and',
+  'Weekend plans:',
 ];
 const TOPICS = [
-  'the new timeline', 'keyset pagination', 'sourdough starters', 'a rainy bike ride', 'index-only scans',
-  'our mobile release', 'the garden tomatoes', 'a sci-fi novel', 'dark mode', 'push notifications',
-  'the farmers market', 'connection pooling', 'a trip to the mountains', 'the night sky', 'refactoring tests',
-  'a new coffee grinder', 'accessibility fixes', 'a jazz concert', 'vacuum settings', 'paper sketches',
+  'the new timeline',
+  'keyset pagination',
+  'sourdough starters',
+  'a rainy bike ride',
+  'index-only scans',
+  'our mobile release',
+  'the garden tomatoes',
+  'a sci-fi novel',
+  'dark mode',
+  'push notifications',
+  'the farmers market',
+  'connection pooling',
+  'a trip to the mountains',
+  'the night sky',
+  'refactoring tests',
+  'a new coffee grinder',
+  'accessibility fixes',
+  'a jazz concert',
+  'vacuum settings',
+  'paper sketches',
 ];
 const CLOSERS = [
-  '', '!', '.', ' - more soon.', '. What do you think?', '. 10/10 would do again.', '. Send help.', ' 🚀', ' ☕', ' 🌱',
+  '',
+  '!',
+  '.',
+  ' - more soon.',
+  '. What do you think?',
+  '. 10/10 would do again.',
+  '. Send help.',
+  ' 🚀',
+  ' ☕',
+  ' 🌱',
 ];
 
 /** A small deterministic PRNG (mulberry32), so every demo database has the same content. */
@@ -68,7 +112,10 @@ function demoPosts(now: number): { author: DemoName; text: string; createdAt: Da
     let text = `${pickFrom(next, OPENERS)} ${pickFrom(next, TOPICS)}${pickFrom(next, CLOSERS)}`;
     const roll = next();
     if (roll < 0.3) {
-      const other = pickFrom(next, names.filter((n) => n !== author));
+      const other = pickFrom(
+        next,
+        names.filter((n) => n !== author),
+      );
       text = roll < 0.15 ? `@${other} ${text}` : `${text} cc @${other}`;
     } else if (roll < 0.36) {
       const [a, b] = names.filter((n) => n !== author).sort(() => next() - 0.5);
@@ -88,14 +135,22 @@ function demoPosts(now: number): { author: DemoName; text: string; createdAt: Da
 export async function seedDemo(db: Database): Promise<{ created: boolean; users: string[] }> {
   const users = DEMO_USERS.map((u) => u.username);
   const connection = db.orm.em.fork().getConnection();
-  const existing = await connection.execute<{ id: string }[]>('select id from users where username_key = ?', ['alice'], 'all');
+  const existing = await connection.execute<{ id: string }[]>(
+    'select id from users where username_key = ?',
+    ['alice'],
+    'all',
+  );
   if (existing.length > 0) return { created: false, users };
 
   const now = Date.now();
   const ids = new Map<DemoName, string>();
   for (const user of DEMO_USERS) {
     const ctx = db.context();
-    const profile = await registerUser(ctx, { username: user.username, password: DEMO_PASSWORD, displayName: user.displayName });
+    const profile = await registerUser(ctx, {
+      username: user.username,
+      password: DEMO_PASSWORD,
+      displayName: user.displayName,
+    });
     await updateProfile(db.context(), { userId: profile.id, bio: user.bio });
     ids.set(user.username, profile.id);
   }

@@ -21,7 +21,10 @@ type Packed = { filename: string; files: { path: string }[] };
 /** Bundles `import { <factory> } from '<specifier>'` for a browser; answers the code and the files it took in. */
 async function bundleClient(specifier: string, factory: string): Promise<{ code: string; inputs: string[] }> {
   const result = await esbuild.build({
-    stdin: { contents: `import { ${factory} } from '${specifier}';\nexport const client = ${factory}({ baseUrl: '' });\n`, resolveDir: root },
+    stdin: {
+      contents: `import { ${factory} } from '${specifier}';\nexport const client = ${factory}({ baseUrl: '' });\n`,
+      resolveDir: root,
+    },
     bundle: true,
     minify: true,
     write: false,
@@ -42,7 +45,11 @@ for (const contract of contracts) {
     before(function () {
       this.timeout(120_000);
       scratch = mkdtempSync(join(tmpdir(), 'contract-pack-'));
-      const output = execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: join(root, contract.dir), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const output = execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], {
+        cwd: join(root, contract.dir),
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const [packed] = JSON.parse(output.slice(output.indexOf('['))) as Packed[];
       tarball = join(scratch, packed?.filename ?? '');
       files = (packed?.files ?? []).map((f) => f.path);
@@ -53,11 +60,22 @@ for (const contract of contracts) {
 
     it('when packed, then it holds JavaScript and declarations for the schemas and client entries, the sources they map to, and no tests or scripts', function () {
       expect(files).to.include.members([
-        'package.json', 'README.md', 'openapi.json',
-        'dist/index.js', 'dist/index.d.ts', 'dist/client.js', 'dist/client.d.ts', 'dist/schemas.js', 'dist/generated/openapi-types.d.ts',
-        'src/index.ts', 'src/client.ts',
+        'package.json',
+        'README.md',
+        'openapi.json',
+        'dist/index.js',
+        'dist/index.d.ts',
+        'dist/client.js',
+        'dist/client.d.ts',
+        'dist/schemas.js',
+        'dist/generated/openapi-types.d.ts',
+        'src/index.ts',
+        'src/client.ts',
       ]);
-      expect(files.filter((f) => /^(test|scripts|releases)\//.test(f) || f.startsWith('tsconfig')), 'files that are no use to a consumer').to.deep.equal([]);
+      expect(
+        files.filter((f) => /^(test|scripts|releases)\//.test(f) || f.startsWith('tsconfig')),
+        'files that are no use to a consumer',
+      ).to.deep.equal([]);
     });
 
     it('when linted by publint (warnings count as errors), then it is all good', function () {
@@ -68,7 +86,9 @@ for (const contract of contracts) {
 
     it('when checked by Are the Types Wrong for ESM consumers (node16 from ESM, bundler), then no problem is found', function () {
       this.timeout(60_000);
-      const result = spawnSync(bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'ascii', '--no-color'], { encoding: 'utf8' });
+      const result = spawnSync(bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'ascii', '--no-color'], {
+        encoding: 'utf8',
+      });
       expect(result.status, result.stdout + result.stderr).to.equal(0);
       expect(result.stdout).to.include(`"${contract.name}/client"`);
       expect(result.stdout).to.not.match(/node16 \(from ESM\): (?!🟢)/u);

@@ -34,7 +34,8 @@ function outsideEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): string {
   const result = spawnSync(command, args, { cwd, env, encoding: 'utf8' });
   const output = `${result.stdout}${result.stderr}`;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited with ${result.status}:\n${output}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited with ${result.status}:\n${output}`);
   return output;
 }
 
@@ -42,22 +43,25 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 async function startRegistry(dir: string): Promise<{ url: string; child: ChildProcess; output(): string }> {
   const port = await freePort();
   const config = join(dir, 'config.yaml');
-  writeFileSync(config, [
-    `storage: ${join(dir, 'storage')}`,
-    'auth:',
-    '  htpasswd:',
-    `    file: ${join(dir, 'htpasswd')}`,
-    '    max_users: 1',
-    'uplinks: {}',
-    'packages:',
-    "  '@microblog/*':",
-    '    access: $all',
-    '    publish: $authenticated',
-    'web:',
-    '  enable: false',
-    'log: { type: stdout, format: pretty, level: warn }',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    config,
+    [
+      `storage: ${join(dir, 'storage')}`,
+      'auth:',
+      '  htpasswd:',
+      `    file: ${join(dir, 'htpasswd')}`,
+      '    max_users: 1',
+      'uplinks: {}',
+      'packages:',
+      "  '@microblog/*':",
+      '    access: $all',
+      '    publish: $authenticated',
+      'web:',
+      '  enable: false',
+      'log: { type: stdout, format: pretty, level: warn }',
+      '',
+    ].join('\n'),
+  );
   const child = spawn(bin('verdaccio'), ['--config', config, '--listen', `127.0.0.1:${port}`], {
     cwd: dir,
     env: outsideEnv({}),
@@ -69,7 +73,13 @@ async function startRegistry(dir: string): Promise<{ url: string; child: ChildPr
   const url = `http://127.0.0.1:${port}/`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`verdaccio exited with ${child.exitCode}:\n${output}`);
-    if (await fetch(`${url}-/ping`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}-/ping`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (i > 150) throw new Error(`verdaccio did not answer within 30 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -82,7 +92,14 @@ async function addUser(registry: string): Promise<string> {
   const response = await fetch(`${registry}-/user/org.couchdb.user:${name}`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ _id: `org.couchdb.user:${name}`, name, password: randomUUID(), type: 'user', roles: [], date: new Date().toISOString() }),
+    body: JSON.stringify({
+      _id: `org.couchdb.user:${name}`,
+      name,
+      password: randomUUID(),
+      type: 'user',
+      roles: [],
+      date: new Date().toISOString(),
+    }),
   });
   const body = (await response.json()) as { token?: string };
   expect(response.status, JSON.stringify(body)).to.equal(201);
@@ -205,12 +222,28 @@ function cookieKeepingFetch(): typeof fetch {
 type Account = { username: string; password: string };
 type Post = { id: string; text: string };
 /** What the bundles export (see MOBILE_APP and WEB_APP). */
-type PhoneBundle = { runPhone(baseUrl: string, account: Account): Promise<{ username: string; displayName: string; posted: Post; timeline: Post[] }> };
-type BrowserBundle = { runBrowser(baseUrl: string, account: Account, fetch: typeof globalThis.fetch): Promise<{ username: string; posted: Post; timeline: Post[]; totalItems: number }> };
+type PhoneBundle = {
+  runPhone(
+    baseUrl: string,
+    account: Account,
+  ): Promise<{ username: string; displayName: string; posted: Post; timeline: Post[] }>;
+};
+type BrowserBundle = {
+  runBrowser(
+    baseUrl: string,
+    account: Account,
+    fetch: typeof globalThis.fetch,
+  ): Promise<{ username: string; posted: Post; timeline: Post[]; totalItems: number }>;
+};
 
 type Bundle = { file: string; bytes: number; gzipBytes: number; inputs: string[] };
 
-async function bundle(app: string, entry: string, outfile: string, target: 'react-native' | 'browser'): Promise<Bundle> {
+async function bundle(
+  app: string,
+  entry: string,
+  outfile: string,
+  target: 'react-native' | 'browser',
+): Promise<Bundle> {
   const result = await esbuild.build({
     entryPoints: [join(app, entry)],
     outfile: join(app, outfile),
@@ -225,7 +258,12 @@ async function bundle(app: string, entry: string, outfile: string, target: 'reac
       : { platform: 'browser', conditions: ['browser'] }),
   });
   const code = readFileSync(join(app, outfile));
-  return { file: join(app, outfile), bytes: code.length, gzipBytes: gzipSync(code).length, inputs: Object.keys(result.metafile.inputs) };
+  return {
+    file: join(app, outfile),
+    bytes: code.length,
+    gzipBytes: gzipSync(code).length,
+    inputs: Object.keys(result.metafile.inputs),
+  };
 }
 
 describe('the contracts through a private registry, as a client team installs them', function () {
@@ -240,7 +278,10 @@ describe('the contracts through a private registry, as a client team installs th
     this.timeout(240_000);
     scratch = mkdtempSync(join(tmpdir(), 'contract-registry-'));
     mkdirSync(join(scratch, 'registry'));
-    [registry, database] = await Promise.all([startRegistry(join(scratch, 'registry')), createTestDatabase('contract_registry')]);
+    [registry, database] = await Promise.all([
+      startRegistry(join(scratch, 'registry')),
+      createTestDatabase('contract_registry'),
+    ]);
     const [web, mobile] = await Promise.all([
       startBff('bff-web', { databaseUrl: database.url, logLevel: 'warn' }),
       startBff('bff-mobile', { databaseUrl: database.url, logLevel: 'warn' }),
@@ -253,8 +294,15 @@ describe('the contracts through a private registry, as a client team installs th
     const host = registry.url.replace(/^http:/, '');
     writeFileSync(userconfig, `${host}:_authToken=${token}\n`);
     for (const contract of contracts) {
-      run('npm', ['publish', '--registry', registry.url], join(root, contract.dir), outsideEnv({ npm_config_userconfig: userconfig }));
-      const version = (JSON.parse(readFileSync(join(root, contract.dir, 'package.json'), 'utf8')) as { version: string }).version;
+      run(
+        'npm',
+        ['publish', '--registry', registry.url],
+        join(root, contract.dir),
+        outsideEnv({ npm_config_userconfig: userconfig }),
+      );
+      const version = (
+        JSON.parse(readFileSync(join(root, contract.dir, 'package.json'), 'utf8')) as { version: string }
+      ).version;
       published[contract.name] = version;
     }
 
@@ -267,7 +315,12 @@ describe('the contracts through a private registry, as a client team installs th
     writeFileSync(join(app, 'src/phone.ts'), MOBILE_APP);
     writeFileSync(join(app, 'src/browser.ts'), WEB_APP);
     writeFileSync(join(app, 'src/type-probes.ts'), TYPE_PROBES);
-    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], app, outsideEnv({ npm_config_userconfig: join(scratch, 'empty.npmrc') }));
+    run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline'],
+      app,
+      outsideEnv({ npm_config_userconfig: join(scratch, 'empty.npmrc') }),
+    );
   });
 
   after(async function () {
@@ -280,27 +333,42 @@ describe('the contracts through a private registry, as a client team installs th
   });
 
   it('when the app installs @^1 of each contract, then it gets the published versions, built JavaScript and declarations from the private registry', function () {
-    const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string; resolved?: string }> };
+    const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version?: string; resolved?: string }>;
+    };
     for (const contract of contracts) {
       const installed = lock.packages[`node_modules/${contract.name}`];
       expect(installed?.version).to.equal(published[contract.name]);
       expect(installed?.resolved).to.satisfy((url: string) => url.startsWith(registry?.url ?? '-'));
-      const manifest = JSON.parse(readFileSync(join(app, 'node_modules', contract.name, 'package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
+      const manifest = JSON.parse(readFileSync(join(app, 'node_modules', contract.name, 'package.json'), 'utf8')) as {
+        exports: Record<string, Record<string, string>>;
+      };
       expect(manifest.exports['./client']).to.include({ types: './dist/client.d.ts', default: './dist/client.js' });
     }
   });
 
-  it('when the app is type-checked (bundler resolution, strict, library declarations checked too), then it passes, and the probes show the types are the contract\'s', function () {
+  it("when the app is type-checked (bundler resolution, strict, library declarations checked too), then it passes, and the probes show the types are the contract's", function () {
     this.timeout(60_000);
     const result = spawnSync(bin('tsc'), ['-p', join(app, 'tsconfig.json')], { cwd: app, encoding: 'utf8' });
     expect(result.status, result.stdout + result.stderr).to.equal(0);
     // The same probes with one expectation broken must fail: the check is real.
     const probes = join(app, 'src/type-probes.ts');
-    writeFileSync(probes, readFileSync(probes, 'utf8').replace("  // @ts-expect-error -- not a path of the mobile contract\n", ''));
+    writeFileSync(
+      probes,
+      readFileSync(probes, 'utf8').replace('  // @ts-expect-error -- not a path of the mobile contract\n', ''),
+    );
     const broken = spawnSync(bin('tsc'), ['-p', join(app, 'tsconfig.json')], { cwd: app, encoding: 'utf8' });
     expect(broken.status).to.not.equal(0);
     // Line 8 is now the call to the unknown path, and it is the only error.
-    expect(broken.stdout.trim().split('\n').filter((l) => /error TS/.test(l)), broken.stdout).to.have.lengthOf(1).and.to.match(/^src\/type-probes\.ts\(8,/);
+    expect(
+      broken.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => /error TS/.test(l)),
+      broken.stdout,
+    )
+      .to.have.lengthOf(1)
+      .and.to.match(/^src\/type-probes\.ts\(8,/);
     writeFileSync(probes, TYPE_PROBES);
   });
 
@@ -309,7 +377,9 @@ describe('the contracts through a private registry, as a client team installs th
     const phoneBundle = await bundle(app, 'src/phone.ts', 'dist/phone.js', 'react-native');
     const browserBundle = await bundle(app, 'src/browser.ts', 'dist/browser.js', 'browser');
     const kB = (n: number) => `${(n / 1024).toFixed(1)} kB`;
-    console.log(`      app bundle sizes (minified / gzip): phone (react-native) ${kB(phoneBundle.bytes)} / ${kB(phoneBundle.gzipBytes)}, browser ${kB(browserBundle.bytes)} / ${kB(browserBundle.gzipBytes)}`);
+    console.log(
+      `      app bundle sizes (minified / gzip): phone (react-native) ${kB(phoneBundle.bytes)} / ${kB(phoneBundle.gzipBytes)}, browser ${kB(browserBundle.bytes)} / ${kB(browserBundle.gzipBytes)}`,
+    );
     for (const { inputs } of [phoneBundle, browserBundle]) {
       expect(inputs.filter((i) => /zod|node:|\/src\/.*\.ts$/.test(i) && !i.startsWith('src/'))).to.deep.equal([]);
       expect(inputs.some((i) => i.includes('node_modules/openapi-fetch/'))).to.equal(true);

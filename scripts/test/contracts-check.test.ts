@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { describe as describeChange, diffContracts, schemaField, severityOf, typeChangeBreaks } from '../lib/contract-diff.ts';
+import {
+  describe as describeChange,
+  diffContracts,
+  schemaField,
+  severityOf,
+  typeChangeBreaks,
+} from '../lib/contract-diff.ts';
 import type { ContractChange } from '../lib/contract-diff.ts';
 import { checkContract, pathVersionErrors, pickBaseline } from '../lib/contract-gate.ts';
 import type { GateResult } from '../lib/contract-gate.ts';
@@ -62,7 +68,9 @@ function expectCaught(result: GateResult, where: string, text: RegExp, release =
   expect(result.ok, 'the gate passed').to.equal(false);
   expect(result.errors.join('\n')).to.include(`breaking change(s) against release ${release}`);
   const found = breaking(result).find((c) => c.where === where && text.test(`${c.location}: ${c.what}`));
-  const listed = breaking(result).map((c) => `${c.where} · ${c.location}: ${c.what}`).join('\n');
+  const listed = breaking(result)
+    .map((c) => `${c.where} · ${c.location}: ${c.what}`)
+    .join('\n');
   expect(found, `no breaking change at ${where} matching ${text} in:\n${listed}`).to.not.equal(undefined);
   expect(found?.why ?? '').to.not.equal('');
   return found as ContractChange;
@@ -82,56 +90,110 @@ function dropRequired(schema: Doc, name: string): void {
 describe('contracts:check, the release gate', function () {
   describe('breaking changes within a major fail, each named with its operation and why', function () {
     it('when a route is removed, then the gate names each of its operations', function () {
-      const result = gate({ contract: 'web', change: (d) => { delete d.paths['/api/v1/search']; } });
+      const result = gate({
+        contract: 'web',
+        change: (d) => {
+          delete d.paths['/api/v1/search'];
+        },
+      });
       const change = expectCaught(result, 'GET /api/v1/search', /operation: operation removed/);
       expect(change.why).to.match(/404/);
     });
 
     it('when one operation of a path is removed, then the gate names that method', function () {
-      const result = gate({ contract: 'mobile', change: (d) => { delete d.paths['/v1/posts/{id}'].delete; } });
+      const result = gate({
+        contract: 'mobile',
+        change: (d) => {
+          delete d.paths['/v1/posts/{id}'].delete;
+        },
+      });
       expectCaught(result, 'DELETE /v1/posts/{id}', /operation removed/);
       expect(breaking(result)).to.have.length(1);
     });
 
     it('when a response field is removed, then every operation answering that schema is named', function () {
       const result = gate({ contract: 'web', change: (d) => dropRequired(d.components.schemas.Micropost, 'html') });
-      expectCaught(result, 'GET /api/v1/timeline', /response 200 application\/json body field items\[\]\.html: field removed/);
+      expectCaught(
+        result,
+        'GET /api/v1/timeline',
+        /response 200 application\/json body field items\[\]\.html: field removed/,
+      );
       expectCaught(result, 'POST /api/v1/microposts', /response 201 application\/json body field html: field removed/);
-      expect(breaking(result).every((c) => !/required/.test(c.what)), 'the required entry is not a second line').to.equal(true);
+      expect(
+        breaking(result).every((c) => !/required/.test(c.what)),
+        'the required entry is not a second line',
+      ).to.equal(true);
     });
 
     it('when a response field is retyped, then the gate catches it (api-smart-diff alone calls it non-breaking)', function () {
-      const result = gate({ contract: 'mobile', change: (d) => { d.components.schemas.Micropost.properties.text.type = 'integer'; } });
+      const result = gate({
+        contract: 'mobile',
+        change: (d) => {
+          d.components.schemas.Micropost.properties.text.type = 'integer';
+        },
+      });
       const change = expectCaught(result, 'GET /v1/timeline', /body field items\[\]\.text: type "string" → "integer"/);
       expect(change.why).to.match(/released type/);
     });
 
     it('when a response field becomes nullable (a 3.1 type array), then it is breaking', function () {
-      const result = gate({ contract: 'mobile', change: (d) => { d.components.schemas.Micropost.properties.text.type = ['string', 'null']; } });
+      const result = gate({
+        contract: 'mobile',
+        change: (d) => {
+          d.components.schemas.Micropost.properties.text.type = ['string', 'null'];
+        },
+      });
       expectCaught(result, 'POST /v1/posts', /body field text: type "string" → \["string","null"\]/);
     });
 
     it('when a $ref response field becomes nullable (anyOf with null), then it is breaking', function () {
       const result = gate({
         contract: 'web',
-        change: (d) => { d.components.schemas.Micropost.properties.author = { anyOf: [{ $ref: '#/components/schemas/UserSummary' }, { type: 'null' }] }; },
+        change: (d) => {
+          d.components.schemas.Micropost.properties.author = {
+            anyOf: [{ $ref: '#/components/schemas/UserSummary' }, { type: 'null' }],
+          };
+        },
       });
       expectCaught(result, 'GET /api/v1/microposts/{id}', /body field author/);
     });
 
     it('when a response const changes, then it is breaking', function () {
-      const result = gate({ contract: 'web', change: (d) => { d.components.schemas.BadRequestProblem.properties.status.const = 422; } });
-      expectCaught(result, 'GET /api/v1/search', /response 400 application\/problem\+json body field status: const 400 → 422/);
+      const result = gate({
+        contract: 'web',
+        change: (d) => {
+          d.components.schemas.BadRequestProblem.properties.status.const = 422;
+        },
+      });
+      expectCaught(
+        result,
+        'GET /api/v1/search',
+        /response 400 application\/problem\+json body field status: const 400 → 422/,
+      );
     });
 
     it('when a response format changes, then it is breaking', function () {
-      const result = gate({ contract: 'web', change: (d) => { d.components.schemas.Timestamp.format = 'date'; } });
+      const result = gate({
+        contract: 'web',
+        change: (d) => {
+          d.components.schemas.Timestamp.format = 'date';
+        },
+      });
       expectCaught(result, 'GET /api/v1/microposts/{id}', /body field createdAt: format "date-time" → "date"/);
     });
 
     it('when a response header is retyped, then it is breaking (api-smart-diff leaves it unclassified)', function () {
-      const result = gate({ contract: 'web', change: (d) => { d.components.headers['Retry-After'].schema = { type: 'string' }; } });
-      expectCaught(result, 'POST /api/v1/microposts', /response 429 header Retry-After: schema\.type "integer" → "string"/);
+      const result = gate({
+        contract: 'web',
+        change: (d) => {
+          d.components.headers['Retry-After'].schema = { type: 'string' };
+        },
+      });
+      expectCaught(
+        result,
+        'POST /api/v1/microposts',
+        /response 429 header Retry-After: schema\.type "integer" → "string"/,
+      );
     });
 
     it('when a required body property is added, then it is named once as a new required field', function () {
@@ -149,14 +211,26 @@ describe('contracts:check, the release gate', function () {
     });
 
     it('when an optional body property becomes required, then it is breaking', function () {
-      const result = gate({ contract: 'web', change: (d) => { d.components.schemas.SignUpRequest.required.push('displayName'); } });
+      const result = gate({
+        contract: 'web',
+        change: (d) => {
+          d.components.schemas.SignUpRequest.required.push('displayName');
+        },
+      });
       expectCaught(result, 'POST /api/v1/users', /request body field displayName: now required/);
     });
 
     it('when a required query parameter is added, then it is breaking', function () {
       const result = gate({
         contract: 'web',
-        change: (d) => { d.paths['/api/v1/search'].get.parameters.push({ in: 'query', name: 'lang', required: true, schema: { type: 'string' } }); },
+        change: (d) => {
+          d.paths['/api/v1/search'].get.parameters.push({
+            in: 'query',
+            name: 'lang',
+            required: true,
+            schema: { type: 'string' },
+          });
+        },
       });
       expectCaught(result, 'GET /api/v1/search', /query parameter lang: parameter added/);
     });
@@ -164,7 +238,9 @@ describe('contracts:check, the release gate', function () {
     it('when an optional query parameter becomes required, then it is breaking', function () {
       const result = gate({
         contract: 'mobile',
-        change: (d) => { d.paths['/v1/timeline'].get.parameters.find((p: Doc) => p.name === 'cursor').required = true; },
+        change: (d) => {
+          d.paths['/v1/timeline'].get.parameters.find((p: Doc) => p.name === 'cursor').required = true;
+        },
       });
       expectCaught(result, 'GET /v1/timeline', /query parameter cursor: now required/);
     });
@@ -172,32 +248,60 @@ describe('contracts:check, the release gate', function () {
     it('when a required header parameter is added, then it is breaking', function () {
       const result = gate({
         contract: 'mobile',
-        change: (d) => { d.paths['/v1/me'].get.parameters.push({ in: 'header', name: 'X-Device-Id', required: true, schema: { type: 'string' } }); },
+        change: (d) => {
+          d.paths['/v1/me'].get.parameters.push({
+            in: 'header',
+            name: 'X-Device-Id',
+            required: true,
+            schema: { type: 'string' },
+          });
+        },
       });
       expectCaught(result, 'GET /v1/me', /header parameter X-Device-Id: parameter added/);
     });
 
     it('when a request enum is narrowed, then each request using it is named', function () {
-      const result = gate({ contract: 'mobile', change: (d) => { d.components.schemas.Platform.enum = ['ios']; } });
+      const result = gate({
+        contract: 'mobile',
+        change: (d) => {
+          d.components.schemas.Platform.enum = ['ios'];
+        },
+      });
       expectCaught(result, 'POST /v1/me/push-tokens', /request body field platform: enum value "android" removed/);
       expectCaught(result, 'POST /v1/auth/token', /request body field device\.platform: enum value "android" removed/);
     });
 
     it('when an enum value is renamed, then it is breaking in requests and in responses', function () {
-      const result = gate({ contract: 'mobile', change: (d) => { d.components.schemas.Platform.enum = ['ios', 'droid']; } });
+      const result = gate({
+        contract: 'mobile',
+        change: (d) => {
+          d.components.schemas.Platform.enum = ['ios', 'droid'];
+        },
+      });
       expectCaught(result, 'POST /v1/me/push-tokens', /request body field platform: enum value "android" → "droid"/);
-      expectCaught(result, 'GET /v1/me/sessions', /response 200 application\/json body field items\[\]\.platform: enum value "android" → "droid"/);
+      expectCaught(
+        result,
+        'GET /v1/me/sessions',
+        /response 200 application\/json body field items\[\]\.platform: enum value "android" → "droid"/,
+      );
     });
 
     it('when a maxLength is lowered, then it is breaking', function () {
-      const result = gate({ contract: 'web', change: (d) => { d.components.schemas.SignUpRequest.properties.username.maxLength = 30; } });
+      const result = gate({
+        contract: 'web',
+        change: (d) => {
+          d.components.schemas.SignUpRequest.properties.username.maxLength = 30;
+        },
+      });
       expectCaught(result, 'POST /api/v1/users', /request body field username: maxLength 64 → 30/);
     });
 
     it('when a minLength is raised on a path parameter, then it is breaking', function () {
       const result = gate({
         contract: 'web',
-        change: (d) => { d.paths['/api/v1/users/{username}'].get.parameters[0].schema.minLength = 3; },
+        change: (d) => {
+          d.paths['/api/v1/users/{username}'].get.parameters[0].schema.minLength = 3;
+        },
       });
       expectCaught(result, 'GET /api/v1/users/{username}', /path parameter username: minLength 1 → 3/);
     });
@@ -211,15 +315,27 @@ describe('contracts:check, the release gate', function () {
           version.minimum = 1;
         },
       });
-      expectCaught(result, 'PUT /v1/me/markers/timeline', /request body field version: maximum 9007199254740991 → 1000/);
+      expectCaught(
+        result,
+        'PUT /v1/me/markers/timeline',
+        /request body field version: maximum 9007199254740991 → 1000/,
+      );
       expectCaught(result, 'PUT /v1/me/markers/timeline', /request body field version: minimum 0 → 1/);
     });
 
     it('when a maxItems is lowered, then it is breaking', function () {
       const result = gate({
         contract: 'mobile',
-        released: (d) => { d.components.schemas.PostTextBody.properties.tags = { type: 'array', items: { type: 'string' }, maxItems: 10 }; },
-        change: (d) => { d.components.schemas.PostTextBody.properties.tags.maxItems = 5; },
+        released: (d) => {
+          d.components.schemas.PostTextBody.properties.tags = {
+            type: 'array',
+            items: { type: 'string' },
+            maxItems: 10,
+          };
+        },
+        change: (d) => {
+          d.components.schemas.PostTextBody.properties.tags.maxItems = 5;
+        },
       });
       expectCaught(result, 'POST /v1/posts', /request body field tags: maxItems 10 → 5/);
     });
@@ -227,7 +343,10 @@ describe('contracts:check, the release gate', function () {
     it('when a query pattern changes, then it is breaking', function () {
       const result = gate({
         contract: 'web',
-        change: (d) => { d.paths['/api/v1/search'].get.parameters.find((p: Doc) => p.name === 'page').schema.pattern = '^[1-9][0-9]{0,3}$'; },
+        change: (d) => {
+          d.paths['/api/v1/search'].get.parameters.find((p: Doc) => p.name === 'page').schema.pattern =
+            '^[1-9][0-9]{0,3}$';
+        },
       });
       expectCaught(result, 'GET /api/v1/search', /query parameter page: pattern/);
     });
@@ -246,37 +365,66 @@ describe('contracts:check, the release gate', function () {
     });
 
     it('when an error status is removed, then it is breaking', function () {
-      const result = gate({ contract: 'mobile', change: (d) => { delete d.paths['/v1/users'].post.responses['409']; } });
+      const result = gate({
+        contract: 'mobile',
+        change: (d) => {
+          delete d.paths['/v1/users'].post.responses['409'];
+        },
+      });
       expectCaught(result, 'POST /v1/users', /response 409: status removed/);
     });
 
     it('when optional auth becomes required, then it is breaking', function () {
       const result = gate({
         contract: 'web',
-        change: (d) => { d.paths['/api/v1/users/{username}/microposts'].get.security = [{ sessionCookie: [] }]; },
+        change: (d) => {
+          d.paths['/api/v1/users/{username}/microposts'].get.security = [{ sessionCookie: [] }];
+        },
       });
       const change = expectCaught(result, 'GET /api/v1/users/{username}/microposts', /security requirements/);
       expect(change.why).to.match(/authentication/);
     });
 
     it('when an open operation starts to require auth, then it is breaking', function () {
-      const result = gate({ contract: 'mobile', change: (d) => { d.paths['/v1/search'].get.security = [{ bearerAuth: [] }]; } });
+      const result = gate({
+        contract: 'mobile',
+        change: (d) => {
+          d.paths['/v1/search'].get.security = [{ bearerAuth: [] }];
+        },
+      });
       expectCaught(result, 'GET /v1/search', /security requirements/);
-      const healthz = gate({ contract: 'web', change: (d) => { d.paths['/healthz'].get.security = [{ sessionCookie: [] }]; } });
+      const healthz = gate({
+        contract: 'web',
+        change: (d) => {
+          d.paths['/healthz'].get.security = [{ sessionCookie: [] }];
+        },
+      });
       expectCaught(healthz, 'GET /healthz', /security requirements: requirement \{"sessionCookie":\[\]\} added/);
     });
 
     it('when the security scheme changes, then it is breaking', function () {
-      const result = gate({ contract: 'web', change: (d) => { d.components.securitySchemes.sessionCookie.name = 'session'; } });
+      const result = gate({
+        contract: 'web',
+        change: (d) => {
+          d.components.securitySchemes.sessionCookie.name = 'session';
+        },
+      });
       expectCaught(result, 'security scheme sessionCookie', /name "__Host-session" → "session"/);
     });
   });
 
   describe('additive changes pass with a minor bump', function () {
     it('when an optional body property is added, then it passes as additive', function () {
-      const result = gate({ contract: 'web', change: (d) => { d.components.schemas.SignUpRequest.properties.email = { type: 'string' }; } });
+      const result = gate({
+        contract: 'web',
+        change: (d) => {
+          d.components.schemas.SignUpRequest.properties.email = { type: 'string' };
+        },
+      });
       expectPasses(result);
-      expect(result.changes.map((c) => `${c.where} · ${c.location}: ${c.what}`)).to.include('POST /api/v1/users · request body field email: field added');
+      expect(result.changes.map((c) => `${c.where} · ${c.location}: ${c.what}`)).to.include(
+        'POST /api/v1/users · request body field email: field added',
+      );
     });
 
     it('when a response field is added (even a required one), then it passes: clients ignore fields they do not know', function () {
@@ -295,16 +443,27 @@ describe('contracts:check, the release gate', function () {
     it('when a route is added, then it passes', function () {
       const result = gate({
         contract: 'mobile',
-        change: (d) => { d.paths['/v1/posts/{id}/likes'] = { put: { ...structuredClone(d.paths['/v1/users/{username}/follow'].put), operationId: 'likePost' } }; },
+        change: (d) => {
+          d.paths['/v1/posts/{id}/likes'] = {
+            put: { ...structuredClone(d.paths['/v1/users/{username}/follow'].put), operationId: 'likePost' },
+          };
+        },
       });
       expectPasses(result);
-      expect(result.changes.map((c) => `${c.where}: ${c.what}`)).to.include('PUT /v1/posts/{id}/likes: operation added');
+      expect(result.changes.map((c) => `${c.where}: ${c.what}`)).to.include(
+        'PUT /v1/posts/{id}/likes: operation added',
+      );
     });
 
     it('when a method is added to an existing path, then it passes', function () {
       const result = gate({
         contract: 'web',
-        change: (d) => { d.paths['/api/v1/timeline'].head = { ...structuredClone(d.paths['/api/v1/timeline'].get), operationId: 'timelineHead' }; },
+        change: (d) => {
+          d.paths['/api/v1/timeline'].head = {
+            ...structuredClone(d.paths['/api/v1/timeline'].get),
+            operationId: 'timelineHead',
+          };
+        },
       });
       expectPasses(result);
     });
@@ -312,7 +471,9 @@ describe('contracts:check, the release gate', function () {
     it('when an optional query parameter is added, then it passes', function () {
       const result = gate({
         contract: 'web',
-        change: (d) => { d.paths['/api/v1/search'].get.parameters.push({ in: 'query', name: 'lang', schema: { type: 'string' } }); },
+        change: (d) => {
+          d.paths['/api/v1/search'].get.parameters.push({ in: 'query', name: 'lang', schema: { type: 'string' } });
+        },
       });
       expectPasses(result);
     });
@@ -321,14 +482,23 @@ describe('contracts:check, the release gate', function () {
       const platform = { type: 'string', enum: ['ios', 'android'] };
       const result = gate({
         contract: 'mobile',
-        released: (d) => { d.components.schemas.PushTokenBody.properties.platform = structuredClone(platform); },
-        change: (d) => { d.components.schemas.PushTokenBody.properties.platform.enum.push('web'); },
+        released: (d) => {
+          d.components.schemas.PushTokenBody.properties.platform = structuredClone(platform);
+        },
+        change: (d) => {
+          d.components.schemas.PushTokenBody.properties.platform.enum.push('web');
+        },
       });
       expectPasses(result);
     });
 
     it('when an enum that responses also carry is widened, then it is breaking: old apps meet a value they never saw', function () {
-      const result = gate({ contract: 'mobile', change: (d) => { d.components.schemas.Platform.enum.push('web'); } });
+      const result = gate({
+        contract: 'mobile',
+        change: (d) => {
+          d.components.schemas.Platform.enum.push('web');
+        },
+      });
       expectCaught(result, 'GET /v1/me/sessions', /items\[\]\.platform: enum value "web" added/);
       expect(breaking(result).some((c) => c.location.startsWith('request'))).to.equal(false);
     });
@@ -347,21 +517,35 @@ describe('contracts:check, the release gate', function () {
     });
 
     it('when a request field accepts null too (a 3.1 type array), then it passes', function () {
-      const result = gate({ contract: 'mobile', change: (d) => { d.components.schemas.UpdateMeBody.properties.bio.type = ['string', 'null']; } });
+      const result = gate({
+        contract: 'mobile',
+        change: (d) => {
+          d.components.schemas.UpdateMeBody.properties.bio.type = ['string', 'null'];
+        },
+      });
       expectPasses(result);
     });
 
     it('when a new error status is documented on an operation, then it passes', function () {
       const result = gate({
         contract: 'web',
-        change: (d) => { d.paths['/api/v1/microposts'].post.responses['409'] = structuredClone(d.paths['/api/v1/users'].post.responses['409']); },
+        change: (d) => {
+          d.paths['/api/v1/microposts'].post.responses['409'] = structuredClone(
+            d.paths['/api/v1/users'].post.responses['409'],
+          );
+        },
       });
       expectPasses(result);
       expect(result.changes.map((c) => `${c.location}: ${c.what}`)).to.include('response 409: status added');
     });
 
     it('when a new success status is added to an existing operation, then it is breaking (our rule)', function () {
-      const result = gate({ contract: 'web', change: (d) => { d.paths['/api/v1/microposts'].post.responses['202'] = { description: 'Accepted' }; } });
+      const result = gate({
+        contract: 'web',
+        change: (d) => {
+          d.paths['/api/v1/microposts'].post.responses['202'] = { description: 'Accepted' };
+        },
+      });
       expectCaught(result, 'POST /api/v1/microposts', /response 202: status added/);
     });
 
@@ -377,14 +561,21 @@ describe('contracts:check, the release gate', function () {
     });
 
     it('when an operation is marked deprecated, then it passes as additive', function () {
-      const result = gate({ contract: 'mobile', change: (d) => { d.paths['/v1/search'].get.deprecated = true; } });
+      const result = gate({
+        contract: 'mobile',
+        change: (d) => {
+          d.paths['/v1/search'].get.deprecated = true;
+        },
+      });
       expectPasses(result);
       expect(result.changes.map((c) => c.severity)).to.deep.equal(['additive']);
     });
   });
 
   describe('version rules', function () {
-    const addField = (d: Doc): void => { d.components.schemas.SignUpRequest.properties.email = { type: 'string' }; };
+    const addField = (d: Doc): void => {
+      d.components.schemas.SignUpRequest.properties.email = { type: 'string' };
+    };
 
     it('when the document gains an additive change but package.json still has the released version, then it asks for a minor bump', function () {
       const result = gate({ contract: 'web', version: '1.0.0', change: addField });
@@ -403,7 +594,9 @@ describe('contracts:check, the release gate', function () {
     });
 
     it('when only descriptions change, then a patch bump passes and the released version asks for one', function () {
-      const describeIt = (d: Doc): void => { d.paths['/api/v1/search'].get.summary = 'Search microposts'; };
+      const describeIt = (d: Doc): void => {
+        d.paths['/api/v1/search'].get.summary = 'Search microposts';
+      };
       expectPasses(gate({ contract: 'web', version: '1.0.1', change: describeIt }));
       const same = gate({ contract: 'web', version: '1.0.0', change: describeIt });
       expect(same.ok).to.equal(false);
@@ -415,7 +608,9 @@ describe('contracts:check, the release gate', function () {
         contract: 'mobile',
         version: '2.0.0',
         change: (d) => {
-          d.paths = Object.fromEntries(Object.entries(d.paths as Doc).map(([path, item]) => [path.replace(/^\/v1\//, '/v2/'), item]));
+          d.paths = Object.fromEntries(
+            Object.entries(d.paths as Doc).map(([path, item]) => [path.replace(/^\/v1\//, '/v2/'), item]),
+          );
           delete d.paths['/v2/search'];
         },
       });
@@ -426,13 +621,24 @@ describe('contracts:check, the release gate', function () {
     });
 
     it('when the major is bumped but the paths stay under /api/v1, then it fails on the path version', function () {
-      const result = gate({ contract: 'web', version: '2.0.0', change: (d) => { delete d.paths['/api/v1/search']; } });
+      const result = gate({
+        contract: 'web',
+        version: '2.0.0',
+        change: (d) => {
+          delete d.paths['/api/v1/search'];
+        },
+      });
       expect(result.ok).to.equal(false);
       expect(result.errors.join('\n')).to.match(/path \/api\/v1\/timeline is not under \/api\/v2/);
     });
 
     it('when the document serves /v2 paths while package.json is 1.x, then it fails on the path version', function () {
-      const result = gate({ contract: 'mobile', change: (d) => { d.paths['/v2/timeline'] = d.paths['/v1/timeline']; } });
+      const result = gate({
+        contract: 'mobile',
+        change: (d) => {
+          d.paths['/v2/timeline'] = d.paths['/v1/timeline'];
+        },
+      });
       expect(result.errors.join('\n')).to.match(/path \/v2\/timeline is not under \/v1/);
     });
 
@@ -443,21 +649,37 @@ describe('contracts:check, the release gate', function () {
         contract: 'web',
         version: '1.1.0',
         releases: { '1.1.0': withEmail },
-        change: (d) => { addField(d); d.components.schemas.SignUpRequest.properties.email.maxLength = 10; },
+        change: (d) => {
+          addField(d);
+          d.components.schemas.SignUpRequest.properties.email.maxLength = 10;
+        },
       });
       expect(result.comparedWith).to.equal('release 1.1.0');
       expectCaught(result, 'POST /api/v1/users', /field email: maxLength added/, '1.1.0');
     });
 
     it('when package.json is behind the newest release of its major, then it fails', function () {
-      const result = gate({ contract: 'web', version: '1.0.0', releases: { '1.2.0': released({ contract: 'web' }) }, change: () => {} });
+      const result = gate({
+        contract: 'web',
+        version: '1.0.0',
+        releases: { '1.2.0': released({ contract: 'web' }) },
+        change: () => {},
+      });
       expect(result.errors.join('\n')).to.match(/1\.0\.0 is behind release 1\.2\.0/);
     });
 
     it('when openapi.json was not regenerated after a bump, then it fails as stale', function () {
       const before = released({ contract: 'web' });
-      const result = checkContract({ label: 'contracts/web', pathPrefix: '/api/v', packageVersion: '1.1.0', current: before, releases: new Map([['1.0.0', before]]) });
-      expect(result.errors.join('\n')).to.match(/info\.version "1\.0\.0" but package\.json is 1\.1\.0: the document is stale/);
+      const result = checkContract({
+        label: 'contracts/web',
+        pathPrefix: '/api/v',
+        packageVersion: '1.1.0',
+        current: before,
+        releases: new Map([['1.0.0', before]]),
+      });
+      expect(result.errors.join('\n')).to.match(
+        /info\.version "1\.0\.0" but package\.json is 1\.1\.0: the document is stale/,
+      );
     });
   });
 
@@ -474,33 +696,81 @@ describe('contracts:check, the release gate', function () {
     });
 
     it('severityOf: components are judged where used; info.version is not an API change', function () {
-      expect(severityOf({ type: 'breaking', action: 'add', path: ['components', 'schemas', 'X', 'required', 0] })).to.equal(undefined);
+      expect(
+        severityOf({ type: 'breaking', action: 'add', path: ['components', 'schemas', 'X', 'required', 0] }),
+      ).to.equal(undefined);
       expect(severityOf({ type: 'annotation', action: 'replace', path: ['info', 'version'] })).to.equal(undefined);
-      expect(severityOf({ type: 'breaking', action: 'replace', path: ['components', 'securitySchemes', 'a', 'in'] })).to.equal('breaking');
+      expect(
+        severityOf({ type: 'breaking', action: 'replace', path: ['components', 'securitySchemes', 'a', 'in'] }),
+      ).to.equal('breaking');
     });
 
     it('severityOf: a replaced const, pattern, format or enum value in a response is breaking', function () {
-      const response = ['paths', '/v1/x', 'get', 'responses', '200', 'content', 'application/json', 'schema', 'properties', 'a'];
+      const response = [
+        'paths',
+        '/v1/x',
+        'get',
+        'responses',
+        '200',
+        'content',
+        'application/json',
+        'schema',
+        'properties',
+        'a',
+      ];
       for (const tail of [['const'], ['pattern'], ['format'], ['enum', 0]]) {
-        expect(severityOf({ type: 'non-breaking', action: 'replace', path: [...response, ...tail], before: 'x', after: 'y' }), tail.join('.')).to.equal('breaking');
+        expect(
+          severityOf({
+            type: 'non-breaking',
+            action: 'replace',
+            path: [...response, ...tail],
+            before: 'x',
+            after: 'y',
+          }),
+          tail.join('.'),
+        ).to.equal('breaking');
       }
     });
 
     it('schemaField: names nested fields the way a client reads them', function () {
-      expect(schemaField(['properties', 'items', 'items', 'properties', 'text', 'maxLength'])).to.deep.equal({ field: 'items[].text', rest: ['maxLength'] });
-      expect(schemaField(['properties', 'editedAt', 'anyOf', 0, 'format'])).to.deep.equal({ field: 'editedAt', rest: ['format'] });
+      expect(schemaField(['properties', 'items', 'items', 'properties', 'text', 'maxLength'])).to.deep.equal({
+        field: 'items[].text',
+        rest: ['maxLength'],
+      });
+      expect(schemaField(['properties', 'editedAt', 'anyOf', 0, 'format'])).to.deep.equal({
+        field: 'editedAt',
+        rest: ['format'],
+      });
       expect(schemaField(['properties', 'author', 'anyOf', 1])).to.deep.equal({ field: 'author', rest: ['anyOf', 1] });
     });
 
     it('describe: a parameter is named by its location and name, through a $ref', function () {
       const doc = committed.mobile;
-      const index = (doc.paths['/v1/me'].get.parameters as Doc[]).findIndex((p) => p.$ref === '#/components/parameters/XAppVersion');
-      const described = describeChange({ action: 'replace', path: ['paths', '/v1/me', 'get', 'parameters', index, 'schema', 'maxLength'], before: 64, after: 32 }, doc, doc);
-      expect(described).to.deep.equal({ where: 'GET /v1/me', location: 'header parameter X-App-Version', what: 'maxLength 64 → 32' });
+      const index = (doc.paths['/v1/me'].get.parameters as Doc[]).findIndex(
+        (p) => p.$ref === '#/components/parameters/XAppVersion',
+      );
+      const described = describeChange(
+        {
+          action: 'replace',
+          path: ['paths', '/v1/me', 'get', 'parameters', index, 'schema', 'maxLength'],
+          before: 64,
+          after: 32,
+        },
+        doc,
+        doc,
+      );
+      expect(described).to.deep.equal({
+        where: 'GET /v1/me',
+        location: 'header parameter X-App-Version',
+        what: 'maxLength 64 → 32',
+      });
     });
 
     it('pickBaseline: the newest release of the same major, or a new major above every release', function () {
-      expect(pickBaseline('1.3.0', ['1.0.0', '1.2.0', '1.10.0-beta.1', '2.0.0'])).to.deep.equal({ kind: 'error', message: 'package.json version 1.3.0 is behind release 1.10.0-beta.1' });
+      expect(pickBaseline('1.3.0', ['1.0.0', '1.2.0', '1.10.0-beta.1', '2.0.0'])).to.deep.equal({
+        kind: 'error',
+        message: 'package.json version 1.3.0 is behind release 1.10.0-beta.1',
+      });
       expect(pickBaseline('1.3.0', ['1.0.0', '1.2.0', '2.0.0'])).to.deep.equal({ kind: 'release', version: '1.2.0' });
       expect(pickBaseline('3.0.0', ['1.0.0', '2.1.0'])).to.deep.equal({ kind: 'new-major', previous: '2.1.0' });
       expect(pickBaseline('1.0.0', [])).to.deep.equal({ kind: 'new-major', previous: undefined });
@@ -510,8 +780,12 @@ describe('contracts:check, the release gate', function () {
     it('pathVersionErrors: unversioned paths are fine, other versions and version-less documents are not', function () {
       expect(pathVersionErrors({ paths: { '/healthz': {}, '/api/v1/users': {} } }, '/api/v', 1)).to.deep.equal([]);
       expect(pathVersionErrors({ paths: { '/healthz': {}, '/v1/users': {} } }, '/api/v', 1)).to.have.length(1);
-      expect(pathVersionErrors({ paths: { '/healthz': {} } }, '/v', 1)).to.deep.equal([`no path is under /v1: the contract's major version (1) is its path version`]);
-      expect(pathVersionErrors({ paths: { '/v2/a': {} }, servers: [{ url: 'https://api.example/v1' }] }, '/v', 2)).to.have.length(1);
+      expect(pathVersionErrors({ paths: { '/healthz': {} } }, '/v', 1)).to.deep.equal([
+        `no path is under /v1: the contract's major version (1) is its path version`,
+      ]);
+      expect(
+        pathVersionErrors({ paths: { '/v2/a': {} }, servers: [{ url: 'https://api.example/v1' }] }, '/v', 2),
+      ).to.have.length(1);
     });
 
     it('diffContracts: a document compared with itself has no changes', function () {
@@ -542,7 +816,9 @@ describe('contracts:check, the release gate', function () {
         const { status, stdout } = run(['--root', copy, '--contract', 'web']);
         expect(status).to.equal(1);
         expect(stdout).to.match(/contracts\/web \S+ against release \S+: FAILED/);
-        expect(stdout).to.match(/breaking: GET \/api\/v1\/users\/\{username\} · response 200 application\/json body field bio: field removed — clients that read this field get nothing/);
+        expect(stdout).to.match(
+          /breaking: GET \/api\/v1\/users\/\{username\} · response 200 application\/json body field bio: field removed — clients that read this field get nothing/,
+        );
       } finally {
         rmSync(copy, { recursive: true, force: true });
       }

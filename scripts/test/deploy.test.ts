@@ -24,7 +24,12 @@ const COMPOSE_SECRETS = {
 // Parsed YAML is walked field by field in the assertions below.
 // oxlint-disable-next-line typescript/no-explicit-any
 type Json = any;
-type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: Json };
+type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
+  spec?: Json;
+};
 
 function has(command: string, args: string[]): boolean {
   const result = spawnSync(command, args, { encoding: 'utf8' });
@@ -39,13 +44,18 @@ function composeCommand(): string[] | null {
 }
 
 function parseYamlDocuments(text: string): K8sObject[] {
-  return parseAllDocuments(text).map((doc) => doc.toJS() as K8sObject).filter((doc) => doc !== null);
+  return parseAllDocuments(text)
+    .map((doc) => doc.toJS() as K8sObject)
+    .filter((doc) => doc !== null);
 }
 
 /** Validates one object against its kind's schema; returns the validator's message or null when valid. */
 async function schemaErrors(object: K8sObject): Promise<string | null> {
   const group = object.apiVersion.includes('/') ? object.apiVersion : `v1`;
-  const models = (await import(`kubernetes-models/${group}`)) as Record<string, new (data: unknown) => { validate(): void }>;
+  const models = (await import(`kubernetes-models/${group}`)) as Record<
+    string,
+    new (data: unknown) => { validate(): void }
+  >;
   const Model = models[object.kind];
   if (!Model) return `no schema for ${object.apiVersion} ${object.kind}`;
   try {
@@ -93,9 +103,18 @@ describe('deployment files (deploy/)', () => {
       const result = config(COMPOSE_SECRETS);
       expect(result.status, result.stderr).to.equal(0);
       const [normalized] = parseYamlDocuments(result.stdout) as unknown as [{ services: Record<string, Json> }];
-      expect(Object.keys(normalized.services).sort()).to.deep.equal(
-        ['balancer', 'migrate', 'mobile-1', 'mobile-2', 'postgres-primary', 'postgres-replica', 'prometheus', 'redis', 'web-1', 'web-2'],
-      );
+      expect(Object.keys(normalized.services).sort()).to.deep.equal([
+        'balancer',
+        'migrate',
+        'mobile-1',
+        'mobile-2',
+        'postgres-primary',
+        'postgres-replica',
+        'prometheus',
+        'redis',
+        'web-1',
+        'web-2',
+      ]);
       for (const name of ['web-1', 'web-2', 'mobile-1', 'mobile-2']) {
         const service = normalized.services[name];
         expect(service.depends_on.migrate.condition, name).to.equal('service_completed_successfully');
@@ -116,8 +135,12 @@ describe('deployment files (deploy/)', () => {
     });
 
     it("when Prometheus scrapes, then its targets are every BFF instance's metrics port", () => {
-      const [prometheus] = parseYamlDocuments(readFileSync(join(root, 'deploy/prometheus.yml'), 'utf8')) as unknown as [{ scrape_configs: Json[] }];
-      const targets = prometheus.scrape_configs.flatMap((job) => job.static_configs.flatMap((c: { targets: string[] }) => c.targets));
+      const [prometheus] = parseYamlDocuments(readFileSync(join(root, 'deploy/prometheus.yml'), 'utf8')) as unknown as [
+        { scrape_configs: Json[] },
+      ];
+      const targets = prometheus.scrape_configs.flatMap((job) =>
+        job.static_configs.flatMap((c: { targets: string[] }) => c.targets),
+      );
       expect(targets).to.include.members(['web-1:9464', 'web-2:9464', 'mobile-1:9465', 'mobile-2:9465']);
     });
   });
@@ -126,7 +149,9 @@ describe('deployment files (deploy/)', () => {
     const kubectl = has('kubectl', ['version', '--client']);
 
     it('when validated against the Kubernetes API schemas, then a wrong type is caught (the validator can fail)', async () => {
-      const broken = parseYamlDocuments(readFileSync(join(k8s, 'base/bff-web-deployment.yaml'), 'utf8'))[0] as K8sObject;
+      const broken = parseYamlDocuments(
+        readFileSync(join(k8s, 'base/bff-web-deployment.yaml'), 'utf8'),
+      )[0] as K8sObject;
       broken.spec.template.spec.containers[0].ports[0].containerPort = 'http';
       expect(await schemaErrors(broken)).to.match(/containerPort must be integer/);
     });
@@ -164,10 +189,16 @@ describe('deployment files (deploy/)', () => {
           for (const bff of ['bff-web', 'bff-mobile']) {
             const deployment = find(objects, 'Deployment', bff);
             const podLabels = deployment.spec.template.metadata.labels;
-            const selects = (selector: Record<string, string>) => Object.entries(selector).every(([k, v]) => podLabels[k] === v);
+            const selects = (selector: Record<string, string>) =>
+              Object.entries(selector).every(([k, v]) => podLabels[k] === v);
             expect(selects(find(objects, 'Service', bff).spec.selector), `${bff} Service`).to.equal(true);
-            expect(selects(find(objects, 'PodDisruptionBudget', bff).spec.selector.matchLabels), `${bff} PDB`).to.equal(true);
-            expect(selects(find(objects, 'NetworkPolicy', bff).spec.podSelector.matchLabels), `${bff} NetworkPolicy`).to.equal(true);
+            expect(selects(find(objects, 'PodDisruptionBudget', bff).spec.selector.matchLabels), `${bff} PDB`).to.equal(
+              true,
+            );
+            expect(
+              selects(find(objects, 'NetworkPolicy', bff).spec.podSelector.matchLabels),
+              `${bff} NetworkPolicy`,
+            ).to.equal(true);
             const hpa = find(objects, 'HorizontalPodAutoscaler', bff);
             expect(hpa.spec.scaleTargetRef).to.include({ kind: 'Deployment', name: bff });
             expect(hpa.spec.minReplicas).to.be.at.least(2);
@@ -190,7 +221,10 @@ describe('deployment files (deploy/)', () => {
             expect(Number(seconds) + SHUTDOWN_GRACE_SECONDS, bff).to.be.below(pod.terminationGracePeriodSeconds);
             expect(container.resources.requests).to.have.keys('cpu', 'memory');
             expect(container.resources.limits).to.have.key('memory');
-            expect(container.securityContext).to.include({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+            expect(container.securityContext).to.include({
+              readOnlyRootFilesystem: true,
+              allowPrivilegeEscalation: false,
+            });
             expect(pod.securityContext.runAsNonRoot).to.equal(true);
           }
         });
@@ -205,20 +239,33 @@ describe('deployment files (deploy/)', () => {
               expect(variable.value, `${bff} ${name}`).to.equal(undefined);
             }
             for (const ref of container.envFrom) {
-              expect(objects.some((o) => o.kind === 'ConfigMap' && o.metadata.name === ref.configMapRef.name), `${bff} ${ref.configMapRef.name}`).to.equal(true);
+              expect(
+                objects.some((o) => o.kind === 'ConfigMap' && o.metadata.name === ref.configMapRef.name),
+                `${bff} ${ref.configMapRef.name}`,
+              ).to.equal(true);
             }
           }
         });
 
         it('when traffic reaches a BFF, then its metrics port is open only to the monitoring namespace', () => {
-          for (const [bff, metricsPort, httpPort] of [['bff-web', 9464, 3000], ['bff-mobile', 9465, 3001]] as const) {
+          for (const [bff, metricsPort, httpPort] of [
+            ['bff-web', 9464, 3000],
+            ['bff-mobile', 9465, 3001],
+          ] as const) {
             const container = find(objects, 'Deployment', bff).spec.template.spec.containers[0];
             expect(container.ports).to.deep.include({ name: 'metrics', containerPort: metricsPort });
-            const rules = find(objects, 'NetworkPolicy', bff).spec.ingress as { from: Json[]; ports: { port: number }[] }[];
+            const rules = find(objects, 'NetworkPolicy', bff).spec.ingress as {
+              from: Json[];
+              ports: { port: number }[];
+            }[];
             const metricsRules = rules.filter((rule) => rule.ports.some((p) => p.port === metricsPort));
             expect(metricsRules).to.have.length(1);
-            expect(metricsRules[0]?.from).to.deep.equal([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]);
-            expect(rules.every((rule) => rule.ports.every((p) => p.port === metricsPort || p.port === httpPort))).to.equal(true);
+            expect(metricsRules[0]?.from).to.deep.equal([
+              { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+            ]);
+            expect(
+              rules.every((rule) => rule.ports.every((p) => p.port === metricsPort || p.port === httpPort)),
+            ).to.equal(true);
           }
         });
 
@@ -227,7 +274,9 @@ describe('deployment files (deploy/)', () => {
           expect(job.metadata.annotations?.['argocd.argoproj.io/hook']).to.equal('PreSync');
           const container = job.spec.template.spec.containers[0];
           expect(container.command).to.deep.equal(['node', 'deploy/migrate.ts']);
-          expect(container.image.split(':')[0]).to.equal(find(objects, 'Deployment', 'bff-web').spec.template.spec.containers[0].image.split(':')[0]);
+          expect(container.image.split(':')[0]).to.equal(
+            find(objects, 'Deployment', 'bff-web').spec.template.spec.containers[0].image.split(':')[0],
+          );
         });
       });
     }

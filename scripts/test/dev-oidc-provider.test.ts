@@ -29,7 +29,11 @@ describe('the development OpenID provider', () => {
       state: { received: back.searchParams.get('state')!, expected: request.state },
       iss: back.searchParams.get('iss') ?? undefined,
     });
-    expect(identity).to.deep.include({ subject: devSubject('alice'), preferredUsername: 'alice', displayName: 'Alice Archer' });
+    expect(identity).to.deep.include({
+      subject: devSubject('alice'),
+      preferredUsername: 'alice',
+      displayName: 'Alice Archer',
+    });
     expect(await rp.endSessionUrl('dev', 'http://localhost:3999/')).to.match(new RegExp(`^${provider.issuer}/`));
   });
 
@@ -49,7 +53,12 @@ describe('the development OpenID provider', () => {
       nonce,
     }).toString();
     const back = await signInAtProvider(url.href, user);
-    const identity = await identityProviders(settings).redeemCode('dev', { code: back.searchParams.get('code')!, redirectUri: DEV_APP_REDIRECT_URI, codeVerifier, nonce });
+    const identity = await identityProviders(settings).redeemCode('dev', {
+      code: back.searchParams.get('code')!,
+      redirectUri: DEV_APP_REDIRECT_URI,
+      codeVerifier,
+      nonce,
+    });
     expect(identity.subject).to.equal(devSubject('alice'));
   });
 });

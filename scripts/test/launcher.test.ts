@@ -15,7 +15,12 @@ import { testServerUrl } from '@microblog/domain/testing';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 function launch(env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ['scripts/start.ts'], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+  const run = spawnSync(process.execPath, ['scripts/start.ts'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 30_000,
+  });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -28,10 +33,18 @@ describe('npm start', function () {
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('when settings are bad, then it prints one line per bad setting (name, value, what is allowed), exits 2, and starts nothing', () => {
-    const run = launch({ MICROBLOG_DATA_DIR: dataDir, WEB_PORT: 'abc', MOBILE_PORT: '70000', JWT_SECRET: 'short', LOG_LEVEL: 'loud' });
+    const run = launch({
+      MICROBLOG_DATA_DIR: dataDir,
+      WEB_PORT: 'abc',
+      MOBILE_PORT: '70000',
+      JWT_SECRET: 'short',
+      LOG_LEVEL: 'loud',
+    });
     expect(run.status).to.equal(2);
     const lines = run.stderr.trim().split('\n');
-    expect(lines.find((l) => l.startsWith('WEB_PORT'))).to.include('"abc"').and.include('1 to 65535');
+    expect(lines.find((l) => l.startsWith('WEB_PORT')))
+      .to.include('"abc"')
+      .and.include('1 to 65535');
     expect(lines.find((l) => l.startsWith('MOBILE_PORT'))).to.include('"70000"');
     expect(lines.find((l) => l.startsWith('JWT_SECRET'))).to.include('32 bytes');
     expect(lines.find((l) => l.startsWith('LOG_LEVEL'))).to.include('loud');
@@ -51,7 +64,12 @@ describe('npm start', function () {
     after(() => new Promise<void>((resolve) => holder.close(() => resolve())));
 
     it('then it says which one in one line, exits non-zero, and prints no banner', async () => {
-      const run = launch({ MICROBLOG_DATA_DIR: dataDir, WEB_PORT: String(await freePort()), MOBILE_PORT: String(port), OIDC_DEV_PORT: String(await freePort()) });
+      const run = launch({
+        MICROBLOG_DATA_DIR: dataDir,
+        WEB_PORT: String(await freePort()),
+        MOBILE_PORT: String(port),
+        OIDC_DEV_PORT: String(await freePort()),
+      });
       expect(run.status).to.equal(1);
       expect(run.stderr.trim().split('\n')).to.have.length(1);
       expect(run.stderr).to.include(`port ${port} (MOBILE_PORT)`);
@@ -81,14 +99,26 @@ describe('npm start', function () {
       const url = new URL(adminUrl);
       url.pathname = `/${database}`;
       const [webPort, mobilePort, oidcPort] = [await freePort(), await freePort(), await freePort()];
-      const env = { ...process.env, MICROBLOG_DATA_DIR: dataDir, DATABASE_URL: url.toString(), WEB_PORT: String(webPort), MOBILE_PORT: String(mobilePort), OIDC_DEV_PORT: String(oidcPort) };
-      const child = spawn(process.execPath, ['scripts/start.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const env = {
+        ...process.env,
+        MICROBLOG_DATA_DIR: dataDir,
+        DATABASE_URL: url.toString(),
+        WEB_PORT: String(webPort),
+        MOBILE_PORT: String(mobilePort),
+        OIDC_DEV_PORT: String(oidcPort),
+      };
+      const child = spawn(process.execPath, ['scripts/start.ts'], {
+        cwd: root,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
       try {
-        for (let i = 0; i < 300 && !output.includes('Press Ctrl-C to stop') && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 200));
+        for (let i = 0; i < 300 && !output.includes('Press Ctrl-C to stop') && child.exitCode === null; i++)
+          await new Promise((r) => setTimeout(r, 200));
         expect(output).to.include('Press Ctrl-C to stop');
         const banner = output.slice(output.indexOf('is running'));
         const urls = [...banner.matchAll(/https?:\/\/\S+/g)].map((m) => m[0]);
@@ -102,7 +132,10 @@ describe('npm start', function () {
       }
       expect(await exited).to.equal(0);
       for (const port of [webPort, mobilePort]) {
-        const refused = await fetch(`http://127.0.0.1:${port}/healthz`).then(() => false, () => true);
+        const refused = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          () => false,
+          () => true,
+        );
         expect(refused, `port ${port} still answers`).to.equal(true);
       }
     });

@@ -18,23 +18,31 @@ function git(cwd: string, ...args: string[]): string {
 }
 
 function versions(repo: string): Record<string, string> {
-  return Object.fromEntries(packages.map((p) => {
-    const { name, version } = JSON.parse(readFileSync(join(repo, p, 'package.json'), 'utf8')) as { name: string; version: string };
-    return [name, version];
-  }));
+  return Object.fromEntries(
+    packages.map((p) => {
+      const { name, version } = JSON.parse(readFileSync(join(repo, p, 'package.json'), 'utf8')) as {
+        name: string;
+        version: string;
+      };
+      return [name, version];
+    }),
+  );
 }
 
 /** A committed copy of this working tree, borrowing its node_modules; tagged as released unless `tagged` is false. */
 function scratchRepository({ tagged = true } = {}): { repo: string; released: Record<string, string> } {
   const repo = mkdtempSync(join(tmpdir(), 'lerna-version-'));
-  const files = git(root, 'ls-files', '--cached', '--others', '--exclude-standard', '-z').split('\0').filter((f) => f !== '');
+  const files = git(root, 'ls-files', '--cached', '--others', '--exclude-standard', '-z')
+    .split('\0')
+    .filter((f) => f !== '');
   for (const file of files) {
     if (!existsSync(join(root, file))) continue; // deleted in the working tree
     mkdirSync(dirname(join(repo, file)), { recursive: true });
     cpSync(join(root, file), join(repo, file));
   }
   for (const dir of ['.', ...packages]) {
-    if (existsSync(join(root, dir, 'node_modules'))) symlinkSync(join(root, dir, 'node_modules'), join(repo, dir, 'node_modules'));
+    if (existsSync(join(root, dir, 'node_modules')))
+      symlinkSync(join(root, dir, 'node_modules'), join(repo, dir, 'node_modules'));
   }
   git(repo, 'init', '--quiet', '--initial-branch=main');
   git(repo, 'config', 'user.name', 'Release Test');
@@ -44,7 +52,9 @@ function scratchRepository({ tagged = true } = {}): { repo: string; released: Re
   git(repo, 'commit', '--quiet', '--message', 'chore: the repository as released');
   const released = versions(repo);
   // Annotated, as lerna makes them: it finds the last release with git describe.
-  if (tagged) for (const [name, version] of Object.entries(released)) git(repo, 'tag', '--annotate', `${name}@${version}`, '--message', `${name}@${version}`);
+  if (tagged)
+    for (const [name, version] of Object.entries(released))
+      git(repo, 'tag', '--annotate', `${name}@${version}`, '--message', `${name}@${version}`);
   return { repo, released };
 }
 
@@ -53,7 +63,8 @@ function freshClone(origin: string): string {
   const clone = mkdtempSync(join(tmpdir(), 'lerna-clone-'));
   git(tmpdir(), 'clone', '--quiet', origin, clone);
   for (const dir of ['.', ...packages]) {
-    if (existsSync(join(root, dir, 'node_modules'))) symlinkSync(join(root, dir, 'node_modules'), join(clone, dir, 'node_modules'));
+    if (existsSync(join(root, dir, 'node_modules')))
+      symlinkSync(join(root, dir, 'node_modules'), join(clone, dir, 'node_modules'));
   }
   git(clone, 'config', 'user.name', 'Release Test');
   git(clone, 'config', 'user.email', 'release-test@example.invalid');
@@ -77,7 +88,11 @@ function runIn(repo: string, command: string, args: string[]): { status: number 
     encoding: 'utf8',
     // The pinned Node 24 first on PATH, as under `npm test` (lifecycle scripts run .ts files).
     // npm_config_offline: Lerna's lock file update (`npm install --package-lock-only`) needs no registry.
-    env: { ...process.env, PATH: `${join(root, 'node_modules/.bin')}:${process.env.PATH ?? ''}`, npm_config_offline: 'true' },
+    env: {
+      ...process.env,
+      PATH: `${join(root, 'node_modules/.bin')}:${process.env.PATH ?? ''}`,
+      npm_config_offline: 'true',
+    },
   });
   return { status: result.status, output: result.stdout + result.stderr };
 }
@@ -94,7 +109,10 @@ function addOptionalProfileField(repo: string, field: string): void {
   const before = '.strictObject({ displayName: displayName.optional(), bio: bio.optional()';
   expect(source, 'the UpdateMeBody schema this test edits').to.include(before);
   writeFileSync(file, source.replace(before, `${before}, ${field}: z.string().max(30).optional()`));
-  execFileSync(process.execPath, ['scripts/generate-openapi.ts'], { cwd: join(repo, 'contracts/mobile'), stdio: 'ignore' });
+  execFileSync(process.execPath, ['scripts/generate-openapi.ts'], {
+    cwd: join(repo, 'contracts/mobile'),
+    stdio: 'ignore',
+  });
 }
 
 describe('lerna version with conventional commits', function () {
@@ -113,7 +131,10 @@ describe('lerna version with conventional commits', function () {
     git(repo, 'commit', '--quiet', '--message', 'feat(bff-mobile): a feature of the mobile BFF alone');
     const { status, output } = lernaVersion(repo, '--no-git-tag-version');
     expect(status, output).to.equal(0);
-    expect(versions(repo)).to.deep.equal({ ...released, '@microblog/bff-mobile': bump(released['@microblog/bff-mobile'] ?? '', 'minor') });
+    expect(versions(repo)).to.deep.equal({
+      ...released,
+      '@microblog/bff-mobile': bump(released['@microblog/bff-mobile'] ?? '', 'minor'),
+    });
   });
 
   it('when a feat commit adds an optional field to the mobile contract, then the contract gets a minor bump, its BFF a patch, and the release commit holds the snapshot', function () {
@@ -130,8 +151,13 @@ describe('lerna version with conventional commits', function () {
     expect(git(repo, 'status', '--porcelain')).to.equal('');
     expect(git(repo, 'tag', '--points-at', 'HEAD').split('\n')).to.include(`@microblog/mobile-contract@${contract}`);
     const committedFiles = git(repo, 'show', '--name-only', '--format=', 'HEAD').split('\n');
-    expect(committedFiles).to.include.members([`contracts/mobile/releases/${contract}.json`, 'contracts/mobile/openapi.json']);
-    expect(readFileSync(join(repo, `contracts/mobile/releases/${contract}.json`), 'utf8')).to.equal(readFileSync(join(repo, 'contracts/mobile/openapi.json'), 'utf8'));
+    expect(committedFiles).to.include.members([
+      `contracts/mobile/releases/${contract}.json`,
+      'contracts/mobile/openapi.json',
+    ]);
+    expect(readFileSync(join(repo, `contracts/mobile/releases/${contract}.json`), 'utf8')).to.equal(
+      readFileSync(join(repo, 'contracts/mobile/openapi.json'), 'utf8'),
+    );
   });
 
   it('when a fix commit carries an additive contract change, then the gate in the version script stops lerna', function () {
@@ -176,11 +202,18 @@ describe('npm run release in a fresh clone that has no release tags', function (
     commitBffMobileFeature();
     const { status, output } = npmRunRelease(clone, '--no-git-tag-version', '--yes');
     expect(status, output).to.equal(0);
-    expect(versions(clone)).to.deep.equal({ ...released, '@microblog/bff-mobile': bump(released['@microblog/bff-mobile'] ?? '', 'minor') });
+    expect(versions(clone)).to.deep.equal({
+      ...released,
+      '@microblog/bff-mobile': bump(released['@microblog/bff-mobile'] ?? '', 'minor'),
+    });
     const baselineCommit = git(clone, 'log', '-1', '--format=%H', '--', 'release-baseline.json');
-    const baselineTags = Object.entries(released).map(([name, version]) => `${name}@${version}`).sort();
+    const baselineTags = Object.entries(released)
+      .map(([name, version]) => `${name}@${version}`)
+      .sort();
     expect(git(clone, 'tag', '--points-at', baselineCommit).split('\n').sort()).to.deep.equal(baselineTags);
-    expect(output).to.include(`release: tagged @microblog/bff-mobile@${released['@microblog/bff-mobile']} at ${baselineCommit.slice(0, 7)}`);
+    expect(output).to.include(
+      `release: tagged @microblog/bff-mobile@${released['@microblog/bff-mobile']} at ${baselineCommit.slice(0, 7)}`,
+    );
   });
 
   it('when a feat commit changes the mobile contract, then the contract gets a minor bump, bff-mobile (its dependent) a patch, and a second run adds no baseline tag', function () {
@@ -190,8 +223,15 @@ describe('npm run release in a fresh clone that has no release tags', function (
     expect(status, output).to.equal(0);
     const contract = bump(released['@microblog/mobile-contract'] ?? '', 'minor');
     const bffMobile = bump(released['@microblog/bff-mobile'] ?? '', 'patch');
-    expect(versions(clone)).to.deep.equal({ ...released, '@microblog/mobile-contract': contract, '@microblog/bff-mobile': bffMobile });
-    expect(git(clone, 'tag', '--points-at', 'HEAD').split('\n').sort()).to.deep.equal([`@microblog/bff-mobile@${bffMobile}`, `@microblog/mobile-contract@${contract}`]);
+    expect(versions(clone)).to.deep.equal({
+      ...released,
+      '@microblog/mobile-contract': contract,
+      '@microblog/bff-mobile': bffMobile,
+    });
+    expect(git(clone, 'tag', '--points-at', 'HEAD').split('\n').sort()).to.deep.equal([
+      `@microblog/bff-mobile@${bffMobile}`,
+      `@microblog/mobile-contract@${contract}`,
+    ]);
     const tagsBefore = git(clone, 'tag', '--list');
     const again = npmRunRelease(clone, '--baseline-only');
     expect(again.status, again.output).to.equal(0);
@@ -201,11 +241,16 @@ describe('npm run release in a fresh clone that has no release tags', function (
 
   it('when release-baseline.json names a version the package did not have at that commit, then the release stops and says so', function () {
     const file = join(clone, 'release-baseline.json');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('"@microblog/bff-web": "0.1.0"', '"@microblog/bff-web": "0.9.0"'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('"@microblog/bff-web": "0.1.0"', '"@microblog/bff-web": "0.9.0"'),
+    );
     git(clone, 'commit', '--quiet', '--all', '--message', 'chore: a wrong baseline');
     const { status, output } = npmRunRelease(clone, '--yes');
     expect(status).to.not.equal(0);
-    expect(output).to.include('release-baseline.json says @microblog/bff-web 0.9.0, but bff-web/package.json was 0.1.0');
+    expect(output).to.include(
+      'release-baseline.json says @microblog/bff-web 0.9.0, but bff-web/package.json was 0.1.0',
+    );
     expect(git(clone, 'tag', '--list', '@microblog/bff-web@*')).to.equal('');
   });
 });

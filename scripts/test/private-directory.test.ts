@@ -14,7 +14,10 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const asRoot = process.getuid?.() === 0;
 
 function trackedFiles(): string[] {
-  const listed = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' });
+  const listed = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return listed.stdout.split('\0').filter((f) => f !== '' && existsSync(join(root, f)));
 }
 
@@ -54,7 +57,11 @@ describe(`a checkout in a private (0700) directory, run as ${asRoot ? 'root' : '
   it('when the test database server starts from it, then it answers and leaves no data directory behind', () => {
     expect(statSync(privateDir).mode & 0o777).to.equal(0o700);
     const before = new Set(readdirSync(tmpdir()).filter((f) => f.startsWith('microblog-test-pg-')));
-    const run = spawnSync(process.execPath, ['probe.ts'], { cwd: checkout, encoding: 'utf8', env: { ...process.env, TEST_DATABASE_URL: '' } });
+    const run = spawnSync(process.execPath, ['probe.ts'], {
+      cwd: checkout,
+      encoding: 'utf8',
+      env: { ...process.env, TEST_DATABASE_URL: '' },
+    });
     expect(run.status, run.stderr).to.equal(0);
     const answer = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { version: string; who: string };
     expect(Number(answer.version)).to.be.at.least(180000);

@@ -14,17 +14,37 @@ const entry = (text: string, status: number): LedgerEntry => ({ text, via: 'mobi
 describe('scale-out proof: the write ledger', () => {
   it('when every acknowledged write is stored once, then nothing is wrong, and an unacknowledged one may be stored or not', () => {
     const ledger = [entry('a', 201), entry('b', 201), entry('c', 502), entry('d', 0)];
-    const check = checkLedger(ledger, [{ text: 'a', count: 1 }, { text: 'b', count: 1 }, { text: 'c', count: 1 }]);
-    expect(check).to.deep.equal({ acknowledged: 2, wrong: [], unacknowledged: 2, unacknowledgedStored: 1, unknownStored: 0 });
+    const check = checkLedger(ledger, [
+      { text: 'a', count: 1 },
+      { text: 'b', count: 1 },
+      { text: 'c', count: 1 },
+    ]);
+    expect(check).to.deep.equal({
+      acknowledged: 2,
+      wrong: [],
+      unacknowledged: 2,
+      unacknowledgedStored: 1,
+      unknownStored: 0,
+    });
   });
 
   it('when an acknowledged write is missing or doubled, then it is named with its count', () => {
     const check = checkLedger([entry('a', 201), entry('b', 201)], [{ text: 'b', count: 2 }]);
-    expect(check.wrong).to.deep.equal([{ text: 'a', count: 0 }, { text: 'b', count: 2 }]);
+    expect(check.wrong).to.deep.equal([
+      { text: 'a', count: 0 },
+      { text: 'b', count: 2 },
+    ]);
   });
 
   it('when the database holds a post the clients never sent, or an unacknowledged write twice, then it is counted', () => {
-    const check = checkLedger([entry('a', 201), entry('c', 502)], [{ text: 'a', count: 1 }, { text: 'c', count: 2 }, { text: 'x', count: 1 }]);
+    const check = checkLedger(
+      [entry('a', 201), entry('c', 502)],
+      [
+        { text: 'a', count: 1 },
+        { text: 'c', count: 2 },
+        { text: 'x', count: 1 },
+      ],
+    );
     expect(check.unknownStored).to.equal(2);
   });
 });
@@ -49,8 +69,23 @@ describe('scale-out proof: the balancer configuration', () => {
     const dir = mkdtempSync(join(tmpdir(), 'scale-out-haproxy-'));
     try {
       const file = join(dir, 'haproxy.cfg');
-      writeFileSync(file, proofHaproxyConfig([{ backend: 'web', port: 1, servers: [{ name: 'web-1', port: 2 }, { name: 'web-2', port: 3 }] }]));
-      const result = spawnSync(binary as string, ['-c', '-f', file], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HAPROXY_RUNTIME_SOCKET: join(dir, 's.sock') } });
+      writeFileSync(
+        file,
+        proofHaproxyConfig([
+          {
+            backend: 'web',
+            port: 1,
+            servers: [
+              { name: 'web-1', port: 2 },
+              { name: 'web-2', port: 3 },
+            ],
+          },
+        ]),
+      );
+      const result = spawnSync(binary as string, ['-c', '-f', file], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', HAPROXY_RUNTIME_SOCKET: join(dir, 's.sock') },
+      });
       expect(result.status, result.stdout + result.stderr).to.equal(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -38,7 +38,8 @@ function readDirectly(): Map<string, string> {
   for (const top of ['libs', 'bff-web', 'bff-mobile', 'contracts', 'scripts', 'tools']) {
     for (const file of sourceFiles(join(root, top))) {
       if (file.includes(`${join('client', 'src')}`) || file.includes('generated')) continue;
-      for (const match of readFileSync(file, 'utf8').matchAll(pattern)) found.set(match[1] ?? match[2] ?? '', relative(root, file));
+      for (const match of readFileSync(file, 'utf8').matchAll(pattern))
+        found.set(match[1] ?? match[2] ?? '', relative(root, file));
     }
   }
   return found;
@@ -64,7 +65,9 @@ describe("the root README's settings tables", () => {
     const direct = readDirectly();
     const read = new Set([...seen, ...direct.keys()].filter((name) => !NOT_SETTINGS.has(name)));
     expect(seen).to.include.members(['WEB_PORT', 'MOBILE_PORT', 'TOKEN_SECRET', 'EMBEDDED_PG_PORT']); // the recording works
-    const missing = [...read].filter((name) => !documented().has(name)).map((name) => `${name} (${direct.get(name) ?? 'a settings schema'})`);
+    const missing = [...read]
+      .filter((name) => !documented().has(name))
+      .map((name) => `${name} (${direct.get(name) ?? 'a settings schema'})`);
     expect(missing, 'read by the code but not in a README table').to.deep.equal([]);
   });
 

@@ -30,9 +30,11 @@ function unexpired(exp: number): boolean {
   return Math.floor(Date.now() / 1000) < exp;
 }
 
-
 /** Koa middleware that require or allow a bearer token and set `ctx.state.caller`. */
-export function bearerAuth(tokens: AccessTokens): { required: (ctx: Context, next: Next) => Promise<void>; optional: (ctx: Context, next: Next) => Promise<void> } {
+export function bearerAuth(tokens: AccessTokens): {
+  required: (ctx: Context, next: Next) => Promise<void>;
+  optional: (ctx: Context, next: Next) => Promise<void>;
+} {
   const passport = new Passport();
   passport.use(
     new JwtStrategy(
@@ -45,7 +47,8 @@ export function bearerAuth(tokens: AccessTokens): { required: (ctx: Context, nex
         issuer: ISSUER,
         audience: AUDIENCE,
       },
-      (payload: unknown, done: (error: unknown, user?: VerifiedToken | false) => void) => done(null, claimsOf(payload) ?? false),
+      (payload: unknown, done: (error: unknown, user?: VerifiedToken | false) => void) =>
+        done(null, claimsOf(payload) ?? false),
     ),
   );
 
@@ -60,11 +63,17 @@ export function bearerAuth(tokens: AccessTokens): { required: (ctx: Context, nex
 
   const passportVerify = (ctx: Context): Promise<VerifiedToken | null> =>
     new Promise((resolve, reject) => {
-      const middleware = passport.authenticate('jwt', { session: false }, (error: unknown, user: VerifiedToken | false) => {
-        if (error) reject(error instanceof Error ? error : new Error(String(error)));
-        else resolve(user || null);
-      }) as (req: unknown, res: unknown, next: (error?: unknown) => void) => void;
-      middleware(ctx.req, ctx.res, (error) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(null)));
+      const middleware = passport.authenticate(
+        'jwt',
+        { session: false },
+        (error: unknown, user: VerifiedToken | false) => {
+          if (error) reject(error instanceof Error ? error : new Error(String(error)));
+          else resolve(user || null);
+        },
+      ) as (req: unknown, res: unknown, next: (error?: unknown) => void) => void;
+      middleware(ctx.req, ctx.res, (error) =>
+        error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(null),
+      );
     });
 
   const verify = async (ctx: Context, header: string): Promise<AccessClaims | null> => {
@@ -84,7 +93,8 @@ export function bearerAuth(tokens: AccessTokens): { required: (ctx: Context, nex
   const authenticate = async (ctx: Context, required: boolean): Promise<void> => {
     const header = ctx.get('authorization');
     if (header === '') {
-      if (required) throw new HttpProblem(401, 'unauthenticated', 'send an access token as Authorization: Bearer <token>');
+      if (required)
+        throw new HttpProblem(401, 'unauthenticated', 'send an access token as Authorization: Bearer <token>');
       return;
     }
     const claims = await verify(ctx, header);

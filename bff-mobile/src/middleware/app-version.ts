@@ -13,9 +13,14 @@ export function appVersionGate(minVersion: string): Middleware {
       const version = parseVersion(raw);
       if (!version) throw new HttpProblem(400, 'bad_request', 'X-App-Version must be a semantic version like 1.4.2');
       if (compareVersions(version, min) < 0) {
-        throw new HttpProblem(426, 'upgrade_required', `this app version is no longer supported; update to ${minVersion} or later`, {
-          extra: { minVersion },
-        });
+        throw new HttpProblem(
+          426,
+          'upgrade_required',
+          `this app version is no longer supported; update to ${minVersion} or later`,
+          {
+            extra: { minVersion },
+          },
+        );
       }
     }
     await next();

@@ -13,7 +13,11 @@ export function headerOnlyTokens(): Middleware {
     const inQuery = TOKEN_FIELDS.some((f) => Object.hasOwn(query, f));
     const inBody = body !== undefined && TOKEN_FIELDS.some((f) => Object.hasOwn(body, f));
     if (inQuery || inBody) {
-      throw new HttpProblem(400, 'bad_request', 'send the access token in the Authorization: Bearer header, never in the URL or body');
+      throw new HttpProblem(
+        400,
+        'bad_request',
+        'send the access token in the Authorization: Bearer header, never in the URL or body',
+      );
     }
     await next();
   };

@@ -76,7 +76,11 @@ export function startPushDispatcher(options: PushDispatcherOptions): PushDispatc
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
-  const client: PushClient = createExpoPushClient({ baseUrl: options.baseUrl, accessToken: options.accessToken, timeoutMs: requestTimeoutMs });
+  const client: PushClient = createExpoPushClient({
+    baseUrl: options.baseUrl,
+    accessToken: options.accessToken,
+    timeoutMs: requestTimeoutMs,
+  });
 
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -90,17 +94,37 @@ export function startPushDispatcher(options: PushDispatcherOptions): PushDispatc
   }
 
   /** Records a failed attempt: retried later, or given up (and logged) once out of attempts. */
-  async function fail(ctx: DomainContext, event: ClaimedEvent, reason: string, notBeforeMs: number | null = null): Promise<void> {
+  async function fail(
+    ctx: DomainContext,
+    event: ClaimedEvent,
+    reason: string,
+    notBeforeMs: number | null = null,
+  ): Promise<void> {
     if (event.attempts >= maxAttempts) return giveUp(ctx, event, reason);
     const at = retryAt(event.attempts, notBeforeMs);
     count('retried');
-    log({ level: 'warn', msg: 'push notification will be retried', eventId: event.id, type: event.type, attempts: event.attempts, retryAt: at.toISOString(), error: reason });
+    log({
+      level: 'warn',
+      msg: 'push notification will be retried',
+      eventId: event.id,
+      type: event.type,
+      attempts: event.attempts,
+      retryAt: at.toISOString(),
+      error: reason,
+    });
     await failOutboxEvent(ctx, { id: event.id, error: reason, retryAt: at });
   }
 
   async function giveUp(ctx: DomainContext, event: ClaimedEvent, reason: string): Promise<void> {
     count('failed');
-    log({ level: 'error', msg: 'push notification given up', eventId: event.id, type: event.type, attempts: event.attempts, error: reason });
+    log({
+      level: 'error',
+      msg: 'push notification given up',
+      eventId: event.id,
+      type: event.type,
+      attempts: event.attempts,
+      error: reason,
+    });
     await failOutboxEvent(ctx, { id: event.id, error: reason, retryAt: null });
   }
 
@@ -125,10 +149,18 @@ export function startPushDispatcher(options: PushDispatcherOptions): PushDispatc
       await giveUp(ctx, event, outcome.reason);
       return { serviceDown: false };
     }
-    const unregistered = outcome.tickets.filter((t) => t.status === 'error' && t.error === 'DeviceNotRegistered').map((t) => t.token);
+    const unregistered = outcome.tickets
+      .filter((t) => t.status === 'error' && t.error === 'DeviceNotRegistered')
+      .map((t) => t.token);
     for (const ticket of outcome.tickets) {
       if (ticket.status === 'error' && ticket.error !== 'DeviceNotRegistered') {
-        log({ level: 'warn', msg: 'push message rejected', eventId: event.id, error: ticket.error, detail: ticket.message });
+        log({
+          level: 'warn',
+          msg: 'push message rejected',
+          eventId: event.id,
+          error: ticket.error,
+          detail: ticket.message,
+        });
       }
     }
     if (unregistered.length > 0) await dropPushTokens(ctx, { tokens: unregistered });
@@ -145,7 +177,11 @@ export function startPushDispatcher(options: PushDispatcherOptions): PushDispatc
     try {
       events = await claimOutboxEvents(ctx, { limit: batchSize, leaseMs });
     } catch (error) {
-      log({ level: error instanceof Unavailable ? 'warn' : 'error', msg: 'push dispatcher could not claim outbox events', error: describe(error) });
+      log({
+        level: error instanceof Unavailable ? 'warn' : 'error',
+        msg: 'push dispatcher could not claim outbox events',
+        error: describe(error),
+      });
       return 0;
     }
     let serviceDown: string | null = null;
@@ -156,18 +192,33 @@ export function startPushDispatcher(options: PushDispatcherOptions): PushDispatc
           await fail(ctx, event, serviceDown);
         } else if (stopped || now() - claimedAt + requestTimeoutMs > leaseMs) {
           // Hand the event back before its lease ends, rather than risk another instance sending it too.
-          await failOutboxEvent(ctx, { id: event.id, error: stopped ? 'released at shutdown' : 'released: lease running out', retryAt: new Date(now()) });
+          await failOutboxEvent(ctx, {
+            id: event.id,
+            error: stopped ? 'released at shutdown' : 'released: lease running out',
+            retryAt: new Date(now()),
+          });
         } else if ((await deliver(ctx, event)).serviceDown) {
           serviceDown = 'not attempted: the push service failed for an earlier event in this batch';
         }
       } catch (error) {
-        log({ level: 'error', msg: 'push notification delivery failed', eventId: event.id, type: event.type, error: describe(error) });
+        log({
+          level: 'error',
+          msg: 'push notification delivery failed',
+          eventId: event.id,
+          type: event.type,
+          error: describe(error),
+        });
         // With the database gone the remaining events can't be recorded either: their leases run out and they are claimed again.
         if (error instanceof Unavailable) break;
         try {
           await fail(ctx, event, describe(error));
         } catch (again) {
-          log({ level: 'error', msg: 'push dispatcher could not record a failed attempt', eventId: event.id, error: describe(again) });
+          log({
+            level: 'error',
+            msg: 'push dispatcher could not record a failed attempt',
+            eventId: event.id,
+            error: describe(again),
+          });
         }
       }
     }

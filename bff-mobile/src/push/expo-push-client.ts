@@ -55,7 +55,12 @@ function retryAfterMs(header: string | null): number | null {
 function describeNetworkError(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
   const cause: unknown = error instanceof Error ? error.cause : undefined;
-  const detail = cause instanceof Error ? ((cause as { code?: unknown }).code ?? cause.message) : error instanceof Error ? error.message : error;
+  const detail =
+    cause instanceof Error
+      ? ((cause as { code?: unknown }).code ?? cause.message)
+      : error instanceof Error
+        ? error.message
+        : error;
   return `network error: ${String(detail)}`;
 }
 
@@ -78,14 +83,23 @@ export function createExpoPushClient(options: PushClientOptions): PushClient {
     let response: Response;
     let text: string;
     try {
-      response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(messages), signal: AbortSignal.timeout(timeoutMs) });
+      response = await fetch(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(messages),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       text = await response.text();
     } catch (error) {
       // Refused, reset, DNS, timeout: the service may be back soon.
       return { kind: 'retryable', reason: describeNetworkError(error, timeoutMs), retryAfterMs: null };
     }
     if (response.status === 429 || response.status >= 500) {
-      return { kind: 'retryable', reason: `push service answered ${response.status}`, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) };
+      return {
+        kind: 'retryable',
+        reason: `push service answered ${response.status}`,
+        retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+      };
     }
     if (response.status < 200 || response.status >= 300) {
       return { kind: 'permanent', reason: `push service answered ${response.status}: ${text.slice(0, 500)}` };
@@ -99,7 +113,10 @@ export function createExpoPushClient(options: PushClientOptions): PushClient {
     const data = isRecord(parsed) ? parsed.data : undefined;
     if (!Array.isArray(data)) {
       // A 2xx without tickets is a request-level error (Expo puts those in `errors`) or a proxy's page.
-      return { kind: 'permanent', reason: `push service answered ${response.status} without tickets: ${text.slice(0, 500)}` };
+      return {
+        kind: 'permanent',
+        reason: `push service answered ${response.status} without tickets: ${text.slice(0, 500)}`,
+      };
     }
     return { kind: 'sent', tickets: messages.map((m, i) => toTicket(m.to, data[i])) };
   }

@@ -43,5 +43,11 @@ export function notificationFor(event: ClaimedEvent): Notification | null {
 export function messagesFor(notification: Notification, targets: PushTarget[]): PushMessage[] {
   return targets
     .filter((t) => t.userId === notification.recipientId)
-    .map((t) => ({ to: t.token, title: notification.title, body: notification.body, data: { ...notification.data }, sound: 'default' as const }));
+    .map((t) => ({
+      to: t.token,
+      title: notification.title,
+      body: notification.body,
+      data: { ...notification.data },
+      sound: 'default' as const,
+    }));
 }

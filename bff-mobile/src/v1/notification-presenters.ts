@@ -13,7 +13,14 @@ export function presentNotificationPage(page: CursorPage<NotificationView>): con
       users[n.micropost.author.id] ??= presentUser(n.micropost.author);
       posts[n.micropost.id] ??= presentMicropost(n.micropost);
     }
-    return { id: n.id, kind: n.kind, createdAt: n.createdAt.toISOString(), actorId: n.actor.id, postId: n.micropost?.id ?? null, read: n.read };
+    return {
+      id: n.id,
+      kind: n.kind,
+      createdAt: n.createdAt.toISOString(),
+      actorId: n.actor.id,
+      postId: n.micropost?.id ?? null,
+      read: n.read,
+    };
   });
   return { items, users, posts, nextCursor: page.nextCursor };
 }

@@ -5,5 +5,7 @@ import { presentUser } from './presenters.ts';
 
 /** `{ items: [{ user, followedByYourFollows }] }`. */
 export function presentSuggestions(suggestions: Suggestion[]): contract.SuggestionList {
-  return { items: suggestions.map((s) => ({ user: presentUser(s.user), followedByYourFollows: s.followedByYourFollows })) };
+  return {
+    items: suggestions.map((s) => ({ user: presentUser(s.user), followedByYourFollows: s.followedByYourFollows })),
+  };
 }

@@ -1,5 +1,14 @@
 // Whitelisting presenters: each response field is picked by name, shaped per @microblog/mobile-contract v1.
-import type { CursorPage, MicropostView, Relationship, SessionView, TimelineChanges, TimelineMarkerView, UserProfile, UserSummary } from '@microblog/domain';
+import type {
+  CursorPage,
+  MicropostView,
+  Relationship,
+  SessionView,
+  TimelineChanges,
+  TimelineMarkerView,
+  UserProfile,
+  UserSummary,
+} from '@microblog/domain';
 import type * as contract from '@microblog/mobile-contract';
 
 /** `{ id, username, displayName }`. */

@@ -50,9 +50,15 @@ async function settle<T>(call: Promise<Answer<T>>, options: { quiet401?: boolean
     answer = await call;
   } catch (error) {
     if (error instanceof SyntaxError) {
-      throw new ApiError(0, problemFor(502, 'Unreadable answer', 'The server sent an answer the app could not read. Try again.'));
+      throw new ApiError(
+        0,
+        problemFor(502, 'Unreadable answer', 'The server sent an answer the app could not read. Try again.'),
+      );
     }
-    throw new ApiError(0, problemFor(503, 'Network error', 'Could not reach the server. Check your connection and try again.'));
+    throw new ApiError(
+      0,
+      problemFor(503, 'Network error', 'Could not reach the server. Check your connection and try again.'),
+    );
   }
   const { response } = answer;
   if (response.ok) return answer.data as T;
@@ -71,11 +77,14 @@ const micropost = (id: string) => ({ path: { id } });
 /** The API, one function per operation of the web contract. */
 export const api = {
   getSession: () => settle(client.GET('/api/v1/session'), { quiet401: true }),
-  signIn: (body: { username: string; password: string }) => settle(client.POST('/api/v1/session', { body }), { quiet401: true }),
-  signUp: (body: { username: string; password: string; displayName?: string }) => settle(client.POST('/api/v1/users', { body })),
+  signIn: (body: { username: string; password: string }) =>
+    settle(client.POST('/api/v1/session', { body }), { quiet401: true }),
+  signUp: (body: { username: string; password: string; displayName?: string }) =>
+    settle(client.POST('/api/v1/users', { body })),
   signOut: () => settle(client.DELETE('/api/v1/session'), { quiet401: true }),
   updateMe: (body: { displayName?: string; bio?: string }) => settle(client.PATCH('/api/v1/me', { body })),
-  changePassword: (body: { currentPassword: string; newPassword: string }) => settle(client.PUT('/api/v1/me/password', { body })),
+  changePassword: (body: { currentPassword: string; newPassword: string }) =>
+    settle(client.PUT('/api/v1/me/password', { body })),
   mySessions: () => settle(client.GET('/api/v1/me/sessions')),
   revokeMySession: (id: string) => settle(client.DELETE('/api/v1/me/sessions/{id}', { params: { path: { id } } })),
   deleteAccount: (password: string) => settle(client.POST('/api/v1/me/deletion', { body: { password } })),
@@ -87,31 +96,49 @@ export const api = {
   getMicropost: (id: string) => settle(client.GET('/api/v1/microposts/{id}', { params: micropost(id) })),
   deleteMicropost: (id: string) => settle(client.DELETE('/api/v1/microposts/{id}', { params: micropost(id) })),
   search: (q: string, page: number, order?: 'newest' | 'relevance') =>
-    settle(client.GET('/api/v1/search', { params: { query: { q, ...pageQuery(page), ...(order === undefined ? {} : { order }) } } })),
+    settle(
+      client.GET('/api/v1/search', {
+        params: { query: { q, ...pageQuery(page), ...(order === undefined ? {} : { order }) } },
+      }),
+    ),
 
   profile: (username: string) => settle(client.GET('/api/v1/users/{username}', { params: user(username) })),
   userMicroposts: (username: string, page: number) =>
-    settle(client.GET('/api/v1/users/{username}/microposts', { params: { ...user(username), query: pageQuery(page) } })),
+    settle(
+      client.GET('/api/v1/users/{username}/microposts', { params: { ...user(username), query: pageQuery(page) } }),
+    ),
   followers: (username: string, page: number) =>
     settle(client.GET('/api/v1/users/{username}/followers', { params: { ...user(username), query: pageQuery(page) } })),
   following: (username: string, page: number) =>
     settle(client.GET('/api/v1/users/{username}/following', { params: { ...user(username), query: pageQuery(page) } })),
   searchPeople: (q: string, page: number, perPage?: number) =>
-    settle(client.GET('/api/v1/search/users', { params: { query: { q, ...pageQuery(page), ...(perPage === undefined ? {} : { per_page: String(perPage) }) } } })),
+    settle(
+      client.GET('/api/v1/search/users', {
+        params: { query: { q, ...pageQuery(page), ...(perPage === undefined ? {} : { per_page: String(perPage) }) } },
+      }),
+    ),
   suggestions: () => settle(client.GET('/api/v1/suggestions')),
   notifications: (page: number) => settle(client.GET('/api/v1/notifications', { params: { query: pageQuery(page) } })),
   unreadNotifications: () => settle(client.GET('/api/v1/notifications/unread')),
-  markNotificationsRead: (lastReadId: string) => settle(client.PUT('/api/v1/notifications/read-marker', { body: { lastReadId } })),
+  markNotificationsRead: (lastReadId: string) =>
+    settle(client.PUT('/api/v1/notifications/read-marker', { body: { lastReadId } })),
   follow: (username: string) => settle(client.PUT('/api/v1/users/{username}/follow', { params: user(username) })),
   unfollow: (username: string) => settle(client.DELETE('/api/v1/users/{username}/follow', { params: user(username) })),
 
   identityProviders: () => settle(client.GET('/api/v1/auth/providers')),
   startProviderSignIn: (provider: string, purpose: 'sign_in' | 'link' = 'sign_in') =>
-    settle(client.POST('/api/v1/auth/providers/{provider}/authorization', { params: { path: { provider } }, body: { purpose } })),
+    settle(
+      client.POST('/api/v1/auth/providers/{provider}/authorization', {
+        params: { path: { provider } },
+        body: { purpose },
+      }),
+    ),
   finishProviderSignIn: (body: { code: string; state: string; iss?: string }) =>
     settle(client.POST('/api/v1/auth/oidc/callback', { body }), { quiet401: true }),
-  finishProviderSignUp: (username: string) => settle(client.POST('/api/v1/auth/oidc/signup', { body: { username } }), { quiet401: true }),
+  finishProviderSignUp: (username: string) =>
+    settle(client.POST('/api/v1/auth/oidc/signup', { body: { username } }), { quiet401: true }),
   signOutWithProvider: () => settle(client.POST('/api/v1/auth/sign-out'), { quiet401: true }),
   signInMethods: () => settle(client.GET('/api/v1/me/sign-in-methods')),
-  unlinkProvider: (provider: string) => settle(client.DELETE('/api/v1/me/sign-in-methods/{provider}', { params: { path: { provider } } })),
+  unlinkProvider: (provider: string) =>
+    settle(client.DELETE('/api/v1/me/sign-in-methods/{provider}', { params: { path: { provider } } })),
 };

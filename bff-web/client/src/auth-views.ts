@@ -16,7 +16,11 @@ function authForm(options: {
   submit: (values: Record<string, string>) => Promise<SessionInfo>;
 }): HTMLElement {
   const summary = formError();
-  const submit = el('button', { type: 'submit', class: 'button button-primary button-wide', 'data-testid': `${options.testid}-submit` }, options.submitLabel);
+  const submit = el(
+    'button',
+    { type: 'submit', class: 'button button-primary button-wide', 'data-testid': `${options.testid}-submit` },
+    options.submitLabel,
+  );
   const form = el(
     'form',
     { class: 'card auth-form', 'data-testid': options.testid, novalidate: true },
@@ -56,7 +60,13 @@ function signInForm(): HTMLElement {
     submitLabel: 'Sign in',
     fields: [
       field({ name: 'username', label: 'Username', autocomplete: 'username', required: true }),
-      field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', required: true }),
+      field({
+        name: 'password',
+        label: 'Password',
+        type: 'password',
+        autocomplete: 'current-password',
+        required: true,
+      }),
     ],
     footer: el('span', {}, 'New here? ', el('a', { href: '/signup', 'data-testid': 'to-signup' }, 'Create an account')),
     submit: ({ username = '', password = '' }) => api.signIn({ username, password }),
@@ -71,11 +81,29 @@ export function signUpView(): HTMLElement {
     testid: 'signup-form',
     submitLabel: 'Sign up',
     fields: [
-      field({ name: 'username', label: 'Username', autocomplete: 'username', required: true, hint: '3 to 30 letters, digits or underscores.' }),
+      field({
+        name: 'username',
+        label: 'Username',
+        autocomplete: 'username',
+        required: true,
+        hint: '3 to 30 letters, digits or underscores.',
+      }),
       field({ name: 'displayName', label: 'Display name (optional)', autocomplete: 'name' }),
-      field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'new-password', required: true, hint: 'At least 8 characters.' }),
+      field({
+        name: 'password',
+        label: 'Password',
+        type: 'password',
+        autocomplete: 'new-password',
+        required: true,
+        hint: 'At least 8 characters.',
+      }),
     ],
-    footer: el('span', {}, 'Already have an account? ', el('a', { href: '/signin', 'data-testid': 'to-signin' }, 'Sign in')),
+    footer: el(
+      'span',
+      {},
+      'Already have an account? ',
+      el('a', { href: '/signin', 'data-testid': 'to-signin' }, 'Sign in'),
+    ),
     submit: ({ username = '', password = '', displayName = '' }) =>
       api.signUp(displayName === '' ? { username, password } : { username, password, displayName }),
   });

@@ -7,7 +7,11 @@ import { attachMentionCompletion } from './mention-completion.ts';
 import { countChars, isPostable, MICROPOST_MAX_CHARS } from './text-rules.ts';
 
 /** Keeps `counter` showing the characters left in `input`, and `submit` enabled only for postable text. */
-export function attachCounter(input: HTMLTextAreaElement | HTMLInputElement, counter: HTMLElement, submit: HTMLButtonElement): () => void {
+export function attachCounter(
+  input: HTMLTextAreaElement | HTMLInputElement,
+  counter: HTMLElement,
+  submit: HTMLButtonElement,
+): () => void {
   const update = (): void => {
     const left = MICROPOST_MAX_CHARS - countChars(input.value);
     counter.textContent = String(left);
@@ -33,7 +37,11 @@ export function composeBox(onPosted: (post: Micropost) => void): HTMLElement {
   text.input.setAttribute('placeholder', "What's happening?");
   const summary = formError();
   const counter = counterElement('compose-counter');
-  const submit = el('button', { type: 'submit', class: 'button button-primary', 'data-testid': 'compose-submit' }, 'Post');
+  const submit = el(
+    'button',
+    { type: 'submit', class: 'button button-primary', 'data-testid': 'compose-submit' },
+    'Post',
+  );
   text.wrapper.append(attachMentionCompletion(text.input as HTMLTextAreaElement));
   const form = el(
     'form',

@@ -4,7 +4,12 @@ import { ApiError } from './api.ts';
 import { el, replaceChildren } from './dom.ts';
 
 /** A labelled input (or textarea) with its error line. */
-export type Field = { name: string; wrapper: HTMLElement; input: HTMLInputElement | HTMLTextAreaElement; error: HTMLElement };
+export type Field = {
+  name: string;
+  wrapper: HTMLElement;
+  input: HTMLInputElement | HTMLTextAreaElement;
+  error: HTMLElement;
+};
 
 /** Builds a labelled field; `testid` names the input for tests. */
 export function field(options: {
@@ -70,7 +75,9 @@ export function showError(error: unknown, fields: Field[], summary: HTMLElement)
       continue;
     }
     target.error.hidden = false;
-    target.error.textContent = target.error.textContent ? `${target.error.textContent}; ${fieldError.message}` : sentence(fieldError.message);
+    target.error.textContent = target.error.textContent
+      ? `${target.error.textContent}; ${fieldError.message}`
+      : sentence(fieldError.message);
     target.input.setAttribute('aria-invalid', 'true');
   }
   showSummary(summary, sentence(error.problem.detail ?? error.problem.title), unplaced);
@@ -82,7 +89,11 @@ function showSummary(summary: HTMLElement, message: string, extra: FieldError[])
     summary,
     el('p', {}, message),
     extra.length > 0
-      ? el('ul', {}, ...extra.map((e) => el('li', {}, e.field === '' ? sentence(e.message) : `${e.field}: ${e.message}`)))
+      ? el(
+          'ul',
+          {},
+          ...extra.map((e) => el('li', {}, e.field === '' ? sentence(e.message) : `${e.field}: ${e.message}`)),
+        )
       : null,
   );
   summary.hidden = false;

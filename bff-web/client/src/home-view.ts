@@ -16,7 +16,13 @@ async function gettingStarted(): Promise<Node> {
     { class: 'stack', 'data-testid': 'getting-started' },
     el('h2', { class: 'section-title' }, 'Who to follow'),
     items.length > 0 ? suggestionList(items) : null,
-    el('p', {}, el('a', { href: '/search?type=people', 'data-testid': 'find-people' }, 'Find people by name'), ' · ', el('a', { href: '/search' }, 'Search posts')),
+    el(
+      'p',
+      {},
+      el('a', { href: '/search?type=people', 'data-testid': 'find-people' }, 'Find people by name'),
+      ' · ',
+      el('a', { href: '/search' }, 'Search posts'),
+    ),
   );
 }
 

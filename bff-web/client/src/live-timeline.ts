@@ -22,11 +22,25 @@ function stop(): void {
  * Follows the live timeline for the view whose list is `list` (null when the page is empty). Returns the
  * banner to place in the view; `showBanner` is false past page 1 (edits and deletions still apply).
  */
-export function followLiveTimeline(options: { list: HTMLElement | null; showBanner: boolean; onShowNew: () => void; onDeleted: () => void }): HTMLElement {
+export function followLiveTimeline(options: {
+  list: HTMLElement | null;
+  showBanner: boolean;
+  onShowNew: () => void;
+  onDeleted: () => void;
+}): HTMLElement {
   stop();
-  const seen = new Set<string>(options.list ? [...options.list.querySelectorAll<HTMLElement>('[data-id]')].map((node) => node.dataset.id ?? '') : []);
+  const seen = new Set<string>(
+    options.list
+      ? [...options.list.querySelectorAll<HTMLElement>('[data-id]')].map((node) => node.dataset.id ?? '')
+      : [],
+  );
   const waiting = new Set<string>();
-  const banner = el('button', { type: 'button', class: 'live-banner', 'data-testid': 'new-posts-banner', hidden: true });
+  const banner = el('button', {
+    type: 'button',
+    class: 'live-banner',
+    'data-testid': 'new-posts-banner',
+    hidden: true,
+  });
   banner.addEventListener('click', () => {
     stop();
     options.onShowNew();
@@ -51,7 +65,10 @@ export function followLiveTimeline(options: { list: HTMLElement | null; showBann
     for (const post of change.edited as Micropost[]) replace(post.id, micropostItem(post, options.onDeleted));
     for (const id of change.deleted) {
       waiting.delete(id);
-      replace(id, el('p', { class: 'micropost micropost-deleted', 'data-testid': 'micropost-deleted' }, 'This post was deleted.'));
+      replace(
+        id,
+        el('p', { class: 'micropost micropost-deleted', 'data-testid': 'micropost-deleted' }, 'This post was deleted.'),
+      );
     }
     if (options.showBanner && waiting.size > 0) {
       banner.textContent = waiting.size === 1 ? '1 new post' : `${waiting.size} new posts`;

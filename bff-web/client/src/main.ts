@@ -36,7 +36,12 @@ route(/^\/notifications\/?$/, async (context) => (currentUser() ? notificationsV
 route(/^\/oidc\/callback\/?$/, oidcCallbackView);
 fallback(async () => {
   document.title = 'Not found · Microblog';
-  return el('div', { class: 'notice', 'data-testid': 'not-found' }, 'There is nothing at this address. ', el('a', { href: '/' }, 'Go home'));
+  return el(
+    'div',
+    { class: 'notice', 'data-testid': 'not-found' },
+    'There is nothing at this address. ',
+    el('a', { href: '/' }, 'Go home'),
+  );
 });
 
 onSessionChange(() => renderHeader(header));

@@ -11,7 +11,13 @@ let nextListId = 0;
 /** Attaches completion to `input`; returns the list element, to be placed right after the input. */
 export function attachMentionCompletion(input: HTMLTextAreaElement): HTMLElement {
   const listId = `mention-list-${++nextListId}`;
-  const list = el('ul', { class: 'mention-list', role: 'listbox', id: listId, 'data-testid': 'mention-list', hidden: true });
+  const list = el('ul', {
+    class: 'mention-list',
+    role: 'listbox',
+    id: listId,
+    'data-testid': 'mention-list',
+    hidden: true,
+  });
   input.setAttribute('aria-autocomplete', 'list');
   input.setAttribute('aria-controls', listId);
   let options: { username: string; element: HTMLElement }[] = [];
@@ -25,7 +31,8 @@ export function attachMentionCompletion(input: HTMLTextAreaElement): HTMLElement
     active = -1;
     input.removeAttribute('aria-activedescendant');
   };
-  const typed = (): RegExpExecArray | null => TYPED_MENTION.exec(input.value.slice(0, input.selectionStart ?? input.value.length));
+  const typed = (): RegExpExecArray | null =>
+    TYPED_MENTION.exec(input.value.slice(0, input.selectionStart ?? input.value.length));
   const highlight = (index: number): void => {
     active = index;
     options.forEach((o, i) => o.element.setAttribute('aria-selected', String(i === index)));
@@ -53,7 +60,13 @@ export function attachMentionCompletion(input: HTMLTextAreaElement): HTMLElement
       options = page.items.map((user, i) => {
         const element = el(
           'li',
-          { role: 'option', id: `${listId}-${i}`, class: 'mention-option', 'data-testid': 'mention-option', 'aria-selected': 'false' },
+          {
+            role: 'option',
+            id: `${listId}-${i}`,
+            class: 'mention-option',
+            'data-testid': 'mention-option',
+            'aria-selected': 'false',
+          },
           el('strong', {}, user.displayName || user.username),
           el('span', { class: 'author-handle' }, ` @${user.username}`),
         );

@@ -21,7 +21,11 @@ function fill(item: HTMLElement, post: Micropost, onDeleted: () => void): void {
   const meta = el(
     'header',
     { class: 'micropost-meta' },
-    el('a', { class: 'author-name', href: profilePath(post.author.username), 'data-testid': 'micropost-author' }, post.author.displayName || post.author.username),
+    el(
+      'a',
+      { class: 'author-name', href: profilePath(post.author.username), 'data-testid': 'micropost-author' },
+      post.author.displayName || post.author.username,
+    ),
     el('span', { class: 'author-handle' }, `@${post.author.username}`),
     el('span', { class: 'meta-separator', 'aria-hidden': 'true' }, '·'),
     el(
@@ -30,7 +34,11 @@ function fill(item: HTMLElement, post: Micropost, onDeleted: () => void): void {
       el('time', { datetime: post.createdAt, title: fullTime(post.createdAt) }, shortTime(post.createdAt)),
     ),
     post.editedAt !== null
-      ? el('span', { class: 'edited', title: `Edited ${fullTime(post.editedAt)}`, 'data-testid': 'micropost-edited' }, '(edited)')
+      ? el(
+          'span',
+          { class: 'edited', title: `Edited ${fullTime(post.editedAt)}`, 'data-testid': 'micropost-edited' },
+          '(edited)',
+        )
       : null,
   );
   const body = el('div', { class: 'micropost-body', 'data-testid': 'micropost-body' });
@@ -38,25 +46,43 @@ function fill(item: HTMLElement, post: Micropost, onDeleted: () => void): void {
   body.innerHTML = post.html;
   const actions = el('div', { class: 'micropost-actions' });
   if (post.viewer.canEdit) {
-    const edit = el('button', { type: 'button', class: 'button button-small', 'data-testid': 'edit-micropost' }, 'Edit');
+    const edit = el(
+      'button',
+      { type: 'button', class: 'button button-small', 'data-testid': 'edit-micropost' },
+      'Edit',
+    );
     edit.addEventListener('click', () => startEditing(item, body, actions, post, onDeleted));
     actions.append(edit);
   }
   if (post.viewer.canDelete) {
-    const remove = el('button', { type: 'button', class: 'button button-small button-danger-quiet', 'data-testid': 'delete-micropost' }, 'Delete');
+    const remove = el(
+      'button',
+      { type: 'button', class: 'button button-small button-danger-quiet', 'data-testid': 'delete-micropost' },
+      'Delete',
+    );
     remove.addEventListener('click', () => confirmDelete(item, actions, post, onDeleted));
     actions.append(remove);
   }
   replaceChildren(item, meta, body, actions.childElementCount > 0 ? actions : null);
 }
 
-function startEditing(item: HTMLElement, body: HTMLElement, actions: HTMLElement, post: Micropost, onDeleted: () => void): void {
+function startEditing(
+  item: HTMLElement,
+  body: HTMLElement,
+  actions: HTMLElement,
+  post: Micropost,
+  onDeleted: () => void,
+): void {
   const text = field({ name: 'text', label: 'Edit post', multiline: true, value: post.text });
   text.input.setAttribute('data-testid', 'edit-text');
   text.wrapper.querySelector('label')?.classList.add('visually-hidden');
   const summary = formError();
   const counter = counterElement('edit-counter');
-  const save = el('button', { type: 'submit', class: 'button button-primary button-small', 'data-testid': 'save-edit' }, 'Save');
+  const save = el(
+    'button',
+    { type: 'submit', class: 'button button-primary button-small', 'data-testid': 'save-edit' },
+    'Save',
+  );
   const cancel = el('button', { type: 'button', class: 'button button-small', 'data-testid': 'cancel-edit' }, 'Cancel');
   const form = el(
     'form',
@@ -85,7 +111,11 @@ function startEditing(item: HTMLElement, body: HTMLElement, actions: HTMLElement
 
 function confirmDelete(item: HTMLElement, actions: HTMLElement, post: Micropost, onDeleted: () => void): void {
   const summary = formError();
-  const yes = el('button', { type: 'button', class: 'button button-small button-danger', 'data-testid': 'confirm-delete' }, 'Delete');
+  const yes = el(
+    'button',
+    { type: 'button', class: 'button button-small button-danger', 'data-testid': 'confirm-delete' },
+    'Delete',
+  );
   const no = el('button', { type: 'button', class: 'button button-small', 'data-testid': 'cancel-delete' }, 'Keep');
   no.addEventListener('click', () => fill(item, post, onDeleted));
   yes.addEventListener('click', () => {
@@ -104,7 +134,14 @@ function confirmDelete(item: HTMLElement, actions: HTMLElement, post: Micropost,
 }
 
 /** A list of microposts with a message when there are none. */
-export function micropostList(posts: Micropost[], options: { testid: string; empty: string; onDeleted: () => void }): HTMLElement {
+export function micropostList(
+  posts: Micropost[],
+  options: { testid: string; empty: string; onDeleted: () => void },
+): HTMLElement {
   if (posts.length === 0) return el('p', { class: 'empty', 'data-testid': `${options.testid}-empty` }, options.empty);
-  return el('div', { class: 'micropost-list', 'data-testid': options.testid }, ...posts.map((p) => micropostItem(p, options.onDeleted)));
+  return el(
+    'div',
+    { class: 'micropost-list', 'data-testid': options.testid },
+    ...posts.map((p) => micropostItem(p, options.onDeleted)),
+  );
 }

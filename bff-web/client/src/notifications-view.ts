@@ -9,13 +9,30 @@ import { currentPage, refresh, type RouteContext } from './router.ts';
 import { fullTime, shortTime } from './time-format.ts';
 
 function notificationItem(notification: Notification): HTMLElement {
-  const actor = el('a', { href: `/users/${encodeURIComponent(notification.actor.username)}`, class: 'author-name' }, notification.actor.displayName || notification.actor.username);
-  const when = el('time', { datetime: notification.createdAt, title: fullTime(notification.createdAt) }, shortTime(notification.createdAt));
+  const actor = el(
+    'a',
+    { href: `/users/${encodeURIComponent(notification.actor.username)}`, class: 'author-name' },
+    notification.actor.displayName || notification.actor.username,
+  );
+  const when = el(
+    'time',
+    { datetime: notification.createdAt, title: fullTime(notification.createdAt) },
+    shortTime(notification.createdAt),
+  );
   const what =
     notification.kind === 'follow'
       ? el('span', {}, ' followed you')
       : notification.micropost
-        ? el('span', {}, ' mentioned you in ', el('a', { href: micropostPath(notification.micropost.id), 'data-testid': 'notification-post-link' }, 'a post'))
+        ? el(
+            'span',
+            {},
+            ' mentioned you in ',
+            el(
+              'a',
+              { href: micropostPath(notification.micropost.id), 'data-testid': 'notification-post-link' },
+              'a post',
+            ),
+          )
         : el('span', {}, ' mentioned you');
   return el(
     'li',
@@ -25,7 +42,15 @@ function notificationItem(notification: Notification): HTMLElement {
       'data-kind': notification.kind,
       'data-read': String(notification.read),
     },
-    el('p', { class: 'notification-line' }, el('span', { class: 'notification-icon', 'aria-hidden': 'true' }, notification.kind === 'follow' ? '+' : '@'), actor, what, ' · ', when),
+    el(
+      'p',
+      { class: 'notification-line' },
+      el('span', { class: 'notification-icon', 'aria-hidden': 'true' }, notification.kind === 'follow' ? '+' : '@'),
+      actor,
+      what,
+      ' · ',
+      when,
+    ),
     notification.micropost ? micropostItem(notification.micropost, () => void refresh()) : null,
   );
 }
@@ -37,15 +62,28 @@ export async function notificationsView({ query }: RouteContext): Promise<Node> 
   const newest = page.items[0];
   // What is shown is seen: move the marker to the newest entry of page 1 (it never moves back).
   if (page.page.number === 1 && newest && !newest.read) {
-    void api.markNotificationsRead(newest.id).then(() => refreshNotificationBadge(), (error: unknown) => console.error(error));
+    void api.markNotificationsRead(newest.id).then(
+      () => refreshNotificationBadge(),
+      (error: unknown) => console.error(error),
+    );
   }
   return el(
     'div',
     { class: 'stack' },
     el('h1', {}, 'Notifications'),
     page.items.length === 0
-      ? el('p', { class: 'empty', 'data-testid': 'notifications-empty' }, page.page.number > 1 ? 'Nothing on this page.' : 'No notifications yet. Mentions and new followers show up here.')
-      : el('ul', { class: 'notification-list card', 'data-testid': 'notifications' }, ...page.items.map(notificationItem)),
+      ? el(
+          'p',
+          { class: 'empty', 'data-testid': 'notifications-empty' },
+          page.page.number > 1
+            ? 'Nothing on this page.'
+            : 'No notifications yet. Mentions and new followers show up here.',
+        )
+      : el(
+          'ul',
+          { class: 'notification-list card', 'data-testid': 'notifications' },
+          ...page.items.map(notificationItem),
+        ),
     pager(page.page),
   );
 }

@@ -16,7 +16,11 @@ export function providerButtons(): HTMLElement {
       if (items.length === 0) return;
       const summary = formError();
       const buttons = items.map((provider) => {
-        const button = el('button', { type: 'button', class: 'button button-wide', 'data-testid': `sign-in-with-${provider.id}` }, `Sign in with ${provider.name}`);
+        const button = el(
+          'button',
+          { type: 'button', class: 'button button-wide', 'data-testid': `sign-in-with-${provider.id}` },
+          `Sign in with ${provider.name}`,
+        );
         button.addEventListener('click', () => {
           void whileBusy(button, async () => {
             try {
@@ -46,7 +50,11 @@ function usernameChoice(suggested: string | null): HTMLElement {
     hint: '3 to 30 letters, digits or underscores.',
     ...(suggested === null ? {} : { value: suggested }),
   });
-  const submit = el('button', { type: 'submit', class: 'button button-primary button-wide', 'data-testid': 'choose-username-submit' }, 'Continue');
+  const submit = el(
+    'button',
+    { type: 'submit', class: 'button button-primary button-wide', 'data-testid': 'choose-username-submit' },
+    'Continue',
+  );
   const form = el(
     'form',
     { class: 'card auth-form', 'data-testid': 'choose-username-form', novalidate: true },
@@ -94,7 +102,9 @@ export async function oidcCallbackView({ query }: RouteContext): Promise<Node | 
   // The code leaves the address bar and the history at once.
   history.replaceState(null, '', '/oidc/callback');
   if (query.get('error') !== null || code === null || state === null) {
-    return failure(query.get('error') === 'access_denied' ? 'Sign-in was cancelled.' : 'The sign-in provider did not sign you in.');
+    return failure(
+      query.get('error') === 'access_denied' ? 'Sign-in was cancelled.' : 'The sign-in provider did not sign you in.',
+    );
   }
   if (spent.has(code)) return failure('This sign-in was already used.');
   spent.add(code);
@@ -108,7 +118,9 @@ export async function oidcCallbackView({ query }: RouteContext): Promise<Node | 
     queueMicrotask(() => navigate(next, { replace: true }));
     return null;
   } catch (error) {
-    return failure(error instanceof ApiError ? (error.problem.detail ?? error.problem.title) : 'Something went wrong. Try again.');
+    return failure(
+      error instanceof ApiError ? (error.problem.detail ?? error.problem.title) : 'Something went wrong. Try again.',
+    );
   }
 }
 
@@ -121,7 +133,11 @@ export function signInMethodsCard(): HTMLElement {
     if (providers.length === 0 && methods.identities.length === 0) return;
     const linked = new Set(methods.identities.map((identity) => identity.provider));
     const rows = methods.identities.map((identity) => {
-      const unlink = el('button', { type: 'button', class: 'button button-small', 'data-testid': `unlink-${identity.provider}` }, 'Unlink');
+      const unlink = el(
+        'button',
+        { type: 'button', class: 'button button-small', 'data-testid': `unlink-${identity.provider}` },
+        'Unlink',
+      );
       unlink.addEventListener('click', () => {
         void whileBusy(unlink, async () => {
           try {
@@ -134,25 +150,33 @@ export function signInMethodsCard(): HTMLElement {
       });
       return el('li', { 'data-testid': `linked-${identity.provider}` }, `${identity.providerName} `, unlink);
     });
-    const links = providers.filter((provider) => !linked.has(provider.id)).map((provider) => {
-      const link = el('button', { type: 'button', class: 'button button-small', 'data-testid': `link-${provider.id}` }, `Link ${provider.name}`);
-      link.addEventListener('click', () => {
-        void whileBusy(link, async () => {
-          try {
-            location.assign((await api.startProviderSignIn(provider.id, 'link')).authorizationUrl);
-          } catch (error) {
-            showError(error, [], summary);
-          }
+    const links = providers
+      .filter((provider) => !linked.has(provider.id))
+      .map((provider) => {
+        const link = el(
+          'button',
+          { type: 'button', class: 'button button-small', 'data-testid': `link-${provider.id}` },
+          `Link ${provider.name}`,
+        );
+        link.addEventListener('click', () => {
+          void whileBusy(link, async () => {
+            try {
+              location.assign((await api.startProviderSignIn(provider.id, 'link')).authorizationUrl);
+            } catch (error) {
+              showError(error, [], summary);
+            }
+          });
         });
+        return link;
       });
-      return link;
-    });
     replaceChildren(
       card,
       el('h2', { class: 'section-title' }, 'Ways to sign in'),
       summary,
       el('p', {}, methods.hasPassword ? 'Password, and:' : 'No password; only:'),
-      rows.length > 0 ? el('ul', { class: 'linked-providers' }, ...rows) : el('p', { class: 'empty' }, 'No provider linked.'),
+      rows.length > 0
+        ? el('ul', { class: 'linked-providers' }, ...rows)
+        : el('p', { class: 'empty' }, 'No provider linked.'),
       ...links,
     );
     card.hidden = false;

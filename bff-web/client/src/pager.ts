@@ -41,8 +41,28 @@ export function pager(page: PageInfo): HTMLElement | null {
           n === 0
             ? el('span', { class: 'pager-gap', 'aria-hidden': 'true' }, '…')
             : n === number
-              ? el('a', { class: 'pager-page', href: withPage(n), 'aria-current': 'page', 'data-testid': 'pager-page', 'data-page': String(n) }, String(n))
-              : el('a', { class: 'pager-page', href: withPage(n), 'aria-label': `Page ${n}`, 'data-testid': 'pager-page', 'data-page': String(n) }, String(n)),
+              ? el(
+                  'a',
+                  {
+                    class: 'pager-page',
+                    href: withPage(n),
+                    'aria-current': 'page',
+                    'data-testid': 'pager-page',
+                    'data-page': String(n),
+                  },
+                  String(n),
+                )
+              : el(
+                  'a',
+                  {
+                    class: 'pager-page',
+                    href: withPage(n),
+                    'aria-label': `Page ${n}`,
+                    'data-testid': 'pager-page',
+                    'data-page': String(n),
+                  },
+                  String(n),
+                ),
         ),
       ),
     ),

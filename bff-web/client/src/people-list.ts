@@ -10,7 +10,11 @@ function personLine(user: UserSummary, note: string | null): HTMLElement {
   return el(
     'div',
     { class: 'person-line' },
-    el('a', { class: 'author-name', href: profilePath(user.username), 'data-testid': 'person-name' }, user.displayName || user.username),
+    el(
+      'a',
+      { class: 'author-name', href: profilePath(user.username), 'data-testid': 'person-name' },
+      user.displayName || user.username,
+    ),
     el('span', { class: 'author-handle' }, `@${user.username}`),
     note ? el('span', { class: 'person-note' }, note) : null,
   );
@@ -18,7 +22,11 @@ function personLine(user: UserSummary, note: string | null): HTMLElement {
 
 /** People found by a search. */
 export function peopleList(users: UserSummary[], testid: string): HTMLElement {
-  return el('ul', { class: 'people-list card', 'data-testid': testid }, ...users.map((user) => el('li', { class: 'person', 'data-testid': 'person' }, personLine(user, null))));
+  return el(
+    'ul',
+    { class: 'people-list card', 'data-testid': testid },
+    ...users.map((user) => el('li', { class: 'person', 'data-testid': 'person' }, personLine(user, null))),
+  );
 }
 
 /** "Who to follow", each with a Follow button that turns into "Following". */
@@ -27,7 +35,11 @@ export function suggestionList(suggestions: { user: UserSummary; followedByYourF
     'ul',
     { class: 'people-list card', 'data-testid': 'suggestions' },
     ...suggestions.map(({ user, followedByYourFollows }) => {
-      const follow = el('button', { type: 'button', class: 'button button-small button-primary', 'data-testid': 'suggestion-follow' }, 'Follow');
+      const follow = el(
+        'button',
+        { type: 'button', class: 'button button-small button-primary', 'data-testid': 'suggestion-follow' },
+        'Follow',
+      );
       follow.addEventListener('click', () => {
         void whileBusy(follow, async () => {
           try {

@@ -13,6 +13,10 @@ export async function postView({ params }: RouteContext): Promise<Node> {
     'div',
     { class: 'stack', 'data-testid': 'post-page' },
     el('h1', { class: 'visually-hidden' }, `Post by @${post.author.username}`),
-    el('div', { class: 'micropost-list' }, micropostItem(post, () => navigate('/', { replace: true }))),
+    el(
+      'div',
+      { class: 'micropost-list' },
+      micropostItem(post, () => navigate('/', { replace: true })),
+    ),
   );
 }

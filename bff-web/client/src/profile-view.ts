@@ -24,11 +24,19 @@ function followButton(profile: Profile, onChange: () => void): HTMLElement | nul
       'span',
       { class: 'button-row' },
       el('span', { class: 'badge', 'data-testid': 'profile-is-you' }, 'This is you'),
-      el('a', { class: 'button button-small', href: '/settings', 'data-testid': 'to-settings' }, 'Edit profile & settings'),
+      el(
+        'a',
+        { class: 'button button-small', href: '/settings', 'data-testid': 'to-settings' },
+        'Edit profile & settings',
+      ),
     );
   }
   if (!currentUser()) {
-    return el('a', { class: 'button button-primary', href: '/signin', 'data-testid': 'follow-signin' }, 'Sign in to follow');
+    return el(
+      'a',
+      { class: 'button button-primary', href: '/signin', 'data-testid': 'follow-signin' },
+      'Sign in to follow',
+    );
   }
   const following = profile.viewer.isFollowing;
   const button = el(
@@ -79,7 +87,9 @@ function profileCard(profile: Profile, tab: Tab): HTMLElement {
           'p',
           { class: 'author-handle' },
           `@${profile.username}`,
-          profile.viewer.followsYou ? el('span', { class: 'badge', 'data-testid': 'follows-you' }, 'Follows you') : null,
+          profile.viewer.followsYou
+            ? el('span', { class: 'badge', 'data-testid': 'follows-you' }, 'Follows you')
+            : null,
         ),
       ),
       followButton(profile, () => void refresh()),
@@ -90,7 +100,13 @@ function profileCard(profile: Profile, tab: Tab): HTMLElement {
       'nav',
       { class: 'counts', 'aria-label': 'Profile sections' },
       count(profile.counts.posts, plural(profile.counts.posts, 'post', 'posts'), path, 'count-posts', tab === 'posts'),
-      count(profile.counts.followers, plural(profile.counts.followers, 'follower', 'followers'), `${path}/followers`, 'count-followers', tab === 'followers'),
+      count(
+        profile.counts.followers,
+        plural(profile.counts.followers, 'follower', 'followers'),
+        `${path}/followers`,
+        'count-followers',
+        tab === 'followers',
+      ),
       count(profile.counts.following, 'following', `${path}/following`, 'count-following', tab === 'following'),
     ),
   );

@@ -104,14 +104,26 @@ function errorPanel(error: unknown): Node {
     return el('div', { class: 'notice notice-error', role: 'alert', 'data-testid': 'page-error' }, message);
   }
   console.error(error);
-  return el('div', { class: 'notice notice-error', role: 'alert', 'data-testid': 'page-error' }, 'Something went wrong. Try again.');
+  return el(
+    'div',
+    { class: 'notice notice-error', role: 'alert', 'data-testid': 'page-error' },
+    'Something went wrong. Try again.',
+  );
 }
 
 /** Starts routing: renders into `target`, follows same-origin link clicks and the back/forward buttons. */
 export function startRouter(target: HTMLElement): void {
   outlet = target;
   document.addEventListener('click', (event) => {
-    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    if (
+      event.defaultPrevented ||
+      event.button !== 0 ||
+      event.metaKey ||
+      event.ctrlKey ||
+      event.shiftKey ||
+      event.altKey
+    )
+      return;
     const anchor = event.target instanceof Element ? event.target.closest('a') : null;
     if (!anchor || anchor.target !== '' || anchor.hasAttribute('download')) return;
     const url = new URL(anchor.href, location.href);

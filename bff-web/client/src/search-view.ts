@@ -13,7 +13,10 @@ function searchTabs(current: 'posts' | 'people', q: string): HTMLElement {
     el(
       'a',
       {
-        href: `/search?${new URLSearchParams({ ...(q ? { q } : {}), ...(kind === 'people' ? { type: 'people' } : {}) }).toString()}`.replace(/\?$/, ''),
+        href: `/search?${new URLSearchParams({ ...(q ? { q } : {}), ...(kind === 'people' ? { type: 'people' } : {}) }).toString()}`.replace(
+          /\?$/,
+          '',
+        ),
         class: kind === current ? 'tab tab-current' : 'tab',
         'aria-current': kind === current ? 'page' : undefined,
         'data-testid': `search-tab-${kind}`,
@@ -27,13 +30,24 @@ function searchTabs(current: 'posts' | 'people', q: string): HTMLElement {
 async function peopleSearchView(query: URLSearchParams): Promise<Node> {
   const q = query.get('q') ?? '';
   document.title = q ? `“${q}” · People · Microblog` : 'People · Microblog';
-  const input = el('input', { type: 'search', name: 'q', id: 'people-q', 'data-testid': 'people-input', placeholder: 'Search people by name' });
+  const input = el('input', {
+    type: 'search',
+    name: 'q',
+    id: 'people-q',
+    'data-testid': 'people-input',
+    placeholder: 'Search people by name',
+  });
   input.value = q;
   const form = el(
     'form',
     { class: 'card search-form', role: 'search', 'data-testid': 'people-form', novalidate: true },
     el('label', { for: 'people-q', class: 'visually-hidden' }, 'Search people'),
-    el('div', { class: 'search-row' }, input, el('button', { type: 'submit', class: 'button button-primary', 'data-testid': 'people-submit' }, 'Search')),
+    el(
+      'div',
+      { class: 'search-row' },
+      input,
+      el('button', { type: 'submit', class: 'button button-primary', 'data-testid': 'people-submit' }, 'Search'),
+    ),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -54,8 +68,14 @@ async function peopleSearchView(query: URLSearchParams): Promise<Node> {
     heading,
     searchTabs('people', q),
     form,
-    el('h2', { class: 'section-title', 'data-testid': 'people-summary' }, `${total} ${total === 1 ? 'person' : 'people'} named “${q}…”`),
-    results.items.length === 0 ? el('p', { class: 'empty', 'data-testid': 'people-empty' }, 'Nobody by that name.') : peopleList(results.items, 'people-results'),
+    el(
+      'h2',
+      { class: 'section-title', 'data-testid': 'people-summary' },
+      `${total} ${total === 1 ? 'person' : 'people'} named “${q}…”`,
+    ),
+    results.items.length === 0
+      ? el('p', { class: 'empty', 'data-testid': 'people-empty' }, 'Nobody by that name.')
+      : peopleList(results.items, 'people-results'),
     pager(results.page),
   );
 }
@@ -75,12 +95,21 @@ export async function searchView({ query }: RouteContext): Promise<Node> {
     'aria-describedby': 'search-hint',
   });
   input.value = q;
-  const hint = el('p', { class: 'field-hint', id: 'search-hint', 'data-testid': 'search-hint' }, '3 to 100 characters.');
+  const hint = el(
+    'p',
+    { class: 'field-hint', id: 'search-hint', 'data-testid': 'search-hint' },
+    '3 to 100 characters.',
+  );
   const form = el(
     'form',
     { class: 'card search-form', role: 'search', 'data-testid': 'search-form', novalidate: true },
     el('label', { for: 'search-q', class: 'visually-hidden' }, 'Search posts'),
-    el('div', { class: 'search-row' }, input, el('button', { type: 'submit', class: 'button button-primary', 'data-testid': 'search-submit' }, 'Search')),
+    el(
+      'div',
+      { class: 'search-row' },
+      input,
+      el('button', { type: 'submit', class: 'button button-primary', 'data-testid': 'search-submit' }, 'Search'),
+    ),
     hint,
   );
   form.addEventListener('submit', (event) => {
@@ -116,14 +145,25 @@ export async function searchView({ query }: RouteContext): Promise<Node> {
     el(
       'div',
       { class: 'search-summary-row' },
-      el('h2', { class: 'section-title', 'data-testid': 'search-summary' }, `${total} ${total === 1 ? 'post matches' : 'posts match'} “${q}”`),
+      el(
+        'h2',
+        { class: 'section-title', 'data-testid': 'search-summary' },
+        `${total} ${total === 1 ? 'post matches' : 'posts match'} “${q}”`,
+      ),
       el(
         'a',
-        { href: `/search?${new URLSearchParams({ q, ...(otherOrder === 'relevance' ? { order: otherOrder } : {}) }).toString()}`, 'data-testid': 'search-order' },
+        {
+          href: `/search?${new URLSearchParams({ q, ...(otherOrder === 'relevance' ? { order: otherOrder } : {}) }).toString()}`,
+          'data-testid': 'search-order',
+        },
         otherOrder === 'relevance' ? 'Best match first' : 'Newest first',
       ),
     ),
-    micropostList(results.items, { testid: 'search-results', empty: 'No posts match.', onDeleted: () => void refresh() }),
+    micropostList(results.items, {
+      testid: 'search-results',
+      empty: 'No posts match.',
+      onDeleted: () => void refresh(),
+    }),
     pager(results.page),
   );
 }

@@ -20,9 +20,21 @@ function submitButton(label: string, testid: string, extraClass = 'button-primar
 }
 
 /** A form whose submit runs `work`; errors go next to `fields`, success shows `done`. */
-function settingsForm(testid: string, fields: Field[], button: HTMLButtonElement, done: HTMLElement | null, work: () => Promise<void>): HTMLFormElement {
+function settingsForm(
+  testid: string,
+  fields: Field[],
+  button: HTMLButtonElement,
+  done: HTMLElement | null,
+  work: () => Promise<void>,
+): HTMLFormElement {
   const summary = formError();
-  const form = el('form', { class: 'stack settings-form', 'data-testid': testid, novalidate: true }, summary, ...fields.map((f) => f.wrapper), el('div', { class: 'button-row' }, button));
+  const form = el(
+    'form',
+    { class: 'stack settings-form', 'data-testid': testid, novalidate: true },
+    summary,
+    ...fields.map((f) => f.wrapper),
+    el('div', { class: 'button-row' }, button),
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (done) done.hidden = true;
@@ -41,28 +53,56 @@ function settingsForm(testid: string, fields: Field[], button: HTMLButtonElement
 
 function profileSection(): HTMLElement {
   const user = currentUser()!;
-  const displayName = field({ name: 'displayName', label: 'Display name', value: user.displayName, hint: 'Up to 50 characters.' });
+  const displayName = field({
+    name: 'displayName',
+    label: 'Display name',
+    value: user.displayName,
+    hint: 'Up to 50 characters.',
+  });
   const bio = field({ name: 'bio', label: 'Bio', multiline: true, value: user.bio, hint: 'Up to 160 characters.' });
   const saved = notice('profile-saved');
   saved.textContent = 'Profile saved.';
-  const form = settingsForm('profile-form', [displayName, bio], submitButton('Save profile', 'profile-save'), saved, async () => {
-    const me = await api.updateMe({ displayName: displayName.input.value, bio: bio.input.value });
-    setCurrentUser(me);
-  });
+  const form = settingsForm(
+    'profile-form',
+    [displayName, bio],
+    submitButton('Save profile', 'profile-save'),
+    saved,
+    async () => {
+      const me = await api.updateMe({ displayName: displayName.input.value, bio: bio.input.value });
+      setCurrentUser(me);
+    },
+  );
   return section('Profile', 'settings-profile', form, saved);
 }
 
 function passwordSection(): HTMLElement {
-  const current = field({ name: 'currentPassword', label: 'Current password', type: 'password', autocomplete: 'current-password' });
-  const next = field({ name: 'newPassword', label: 'New password', type: 'password', autocomplete: 'new-password', hint: '8 to 128 characters, not a common password.' });
+  const current = field({
+    name: 'currentPassword',
+    label: 'Current password',
+    type: 'password',
+    autocomplete: 'current-password',
+  });
+  const next = field({
+    name: 'newPassword',
+    label: 'New password',
+    type: 'password',
+    autocomplete: 'new-password',
+    hint: '8 to 128 characters, not a common password.',
+  });
   const changed = notice('password-changed');
   changed.textContent = 'Password changed. Your other devices were signed out.';
-  const form = settingsForm('password-form', [current, next], submitButton('Change password', 'password-save'), changed, async () => {
-    await api.changePassword({ currentPassword: current.input.value, newPassword: next.input.value });
-    current.input.value = '';
-    next.input.value = '';
-    await renderDevices();
-  });
+  const form = settingsForm(
+    'password-form',
+    [current, next],
+    submitButton('Change password', 'password-save'),
+    changed,
+    async () => {
+      await api.changePassword({ currentPassword: current.input.value, newPassword: next.input.value });
+      current.input.value = '';
+      next.input.value = '';
+      await renderDevices();
+    },
+  );
   return section('Password', 'settings-password', form, changed);
 }
 
@@ -74,7 +114,11 @@ function deviceLabel(device: SignedInDevice): string {
 }
 
 function deviceItem(device: SignedInDevice): HTMLElement {
-  const signOut = el('button', { type: 'button', class: 'button button-small', 'data-testid': 'device-sign-out' }, device.current ? 'Sign out here' : 'Sign out this device');
+  const signOut = el(
+    'button',
+    { type: 'button', class: 'button button-small', 'data-testid': 'device-sign-out' },
+    device.current ? 'Sign out here' : 'Sign out this device',
+  );
   signOut.addEventListener('click', () => {
     void whileBusy(signOut, async () => {
       try {
@@ -98,7 +142,11 @@ function deviceItem(device: SignedInDevice): HTMLElement {
       { class: 'person-line' },
       el('strong', {}, deviceLabel(device)),
       device.current ? el('span', { class: 'device-current', 'data-testid': 'device-current' }, 'This device') : null,
-      el('span', { class: 'person-note', title: fullTime(device.lastUsedAt) }, `Last active ${shortTime(device.lastUsedAt)} · signed in ${shortTime(device.createdAt)}`),
+      el(
+        'span',
+        { class: 'person-note', title: fullTime(device.lastUsedAt) },
+        `Last active ${shortTime(device.lastUsedAt)} · signed in ${shortTime(device.createdAt)}`,
+      ),
     ),
     signOut,
   );
@@ -111,7 +159,13 @@ async function renderDevices(): Promise<void> {
 }
 
 function deletionSection(): HTMLElement {
-  const password = field({ name: 'password', label: 'Password', type: 'password', autocomplete: 'current-password', hint: 'Type your password to confirm.' });
+  const password = field({
+    name: 'password',
+    label: 'Password',
+    type: 'password',
+    autocomplete: 'current-password',
+    hint: 'Type your password to confirm.',
+  });
   const button = submitButton('Delete my account', 'delete-account', 'button-danger');
   const form = settingsForm('delete-form', [password], button, null, async () => {
     await api.deleteAccount(password.input.value);
@@ -121,7 +175,11 @@ function deletionSection(): HTMLElement {
   return section(
     'Delete account',
     'settings-delete',
-    el('p', {}, 'This removes your posts, follows, notifications and every signed-in device, at once and for good. Your username becomes free for anyone to take.'),
+    el(
+      'p',
+      {},
+      'This removes your posts, follows, notifications and every signed-in device, at once and for good. Your username becomes free for anyone to take.',
+    ),
     form,
   );
 }

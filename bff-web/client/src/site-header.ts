@@ -10,7 +10,11 @@ export function renderHeader(header: HTMLElement): void {
   const user = currentUser();
   const nav = el('nav', { class: 'site-nav', 'aria-label': 'Main' });
   if (user) {
-    const signOut = el('button', { type: 'button', class: 'button button-small', 'data-testid': 'sign-out' }, 'Sign out');
+    const signOut = el(
+      'button',
+      { type: 'button', class: 'button button-small', 'data-testid': 'sign-out' },
+      'Sign out',
+    );
     signOut.addEventListener('click', () => {
       signOut.disabled = true;
       // A session that came from a provider also ends there (RP-initiated logout), which sends the browser back home.
@@ -34,7 +38,12 @@ export function renderHeader(header: HTMLElement): void {
       notificationsLink(),
       el(
         'a',
-        { href: `/users/${encodeURIComponent(user.username)}`, 'data-testid': 'nav-profile', class: 'nav-profile', title: `@${user.username}` },
+        {
+          href: `/users/${encodeURIComponent(user.username)}`,
+          'data-testid': 'nav-profile',
+          class: 'nav-profile',
+          title: `@${user.username}`,
+        },
         el('span', { class: 'wide-only' }, `@${user.username}`),
         el('span', { class: 'narrow-only' }, 'Profile'),
       ),
@@ -50,6 +59,11 @@ export function renderHeader(header: HTMLElement): void {
   }
   replaceChildren(
     header,
-    el('div', { class: 'column header-inner' }, el('a', { href: '/', class: 'brand', 'data-testid': 'brand' }, 'Microblog'), nav),
+    el(
+      'div',
+      { class: 'column header-inner' },
+      el('a', { href: '/', class: 'brand', 'data-testid': 'brand' }, 'Microblog'),
+      nav,
+    ),
   );
 }

@@ -47,7 +47,12 @@ type Stream = {
 const BATCH = 50;
 
 /** Builds the registry; `listenUrl` (the database URL) enables cross-instance notifications. */
-export function timelineStreams(options: { db: Database; settings: StreamSettings; listenUrl: string | null; logger: Logger }): TimelineStreams {
+export function timelineStreams(options: {
+  db: Database;
+  settings: StreamSettings;
+  listenUrl: string | null;
+  logger: Logger;
+}): TimelineStreams {
   const { db, settings, logger } = options;
   const streams = new Set<Stream>();
   let listener: MicropostChangeListener | null = null;
@@ -80,17 +85,31 @@ export function timelineStreams(options: { db: Database; settings: StreamSetting
         stream.again = false;
         let more = true;
         while (more && !stream.closed) {
-          const changes = await timelineChanges(db.context(), { viewerId: stream.viewer.userId, since: stream.since, limit: BATCH });
+          const changes = await timelineChanges(db.context(), {
+            viewerId: stream.viewer.userId,
+            since: stream.since,
+            limit: BATCH,
+          });
           stream.since = changes.syncToken;
           more = changes.hasMore;
           if (changes.items.length === 0 && changes.deleted.length === 0) continue;
-          const posts = changes.items.filter((post) => post.editedAt === null).map((post) => presentMicropost(post, stream.viewer.userId));
-          const edited = changes.items.filter((post) => post.editedAt !== null).map((post) => presentMicropost(post, stream.viewer.userId));
-          send(stream, `id: ${changes.syncToken}\nevent: changes\ndata: ${JSON.stringify({ posts, edited, deleted: changes.deleted })}\n\n`);
+          const posts = changes.items
+            .filter((post) => post.editedAt === null)
+            .map((post) => presentMicropost(post, stream.viewer.userId));
+          const edited = changes.items
+            .filter((post) => post.editedAt !== null)
+            .map((post) => presentMicropost(post, stream.viewer.userId));
+          send(
+            stream,
+            `id: ${changes.syncToken}\nevent: changes\ndata: ${JSON.stringify({ posts, edited, deleted: changes.deleted })}\n\n`,
+          );
         }
       } while (stream.again && !stream.closed);
     } catch (error) {
-      logger.warn({ msg: 'live timeline: catching up failed; will retry at the next heartbeat', error: (error as Error).message });
+      logger.warn({
+        msg: 'live timeline: catching up failed; will retry at the next heartbeat',
+        error: (error as Error).message,
+      });
     } finally {
       stream.busy = false;
     }
@@ -108,7 +127,9 @@ export function timelineStreams(options: { db: Database; settings: StreamSetting
       }
       if (stream.closed) continue;
       send(stream, ': heartbeat\n\n');
-      stream.followees = new Set(await listFolloweeIds(db.context(), { userId: stream.viewer.userId }).catch(() => [...stream.followees]));
+      stream.followees = new Set(
+        await listFolloweeIds(db.context(), { userId: stream.viewer.userId }).catch(() => [...stream.followees]),
+      );
       void pump(stream);
     }
   }
@@ -122,12 +143,14 @@ export function timelineStreams(options: { db: Database; settings: StreamSetting
       listener = listenForMicropostChanges({
         url: options.listenUrl,
         onChange: (authorId) => {
-          for (const stream of streams) if (stream.viewer.userId === authorId || stream.followees.has(authorId)) void pump(stream);
+          for (const stream of streams)
+            if (stream.viewer.userId === authorId || stream.followees.has(authorId)) void pump(stream);
         },
         onConnected: () => {
           for (const stream of streams) void pump(stream);
         },
-        onError: (error) => logger.warn({ msg: 'live timeline: notification connection lost; reconnecting', error: error.message }),
+        onError: (error) =>
+          logger.warn({ msg: 'live timeline: notification connection lost; reconnecting', error: error.message }),
       });
     }
   }
@@ -139,17 +162,27 @@ export function timelineStreams(options: { db: Database; settings: StreamSetting
 
     async open(ctx, viewer) {
       if (streams.size >= settings.maxPerInstance) {
-        throw new HttpProblem(429, 'rate_limited', 'too many live timelines are open on this server', { headers: { 'Retry-After': '30' } });
+        throw new HttpProblem(429, 'rate_limited', 'too many live timelines are open on this server', {
+          headers: { 'Retry-After': '30' },
+        });
       }
       if (countFor(viewer.userId) >= settings.maxPerUser) {
-        throw new HttpProblem(429, 'rate_limited', `at most ${settings.maxPerUser} live timelines per user; close a tab`, { headers: { 'Retry-After': '30' } });
+        throw new HttpProblem(
+          429,
+          'rate_limited',
+          `at most ${settings.maxPerUser} live timelines per user; close a tab`,
+          { headers: { 'Retry-After': '30' } },
+        );
       }
       const domain = ctx.state.domain;
       const lastEventId = ctx.get('Last-Event-ID');
       let since: string | null = null;
       if (lastEventId !== '' && lastEventId.length <= 1024) {
         // A token that does not verify (or is another user's) starts afresh rather than failing the reconnect.
-        since = await timelineChanges(domain, { viewerId: viewer.userId, since: lastEventId, limit: 1 }).then(() => lastEventId, () => null);
+        since = await timelineChanges(domain, { viewerId: viewer.userId, since: lastEventId, limit: 1 }).then(
+          () => lastEventId,
+          () => null,
+        );
       }
       const resumed = since !== null;
       since ??= await issueSyncToken(domain, { viewerId: viewer.userId });

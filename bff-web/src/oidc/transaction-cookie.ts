@@ -36,7 +36,10 @@ export type OidcTransaction = PendingAuthorization | PendingSignUp;
 export type OidcCookie = {
   set(transaction: OidcTransaction): string;
   /** The transaction of this kind from the Cookie header; 401 when it is missing, altered, expired or of another kind. */
-  read<K extends OidcTransaction['kind']>(cookieHeader: string | undefined, kind: K): Extract<OidcTransaction, { kind: K }>;
+  read<K extends OidcTransaction['kind']>(
+    cookieHeader: string | undefined,
+    kind: K,
+  ): Extract<OidcTransaction, { kind: K }>;
   clear(): string;
 };
 
@@ -45,20 +48,36 @@ export function oidcCookie(options: { jwtSecret: string }): OidcCookie {
   const key: KeyObject = createSecretKey(Buffer.from(options.jwtSecret));
   return {
     set(transaction) {
-      const token = jwt.sign({ tx: transaction }, key, { algorithm: 'HS256', audience: AUDIENCE, issuer: ISSUER, expiresIn: OIDC_COOKIE_TTL_SECONDS });
+      const token = jwt.sign({ tx: transaction }, key, {
+        algorithm: 'HS256',
+        audience: AUDIENCE,
+        issuer: ISSUER,
+        expiresIn: OIDC_COOKIE_TTL_SECONDS,
+      });
       return `${OIDC_COOKIE}=${token}; Max-Age=${OIDC_COOKIE_TTL_SECONDS}; ${ATTRIBUTES}`;
     },
-    read<K extends OidcTransaction['kind']>(cookieHeader: string | undefined, kind: K): Extract<OidcTransaction, { kind: K }> {
+    read<K extends OidcTransaction['kind']>(
+      cookieHeader: string | undefined,
+      kind: K,
+    ): Extract<OidcTransaction, { kind: K }> {
       const token = readCookie(cookieHeader, OIDC_COOKIE);
       let claims: jwt.JwtPayload | string | null = null;
       try {
-        claims = token === null ? null : jwt.verify(token, key, { algorithms: ['HS256'], audience: AUDIENCE, issuer: ISSUER });
+        claims =
+          token === null ? null : jwt.verify(token, key, { algorithms: ['HS256'], audience: AUDIENCE, issuer: ISSUER });
       } catch {
         claims = null;
       }
-      const transaction = typeof claims === 'object' && claims !== null && typeof claims.exp === 'number' ? (claims.tx as OidcTransaction | undefined) : undefined;
+      const transaction =
+        typeof claims === 'object' && claims !== null && typeof claims.exp === 'number'
+          ? (claims.tx as OidcTransaction | undefined)
+          : undefined;
       if (!transaction || transaction.kind !== kind) {
-        throw new HttpProblem(401, 'unauthenticated', 'this provider sign-in has expired or was not started here; start again');
+        throw new HttpProblem(
+          401,
+          'unauthenticated',
+          'this provider sign-in has expired or was not started here; start again',
+        );
       }
       return transaction as Extract<OidcTransaction, { kind: K }>;
     },

@@ -37,7 +37,11 @@ export function accountRoutes(router: V1Router, deps: V1Deps): void {
 
   router.post('deleteAccount', '/me/deletion', requireViewer(deps.cookies), async (ctx) => {
     const body = parseBody(AccountDeletionRequest, ctx.request.body);
-    await deleteAccount(ctx.state.domain, { userId: signedIn(ctx).userId, sessionId: signedIn(ctx).sessionId, password: body.password });
+    await deleteAccount(ctx.state.domain, {
+      userId: signedIn(ctx).userId,
+      sessionId: signedIn(ctx).sessionId,
+      password: body.password,
+    });
     ctx.set('Set-Cookie', deps.cookies.clearCookie());
     ctx.status = 204;
   });

@@ -22,7 +22,9 @@ function plain(text: string, mentions: Map<string, string>): string {
   for (const match of text.matchAll(MENTION)) {
     const registered = mentions.get((match[1] ?? '').toLowerCase());
     if (registered === undefined) continue;
-    out += escapeHtml(text.slice(last, match.index)) + `<a href="/users/${escapeHtml(registered)}">${escapeHtml(match[0])}</a>`;
+    out +=
+      escapeHtml(text.slice(last, match.index)) +
+      `<a href="/users/${escapeHtml(registered)}">${escapeHtml(match[0])}</a>`;
     last = match.index + match[0].length;
   }
   return (out + escapeHtml(text.slice(last))).replace(/\n/g, '<br>');

@@ -9,7 +9,13 @@ import {
   searchMicroposts,
   type NumberedPage,
 } from '@microblog/domain';
-import { MicropostIdParams, MicropostTextRequest, PageQuery, SearchQuery, UsernameParams } from '@microblog/web-contract';
+import {
+  MicropostIdParams,
+  MicropostTextRequest,
+  PageQuery,
+  SearchQuery,
+  UsernameParams,
+} from '@microblog/web-contract';
 import type { ParameterizedContext } from 'koa';
 import { optionalViewer, requireViewer, signedIn, type AppState } from '../auth.ts';
 import { pageLinks } from './page-links.ts';
@@ -18,7 +24,11 @@ import { presentMicropost, presentPage } from './presenters.ts';
 import type { V1Deps, V1Router } from './router.ts';
 
 /** Sets the Link header and returns the page body. */
-export function respondWithPage<T, R>(ctx: ParameterizedContext<AppState>, page: NumberedPage<T>, present: (item: T) => R): void {
+export function respondWithPage<T, R>(
+  ctx: ParameterizedContext<AppState>,
+  page: NumberedPage<T>,
+  present: (item: T) => R,
+): void {
   ctx.set('Link', pageLinks(ctx.path, ctx.querystring, page));
   ctx.body = presentPage(page, present);
 }
@@ -73,7 +83,11 @@ export function micropostRoutes(router: V1Router, deps: V1Deps): void {
 
   router.get('searchMicroposts', '/search', optionalViewer(deps.cookies), async (ctx) => {
     const query = parseParams(SearchQuery, ctx.query);
-    const page = await searchMicroposts(ctx.state.domain, { query: query.q, order: query.order, paging: paging(query) });
+    const page = await searchMicroposts(ctx.state.domain, {
+      query: query.q,
+      order: query.order,
+      paging: paging(query),
+    });
     const viewerId = ctx.state.viewer?.userId ?? null;
     respondWithPage(ctx, page, (post) => presentMicropost(post, viewerId));
   });

@@ -1,5 +1,11 @@
 // The notifications inbox: numbered pages, the header badge's unread count, and the read marker.
-import { countUnreadNotifications, listNotifications, markNotificationsRead, type NotificationView, type UnreadNotifications } from '@microblog/domain';
+import {
+  countUnreadNotifications,
+  listNotifications,
+  markNotificationsRead,
+  type NotificationView,
+  type UnreadNotifications,
+} from '@microblog/domain';
 import { NotificationReadRequest, PageQuery } from '@microblog/web-contract';
 import type * as contract from '@microblog/web-contract';
 import { requireViewer, signedIn } from '../auth.ts';
@@ -30,7 +36,10 @@ export function notificationRoutes(router: V1Router, deps: V1Deps): void {
   router.get('listNotifications', '/notifications', requireViewer(deps.cookies), async (ctx) => {
     const viewer = signedIn(ctx);
     const query = parseParams(PageQuery, ctx.query);
-    const page = await listNotifications(ctx.state.domain, { userId: viewer.userId, paging: { kind: 'page', number: query.page, size: query.per_page } });
+    const page = await listNotifications(ctx.state.domain, {
+      userId: viewer.userId,
+      paging: { kind: 'page', number: query.page, size: query.per_page },
+    });
     respondWithPage(ctx, page, (notification) => presentNotification(notification, viewer.userId));
   });
 
@@ -40,6 +49,8 @@ export function notificationRoutes(router: V1Router, deps: V1Deps): void {
 
   router.put('markNotificationsRead', '/notifications/read-marker', requireViewer(deps.cookies), async (ctx) => {
     const body = parseBody(NotificationReadRequest, ctx.request.body);
-    ctx.body = presentUnread(await markNotificationsRead(ctx.state.domain, { userId: signedIn(ctx).userId, upToId: body.lastReadId }));
+    ctx.body = presentUnread(
+      await markNotificationsRead(ctx.state.domain, { userId: signedIn(ctx).userId, upToId: body.lastReadId }),
+    );
   });
 }

@@ -14,7 +14,12 @@ import {
   type IdentityProviders,
   type UserProfile,
 } from '@microblog/domain';
-import { OidcAuthorizationRequest, OidcCallbackRequest, OidcSignUpRequest, ProviderParams } from '@microblog/web-contract';
+import {
+  OidcAuthorizationRequest,
+  OidcCallbackRequest,
+  OidcSignUpRequest,
+  ProviderParams,
+} from '@microblog/web-contract';
 import type { ParameterizedContext } from 'koa';
 import { optionalViewer, requireViewer, signedIn, type AppState } from '../auth.ts';
 import { OIDC_COOKIE, type OidcCookie, type PendingAuthorization } from '../oidc/transaction-cookie.ts';
@@ -40,7 +45,9 @@ export const CALLBACK_PATH = '/oidc/callback';
 // One Set-Cookie for the transaction cookie per answer: a later value replaces an earlier one of this answer.
 function setOidcCookie(ctx: Context, value: string): void {
   const current = ctx.response.headers['set-cookie'];
-  const others = (Array.isArray(current) ? current : typeof current === 'string' ? [current] : []).filter((line) => !line.startsWith(`${OIDC_COOKIE}=`));
+  const others = (Array.isArray(current) ? current : typeof current === 'string' ? [current] : []).filter(
+    (line) => !line.startsWith(`${OIDC_COOKIE}=`),
+  );
   ctx.set('Set-Cookie', [...others, value]);
 }
 
@@ -61,7 +68,8 @@ async function startAuthorization(ctx: Context, deps: V1Deps & OidcDeps) {
   const provider = knownProvider(deps, ctx.params);
   const { purpose = 'sign_in' } = parseBody(OidcAuthorizationRequest, ctx.request.body);
   const viewer = ctx.state.viewer;
-  if (purpose === 'link' && viewer === null) throw new HttpProblem(401, 'unauthenticated', 'sign in to link a provider');
+  if (purpose === 'link' && viewer === null)
+    throw new HttpProblem(401, 'unauthenticated', 'sign in to link a provider');
   await deps.throttles.signInAttempt(ctx.ip);
   const request = await deps.providers.authorizationRequest(provider, `${deps.publicOrigin}${CALLBACK_PATH}`);
   const pending: PendingAuthorization = {
@@ -91,13 +99,18 @@ async function finishAuthorization(ctx: Context, deps: V1Deps & OidcDeps) {
     iss: body.iss,
   });
   if (pending.linkUserId !== null) {
-    if (ctx.state.viewer?.userId !== pending.linkUserId) throw new HttpProblem(401, 'unauthenticated', 'sign in to link a provider');
+    if (ctx.state.viewer?.userId !== pending.linkUserId)
+      throw new HttpProblem(401, 'unauthenticated', 'sign in to link a provider');
     const methods = await linkIdentity(ctx.state.domain, { userId: pending.linkUserId, identity });
     return { outcome: 'linked' as const, signInMethods: presentSignInMethods(methods, deps.providers) };
   }
   const result = await signInWithIdentity(ctx.state.domain, identity);
-  if (result.status === 'signed_in') return { outcome: 'signed_in' as const, session: await signInAs(ctx, deps, result.user, pending.provider) };
-  setOidcCookie(ctx, deps.oidcCookie.set({ kind: 'signup', provider: pending.provider, signupTicket: result.signupTicket }));
+  if (result.status === 'signed_in')
+    return { outcome: 'signed_in' as const, session: await signInAs(ctx, deps, result.user, pending.provider) };
+  setOidcCookie(
+    ctx,
+    deps.oidcCookie.set({ kind: 'signup', provider: pending.provider, signupTicket: result.signupTicket }),
+  );
   return { outcome: 'username_required' as const, suggestedUsername: result.suggestedUsername };
 }
 
@@ -114,7 +127,8 @@ async function signOut(ctx: Context, deps: V1Deps & OidcDeps) {
   const viewer = ctx.state.viewer;
   let provider: string | null = null;
   if (viewer) {
-    provider = (await checkSession(ctx.state.domain, { sessionId: viewer.sessionId, userId: viewer.userId })).identityProvider;
+    provider = (await checkSession(ctx.state.domain, { sessionId: viewer.sessionId, userId: viewer.userId }))
+      .identityProvider;
     await revokeSession(ctx.state.domain, { userId: viewer.userId, sessionId: viewer.sessionId });
   }
   ctx.set('Set-Cookie', deps.cookies.clearCookie());
@@ -133,9 +147,14 @@ export function oidcRoutes(router: V1Router, deps: V1Deps & OidcDeps): void {
     ctx.body = presentIdentityProviders(deps.providers);
   });
 
-  router.post('startProviderSignIn', '/auth/providers/:provider/authorization', optionalViewer(deps.cookies), async (ctx) => {
-    ctx.body = await startAuthorization(ctx, deps);
-  });
+  router.post(
+    'startProviderSignIn',
+    '/auth/providers/:provider/authorization',
+    optionalViewer(deps.cookies),
+    async (ctx) => {
+      ctx.body = await startAuthorization(ctx, deps);
+    },
+  );
 
   router.post('finishProviderSignIn', '/auth/oidc/callback', optionalViewer(deps.cookies), async (ctx) => {
     ctx.body = await finishAuthorization(ctx, deps);

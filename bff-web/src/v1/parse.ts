@@ -15,7 +15,9 @@ export function parseBody<T>(schema: Schema<T>, body: unknown): T {
   }
   const result = schema.safeParse(body);
   if (!result.success) {
-    throw new HttpProblem(422, 'validation_failed', 'some fields are not valid', { errors: formatIssues(result.error) });
+    throw new HttpProblem(422, 'validation_failed', 'some fields are not valid', {
+      errors: formatIssues(result.error),
+    });
   }
   return result.data;
 }

@@ -12,18 +12,28 @@ const SUGGESTIONS = 10;
 
 /** `{ items: [{ user, followedByYourFollows }] }`. */
 export function presentSuggestions(suggestions: Suggestion[]): contract.SuggestionList {
-  return { items: suggestions.map((s) => ({ user: presentUserSummary(s.user), followedByYourFollows: s.followedByYourFollows })) };
+  return {
+    items: suggestions.map((s) => ({
+      user: presentUserSummary(s.user),
+      followedByYourFollows: s.followedByYourFollows,
+    })),
+  };
 }
 
 /** Adds /search/users and /suggestions. */
 export function peopleRoutes(router: V1Router, deps: V1Deps): void {
   router.get('searchPeople', '/search/users', optionalViewer(deps.cookies), async (ctx) => {
     const query = parseParams(PeopleSearchQuery, ctx.query);
-    const page = await searchUsers(ctx.state.domain, { query: query.q, paging: { kind: 'page', number: query.page, size: query.per_page } });
+    const page = await searchUsers(ctx.state.domain, {
+      query: query.q,
+      paging: { kind: 'page', number: query.page, size: query.per_page },
+    });
     respondWithPage(ctx, page, presentUserSummary);
   });
 
   router.get('getSuggestions', '/suggestions', requireViewer(deps.cookies), async (ctx) => {
-    ctx.body = presentSuggestions(await suggestUsers(ctx.state.domain, { viewerId: signedIn(ctx).userId, limit: SUGGESTIONS }));
+    ctx.body = presentSuggestions(
+      await suggestUsers(ctx.state.domain, { viewerId: signedIn(ctx).userId, limit: SUGGESTIONS }),
+    );
   });
 }

@@ -1,5 +1,12 @@
 // Whitelisting presenters: every field of a v1 response is picked here, by name, from the domain's views.
-import type { FollowState, MicropostView, NumberedPage, Relationship, UserProfile, UserSummary } from '@microblog/domain';
+import type {
+  FollowState,
+  MicropostView,
+  NumberedPage,
+  Relationship,
+  UserProfile,
+  UserSummary,
+} from '@microblog/domain';
 import type * as contract from '@microblog/web-contract';
 import { micropostHtml } from './micropost-html.ts';
 
@@ -56,11 +63,17 @@ export function presentSessionInfo(profile: UserProfile, expiresAt: Date): contr
 
 /** The relationship after a follow or unfollow. */
 export function presentRelationship(state: FollowState): contract.Relationship {
-  return { user: presentUserSummary(state.user), viewer: { isFollowing: state.isFollowing, followsYou: state.followsYou } };
+  return {
+    user: presentUserSummary(state.user),
+    viewer: { isFollowing: state.isFollowing, followsYou: state.followsYou },
+  };
 }
 
 /** A numbered page: `{ items, page }`. */
-export function presentPage<T, R>(page: NumberedPage<T>, present: (item: T) => R): { items: R[]; page: contract.PageInfo } {
+export function presentPage<T, R>(
+  page: NumberedPage<T>,
+  present: (item: T) => R,
+): { items: R[]; page: contract.PageInfo } {
   return {
     items: page.items.map(present),
     page: { number: page.number, size: page.size, totalItems: page.totalItems, totalPages: page.totalPages },

@@ -34,7 +34,8 @@ async function authenticateCounted(domain: DomainContext, deps: V1Deps, input: S
     await deps.throttles.clearFailedSignIns(accountKey);
     return profile;
   } catch (error) {
-    if (error instanceof DomainError && error.code === 'invalid_credentials') await deps.throttles.recordFailedSignIn(accountKey);
+    if (error instanceof DomainError && error.code === 'invalid_credentials')
+      await deps.throttles.recordFailedSignIn(accountKey);
     throw error;
   }
 }
@@ -73,7 +74,11 @@ export function sessionRoutes(router: V1Router, deps: V1Deps): void {
 
   router.patch('updateMe', '/me', requireViewer(deps.cookies), async (ctx) => {
     const body = parseBody(UpdateMeRequest, ctx.request.body);
-    const profile = await updateProfile(ctx.state.domain, { userId: signedIn(ctx).userId, displayName: body.displayName, bio: body.bio });
+    const profile = await updateProfile(ctx.state.domain, {
+      userId: signedIn(ctx).userId,
+      displayName: body.displayName,
+      bio: body.bio,
+    });
     ctx.body = presentCurrentUser(profile);
   });
 
@@ -89,4 +94,3 @@ export function sessionRoutes(router: V1Router, deps: V1Deps): void {
     ctx.status = 204;
   });
 }
-

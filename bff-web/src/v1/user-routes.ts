@@ -11,7 +11,10 @@ import type { V1Deps, V1Router } from './router.ts';
 export function userRoutes(router: V1Router, deps: V1Deps): void {
   router.get('getProfile', '/users/:username', optionalViewer(deps.cookies), async (ctx) => {
     const { username } = parseParams(UsernameParams, ctx.params);
-    const { profile, relationship } = await getProfile(ctx.state.domain, { username, viewerId: ctx.state.viewer?.userId ?? null });
+    const { profile, relationship } = await getProfile(ctx.state.domain, {
+      username,
+      viewerId: ctx.state.viewer?.userId ?? null,
+    });
     ctx.body = presentProfile(profile, relationship);
   });
 
@@ -22,20 +25,28 @@ export function userRoutes(router: V1Router, deps: V1Deps): void {
 
   router.delete('unfollow', '/users/:username/follow', requireViewer(deps.cookies), async (ctx) => {
     const { username } = parseParams(UsernameParams, ctx.params);
-    ctx.body = presentRelationship(await unfollowUser(ctx.state.domain, { followerId: signedIn(ctx).userId, username }));
+    ctx.body = presentRelationship(
+      await unfollowUser(ctx.state.domain, { followerId: signedIn(ctx).userId, username }),
+    );
   });
 
   router.get('listFollowers', '/users/:username/followers', async (ctx) => {
     const { username } = parseParams(UsernameParams, ctx.params);
     const query = parseParams(PageQuery, ctx.query);
-    const page = await listFollowers(ctx.state.domain, { username, paging: { kind: 'page', number: query.page, size: query.per_page } });
+    const page = await listFollowers(ctx.state.domain, {
+      username,
+      paging: { kind: 'page', number: query.page, size: query.per_page },
+    });
     respondWithPage(ctx, page, presentUserSummary);
   });
 
   router.get('listFollowing', '/users/:username/following', async (ctx) => {
     const { username } = parseParams(UsernameParams, ctx.params);
     const query = parseParams(PageQuery, ctx.query);
-    const page = await listFollowing(ctx.state.domain, { username, paging: { kind: 'page', number: query.page, size: query.per_page } });
+    const page = await listFollowing(ctx.state.domain, {
+      username,
+      paging: { kind: 'page', number: query.page, size: query.per_page },
+    });
     respondWithPage(ctx, page, presentUserSummary);
   });
 }

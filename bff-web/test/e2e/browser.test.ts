@@ -57,8 +57,11 @@ describe('the browser frontend', function () {
 
   before(async function () {
     if (!existsSync(CHROMIUM)) {
-      if (process.env.REQUIRE_BROWSER === '1') throw new Error(`${CHROMIUM} is not installed, and REQUIRE_BROWSER=1 requires the browser tests`);
-      console.log(`      (skipping the browser tests: ${CHROMIUM} is not installed; REQUIRE_BROWSER=1 makes this a failure)`);
+      if (process.env.REQUIRE_BROWSER === '1')
+        throw new Error(`${CHROMIUM} is not installed, and REQUIRE_BROWSER=1 requires the browser tests`);
+      console.log(
+        `      (skipping the browser tests: ${CHROMIUM} is not installed; REQUIRE_BROWSER=1 makes this a failure)`,
+      );
       this.skip();
     }
     await buildClientIfStale();
@@ -96,7 +99,8 @@ describe('the browser frontend', function () {
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
       // Chromium also logs every 4xx answer as an error; the app expects those (401 when signed out, 422 on bad input).
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+        problems.push(`console: ${message.text()}`);
     });
   });
 
@@ -155,7 +159,9 @@ describe('the browser frontend', function () {
     await page.getByTestId('compose-submit').click();
     await page.getByTestId('micropost').filter({ hasText: 'A post to delete' }).waitFor();
     expect(await page.getByTestId('micropost').count()).to.equal(2);
-    expect(await page.getByTestId('micropost').first().getByTestId('micropost-body').textContent()).to.equal('A post to delete');
+    expect(await page.getByTestId('micropost').first().getByTestId('micropost-body').textContent()).to.equal(
+      'A post to delete',
+    );
 
     // Follow the demo user from their profile (a deep link the server answers with the app).
     await page.goto(`${origin}/users/${demo.username}`);
@@ -189,7 +195,9 @@ describe('the browser frontend', function () {
     // Only my own posts offer edit and delete.
     // By id: while being edited, a post's text sits in a textarea, which hasText does not see.
     const byId = async (text: string) =>
-      page.locator(`[data-testid="micropost"][data-id="${await posts.filter({ hasText: text }).getAttribute('data-id')}"]`);
+      page.locator(
+        `[data-testid="micropost"][data-id="${await posts.filter({ hasText: text }).getAttribute('data-id')}"]`,
+      );
     const mine = await byId('My first post');
     const theirs = posts.filter({ hasText: 'Demo post number 25' });
     expect(await theirs.getByTestId('edit-micropost').count()).to.equal(0);
@@ -207,10 +215,15 @@ describe('the browser frontend', function () {
     await doomed.getByTestId('delete-micropost').click();
     await doomed.getByTestId('confirm-delete').click();
     await doomed.waitFor({ state: 'detached' });
-    expect(await posts.first().getByTestId('micropost-body').textContent()).to.equal('My first post, edited in the browser');
+    expect(await posts.first().getByTestId('micropost-body').textContent()).to.equal(
+      'My first post, edited in the browser',
+    );
 
     // What the server stored.
-    const stored = await listUserMicroposts(suite.database().context(), { username: me, paging: { kind: 'page', number: 1, size: 20 } });
+    const stored = await listUserMicroposts(suite.database().context(), {
+      username: me,
+      paging: { kind: 'page', number: 1, size: 20 },
+    });
     expect(stored.items.map((p) => p.text)).to.deep.equal(['My first post, edited in the browser']);
 
     mkdirSync(outputDir, { recursive: true });
@@ -235,7 +248,10 @@ describe('the browser frontend', function () {
     const author = await makeUser(ctx, { displayName: 'Ada Author' });
     const fan = await makeUser(ctx, { displayName: 'Faithful Fan' });
     const word = `zebra${Date.now().toString(36)}`;
-    await postMicropost(ctx, { authorId: author.id, text: `Hello @${fan.username}, see https://example.com/${word} about ${word}` });
+    await postMicropost(ctx, {
+      authorId: author.id,
+      text: `Hello @${fan.username}, see https://example.com/${word} about ${word}`,
+    });
     await postMicropost(ctx, { authorId: author.id, text: '<img src=x onerror=alert(1)> & <b>bold</b>' });
     await followUser(ctx, { followerId: fan.id, username: author.username });
 
@@ -249,7 +265,9 @@ describe('the browser frontend', function () {
 
     // The server's HTML: text stays text, URLs and mentions are links.
     const [inert, linked] = [page.getByTestId('micropost').nth(0), page.getByTestId('micropost').nth(1)];
-    expect(await inert.getByTestId('micropost-body').textContent()).to.equal('<img src=x onerror=alert(1)> & <b>bold</b>');
+    expect(await inert.getByTestId('micropost-body').textContent()).to.equal(
+      '<img src=x onerror=alert(1)> & <b>bold</b>',
+    );
     expect(await inert.locator('img, b').count()).to.equal(0);
     expect(await linked.locator(`a[href="https://example.com/${word}"]`).getAttribute('rel')).to.contain('nofollow');
 

@@ -12,8 +12,14 @@ import { suite } from '../setup.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 const packageDir = path.resolve(import.meta.dirname, '../..');
 const clientDir = path.join(packageDir, 'client');
@@ -70,20 +76,29 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
 }
 
 /** A fresh browser context at `viewport`, with script errors and CSP violations collected in `problems`. */
-export async function openPage(harness: BrowserHarness, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+export async function openPage(
+  harness: BrowserHarness,
+  viewport: { width: number; height: number },
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const context = await harness.browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     // Chromium logs every 4xx answer as an error; the app expects some (401 when signed out, 422 on bad input).
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      problems.push(`console: ${message.text()}`);
   });
   return { context, page, problems };
 }
 
 /** Signs in through the sign-in screen and waits for the home page. */
-export async function signInThroughTheForm(page: Page, origin: string, username: string, password = TEST_PASSWORD): Promise<void> {
+export async function signInThroughTheForm(
+  page: Page,
+  origin: string,
+  username: string,
+  password = TEST_PASSWORD,
+): Promise<void> {
   await page.goto(`${origin}/signin`);
   await page.getByTestId('input-username').fill(username);
   await page.getByTestId('input-password').fill(password);

@@ -17,7 +17,16 @@ import { createLogger } from '@microblog/bff-kit';
 import { suite } from '../setup.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const clientDir = path.resolve(import.meta.dirname, '../../client');
 const distDir = path.join(clientDir, 'dist');
 
@@ -89,8 +98,18 @@ describe('the live timeline in the browser', function () {
     const server = http.createServer();
     servers.push(server);
     const publicOrigin = await origin(await listen(server));
-    const settings = settingsFrom({ TOKEN_SECRET: TEST_TOKEN_SECRET, JWT_SECRET: 'live-browser-test-jwt-secret-0123456789ab', PUBLIC_ORIGIN: publicOrigin, LOG_LEVEL: 'silent' });
-    const streams = timelineStreams({ db: suite.database(), settings: { maxPerUser: 5, maxPerInstance: 100, heartbeatSeconds: 300 }, listenUrl: suite.url(), logger: createLogger({ service: 'bff-web', level: 'silent', format: 'json' }) });
+    const settings = settingsFrom({
+      TOKEN_SECRET: TEST_TOKEN_SECRET,
+      JWT_SECRET: 'live-browser-test-jwt-secret-0123456789ab',
+      PUBLIC_ORIGIN: publicOrigin,
+      LOG_LEVEL: 'silent',
+    });
+    const streams = timelineStreams({
+      db: suite.database(),
+      settings: { maxPerUser: 5, maxPerInstance: 100, heartbeatSeconds: 300 },
+      listenUrl: suite.url(),
+      logger: createLogger({ service: 'bff-web', level: 'silent', format: 'json' }),
+    });
     hubs.push(streams);
     server.on('request', createApp({ db: suite.database(), settings, staticDir: distDir, streams }).callback());
     return publicOrigin;
@@ -98,7 +117,8 @@ describe('the live timeline in the browser', function () {
 
   before(async function () {
     if (!existsSync(CHROMIUM)) {
-      if (process.env.REQUIRE_BROWSER === '1') throw new Error(`${CHROMIUM} is not installed, and REQUIRE_BROWSER=1 requires the browser tests`);
+      if (process.env.REQUIRE_BROWSER === '1')
+        throw new Error(`${CHROMIUM} is not installed, and REQUIRE_BROWSER=1 requires the browser tests`);
       this.skip();
     }
     await buildClientIfStale();
@@ -140,14 +160,22 @@ describe('the live timeline in the browser', function () {
     await readerPage.getByTestId('micropost').first().waitFor();
     // Give the page's EventSource a moment to connect.
     await readerPage.waitForTimeout(500);
-    const firstPostTop = await readerPage.getByTestId('micropost').first().evaluate((node) => node.getBoundingClientRect().top);
+    const firstPostTop = await readerPage
+      .getByTestId('micropost')
+      .first()
+      .evaluate((node) => node.getBoundingClientRect().top);
 
     await authorPage.getByTestId('compose-text').fill('live one');
     await authorPage.getByTestId('compose-submit').click();
     const banner = readerPage.getByTestId('new-posts-banner');
     await banner.waitFor({ state: 'visible', timeout: 2000 });
     expect(await banner.innerText()).to.equal('1 new post');
-    expect(await readerPage.getByTestId('micropost').first().evaluate((node) => node.getBoundingClientRect().top)).to.equal(firstPostTop);
+    expect(
+      await readerPage
+        .getByTestId('micropost')
+        .first()
+        .evaluate((node) => node.getBoundingClientRect().top),
+    ).to.equal(firstPostTop);
 
     // Cut the reader's connection, post meanwhile, restore: EventSource reconnects with Last-Event-ID.
     proxy!.cut();

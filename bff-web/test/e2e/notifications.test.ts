@@ -4,7 +4,15 @@ import { expect } from 'chai';
 import { followUser, postMicropost } from '@microblog/domain';
 import { makeUser } from '@microblog/domain/testing';
 import { suite } from '../setup.ts';
-import { CHROMIUM, openPage, screenshot, signInThroughTheForm, startBrowserHarness, VIEWPORTS, type BrowserHarness } from './harness.ts';
+import {
+  CHROMIUM,
+  openPage,
+  screenshot,
+  signInThroughTheForm,
+  startBrowserHarness,
+  VIEWPORTS,
+  type BrowserHarness,
+} from './harness.ts';
 
 describe('notifications in the browser', function () {
   this.timeout(120_000);
@@ -21,7 +29,10 @@ describe('notifications in the browser', function () {
       const star = await makeUser(suite.database().context(), { displayName: 'Star' });
       const fan = await makeUser(suite.database().context(), { displayName: 'Fan Person' });
       await followUser(suite.database().context(), { followerId: fan.id, username: star.username });
-      const post = await postMicropost(suite.database().context(), { authorId: fan.id, text: `Great talk today @${star.username}!` });
+      const post = await postMicropost(suite.database().context(), {
+        authorId: fan.id,
+        text: `Great talk today @${star.username}!`,
+      });
       const { context, page, problems } = await openPage(harness!, viewport);
       try {
         await signInThroughTheForm(page, harness!.origin, star.username);
@@ -47,7 +58,9 @@ describe('notifications in the browser', function () {
         // Read now: coming back shows them as read.
         await page.goto(`${harness!.origin}/notifications`);
         await page.getByTestId('notifications').waitFor();
-        expect(await page.getByTestId('notification').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-read')))).to.deep.equal(['true', 'true']);
+        expect(
+          await page.getByTestId('notification').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-read'))),
+        ).to.deep.equal(['true', 'true']);
         expect(problems).to.deep.equal([]);
       } finally {
         await context.close();

@@ -14,7 +14,16 @@ import { settingsFrom } from '../../src/settings.ts';
 import { suite } from '../setup.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const clientDir = path.resolve(import.meta.dirname, '../../client');
 const distDir = path.join(clientDir, 'dist');
 
@@ -52,7 +61,8 @@ describe('signing in with an OpenID Connect provider in the browser', function (
 
   before(async function () {
     if (!existsSync(CHROMIUM)) {
-      if (process.env.REQUIRE_BROWSER === '1') throw new Error(`${CHROMIUM} is not installed, and REQUIRE_BROWSER=1 requires the browser tests`);
+      if (process.env.REQUIRE_BROWSER === '1')
+        throw new Error(`${CHROMIUM} is not installed, and REQUIRE_BROWSER=1 requires the browser tests`);
       this.skip();
     }
     await buildClientIfStale();
@@ -101,8 +111,15 @@ describe('signing in with an OpenID Connect provider in the browser', function (
     expect(new URL(page.url()).pathname).to.equal('/');
     expect(await page.getByTestId('nav-profile').innerText()).to.equal(`@${linked.username}`);
     const cookies = await context.cookies();
-    expect(cookies.find((c) => c.name === '__Host-session')).to.include({ httpOnly: true, secure: true, sameSite: 'Strict' });
-    expect(cookies.some((c) => c.name === '__Host-oidc'), 'the transaction cookie is gone').to.equal(false);
+    expect(cookies.find((c) => c.name === '__Host-session')).to.include({
+      httpOnly: true,
+      secure: true,
+      sameSite: 'Strict',
+    });
+    expect(
+      cookies.some((c) => c.name === '__Host-oidc'),
+      'the transaction cookie is gone',
+    ).to.equal(false);
 
     // Sign out: the provider asks to confirm ending its session, then sends the browser back here.
     await page.getByTestId('sign-out').click();

@@ -5,7 +5,15 @@ import { expect } from 'chai';
 import { followUser, registerUser } from '@microblog/domain';
 import { makeUser, TEST_PASSWORD } from '@microblog/domain/testing';
 import { suite } from '../setup.ts';
-import { CHROMIUM, openPage, screenshot, signInThroughTheForm, startBrowserHarness, VIEWPORTS, type BrowserHarness } from './harness.ts';
+import {
+  CHROMIUM,
+  openPage,
+  screenshot,
+  signInThroughTheForm,
+  startBrowserHarness,
+  VIEWPORTS,
+  type BrowserHarness,
+} from './harness.ts';
 
 describe('finding people in the browser', function () {
   this.timeout(120_000);
@@ -22,7 +30,11 @@ describe('finding people in the browser', function () {
       const db = () => suite.database().context();
       const tag = randomBytes(3).toString('hex');
       const me = await makeUser(db());
-      const popular = await registerUser(db(), { username: `pop_${tag}`, password: TEST_PASSWORD, displayName: `Popular ${tag}` });
+      const popular = await registerUser(db(), {
+        username: `pop_${tag}`,
+        password: TEST_PASSWORD,
+        displayName: `Popular ${tag}`,
+      });
       // Enough followers to be among the most followed accounts suggested to someone who follows nobody.
       for (let i = 0; i < 30; i++) {
         const fan = await makeUser(db());
@@ -53,7 +65,9 @@ describe('finding people in the browser', function () {
         await page.getByTestId('people-input').fill(`popular ${tag}`.slice(0, 11));
         await page.getByTestId('people-submit').click();
         await page.getByTestId('people-results').waitFor();
-        expect(await page.getByTestId('people-results').getByTestId('person-name').allTextContents()).to.include(`Popular ${tag}`);
+        expect(await page.getByTestId('people-results').getByTestId('person-name').allTextContents()).to.include(
+          `Popular ${tag}`,
+        );
         await screenshot(page, `people-search-${viewport.name}`);
         expect(problems).to.deep.equal([]);
       } finally {

@@ -4,7 +4,15 @@ import { postMicropost } from '@microblog/domain';
 import { makeUser } from '@microblog/domain/testing';
 import { existsSync } from 'node:fs';
 import { suite } from '../setup.ts';
-import { CHROMIUM, openPage, screenshot, signInThroughTheForm, startBrowserHarness, VIEWPORTS, type BrowserHarness } from './harness.ts';
+import {
+  CHROMIUM,
+  openPage,
+  screenshot,
+  signInThroughTheForm,
+  startBrowserHarness,
+  VIEWPORTS,
+  type BrowserHarness,
+} from './harness.ts';
 
 describe('the post page in the browser', function () {
   this.timeout(120_000);
@@ -20,7 +28,10 @@ describe('the post page in the browser', function () {
     it(`when a post's time is clicked (${viewport.name}), then its own page shows it at /microposts/{id}, and a deleted post is not found`, async () => {
       const ctx = suite.database().context();
       const author = await makeUser(ctx, { displayName: 'Page Author' });
-      const post = await postMicropost(suite.database().context(), { authorId: author.id, text: 'A post with an address of its own' });
+      const post = await postMicropost(suite.database().context(), {
+        authorId: author.id,
+        text: 'A post with an address of its own',
+      });
       const { context, page, problems } = await openPage(harness!, viewport);
       try {
         await page.goto(`${harness!.origin}/users/${author.username}`);
@@ -28,7 +39,9 @@ describe('the post page in the browser', function () {
         await page.getByTestId('micropost-permalink').first().click();
         await page.getByTestId('post-page').waitFor();
         expect(new URL(page.url()).pathname).to.equal(`/microposts/${post.id}`);
-        expect(await page.getByTestId('post-page').getByTestId('micropost-body').textContent()).to.equal('A post with an address of its own');
+        expect(await page.getByTestId('post-page').getByTestId('micropost-body').textContent()).to.equal(
+          'A post with an address of its own',
+        );
         await screenshot(page, `post-page-${viewport.name}`);
 
         // The author, signed in, deletes it from its page and lands on home; the address is then not found.

@@ -5,7 +5,15 @@ import { expect } from 'chai';
 import { getProfile, startDeviceSession } from '@microblog/domain';
 import { makeUser, TEST_PASSWORD } from '@microblog/domain/testing';
 import { suite } from '../setup.ts';
-import { CHROMIUM, openPage, screenshot, signInThroughTheForm, startBrowserHarness, VIEWPORTS, type BrowserHarness } from './harness.ts';
+import {
+  CHROMIUM,
+  openPage,
+  screenshot,
+  signInThroughTheForm,
+  startBrowserHarness,
+  VIEWPORTS,
+  type BrowserHarness,
+} from './harness.ts';
 
 describe('settings in the browser', function () {
   this.timeout(120_000);
@@ -20,7 +28,10 @@ describe('settings in the browser', function () {
   for (const viewport of VIEWPORTS) {
     it(`when a user edits the profile, signs out a phone, changes the password and deletes the account (${viewport.name}), then each screen says so`, async () => {
       const user = await makeUser(suite.database().context(), { displayName: 'Settings User' });
-      await startDeviceSession(suite.database().context(), { userId: user.id, device: { id: randomUUID(), name: 'Pixel 9', platform: 'android' } });
+      await startDeviceSession(suite.database().context(), {
+        userId: user.id,
+        device: { id: randomUUID(), name: 'Pixel 9', platform: 'android' },
+      });
       const { context, page, problems } = await openPage(harness!, viewport);
       try {
         await signInThroughTheForm(page, harness!.origin, user.username);
@@ -33,13 +44,18 @@ describe('settings in the browser', function () {
         await page.getByTestId('input-bio').fill('Writes tests.');
         await page.getByTestId('profile-save').click();
         await page.locator('[data-testid="profile-saved"]:not([hidden])').waitFor();
-        expect((await getProfile(suite.database().context(), { username: user.username })).profile).to.deep.include({ displayName: 'Renamed User', bio: 'Writes tests.' });
+        expect((await getProfile(suite.database().context(), { username: user.username })).profile).to.deep.include({
+          displayName: 'Renamed User',
+          bio: 'Writes tests.',
+        });
 
         // Devices: this browser and the phone; sign the phone out.
         const devices = page.getByTestId('device');
         await page.locator('[data-testid="device"][data-current="false"]').waitFor();
         expect(await devices.count()).to.equal(2);
-        expect(await page.locator('[data-testid="device"][data-current="false"]').textContent()).to.contain('Pixel 9 (Android)');
+        expect(await page.locator('[data-testid="device"][data-current="false"]').textContent()).to.contain(
+          'Pixel 9 (Android)',
+        );
         await screenshot(page, `settings-${viewport.name}`);
         await page.locator('[data-testid="device"][data-current="false"]').getByTestId('device-sign-out').click();
         await page.locator('[data-testid="device"][data-current="false"]').waitFor({ state: 'detached' });

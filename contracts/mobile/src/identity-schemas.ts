@@ -19,21 +19,33 @@ export const IdentityProvider = z
     name: z.string().meta({ description: 'What the button says after "Sign in with".' }),
     issuer: z.url().meta({ description: 'Read its /.well-known/openid-configuration for the authorization endpoint.' }),
     clientId: z.string().meta({ description: 'The client_id to send in the authorization request.' }),
-    redirectUris: z.array(z.string()).meta({ description: 'The redirect URIs this BFF accepts from the app for this provider.' }),
+    redirectUris: z
+      .array(z.string())
+      .meta({ description: 'The redirect URIs this BFF accepts from the app for this provider.' }),
   })
   .meta({ id: 'IdentityProvider' });
 
 /** GET /v1/auth/providers. */
-export const IdentityProviderList = z.strictObject({ items: z.array(IdentityProvider) }).meta({ id: 'IdentityProviderList' });
+export const IdentityProviderList = z
+  .strictObject({ items: z.array(IdentityProvider) })
+  .meta({ id: 'IdentityProviderList' });
 
 /** What the app got back from the system browser, plus what it kept from its authorization request. */
 const codeFields = {
-  code: z.string().min(1).max(2048).meta({ description: 'The authorization code from the redirect (after the app checked its `state`).' }),
+  code: z
+    .string()
+    .min(1)
+    .max(2048)
+    .meta({ description: 'The authorization code from the redirect (after the app checked its `state`).' }),
   codeVerifier: z
     .string()
     .regex(/^[A-Za-z0-9._~-]{43,128}$/)
     .meta({ description: 'The PKCE code_verifier (RFC 7636) whose S256 challenge the app sent.' }),
-  redirectUri: z.string().min(1).max(512).meta({ description: 'The redirect_uri the app used; must be one of the provider\'s `redirectUris`.' }),
+  redirectUri: z
+    .string()
+    .min(1)
+    .max(512)
+    .meta({ description: "The redirect_uri the app used; must be one of the provider's `redirectUris`." }),
   nonce: z.string().min(16).max(256).meta({ description: 'The nonce the app sent; the ID token must carry it.' }),
 };
 
@@ -47,7 +59,10 @@ export const ProviderLinkBody = z.strictObject(codeFields).meta({ id: 'ProviderL
 export const ProviderSignUpBody = z
   .strictObject({
     signupTicket: z.string().min(1).max(2048).meta({ description: 'From `username_required`; valid for 10 minutes.' }),
-    username: z.string().max(64).meta({ description: 'Username: 3 to 30 of A-Z a-z 0-9 _, unique without regard to case.' }),
+    username: z
+      .string()
+      .max(64)
+      .meta({ description: 'Username: 3 to 30 of A-Z a-z 0-9 _, unique without regard to case.' }),
     device: Device,
   })
   .meta({ id: 'ProviderSignUpBody' });
@@ -59,14 +74,20 @@ export const ProviderSignInResult = z
     z
       .strictObject({
         outcome: z.literal('username_required'),
-        signupTicket: z.string().meta({ description: 'Send it back with the chosen username to POST /v1/auth/provider-signup.' }),
-        suggestedUsername: z.string().nullable().meta({ description: "The provider's preferred username made to fit the rules, or null." }),
+        signupTicket: z
+          .string()
+          .meta({ description: 'Send it back with the chosen username to POST /v1/auth/provider-signup.' }),
+        suggestedUsername: z
+          .string()
+          .nullable()
+          .meta({ description: "The provider's preferred username made to fit the rules, or null." }),
       })
       .meta({ id: 'ProviderUsernameRequired' }),
   ])
   .meta({
     id: 'ProviderSignInResult',
-    description: '`signed_in`: a token pair for the device session. `username_required`: first sign-in whose preferred username is taken or invalid.',
+    description:
+      '`signed_in`: a token pair for the device session. `username_required`: first sign-in whose preferred username is taken or invalid.',
   });
 
 /** A linked provider sign-in. */
@@ -75,9 +96,10 @@ export const LinkedIdentity = z
   .meta({ id: 'LinkedIdentity' });
 
 /** The ways the signed-in account can sign in. */
-export const SignInMethods = z
-  .strictObject({ hasPassword: z.boolean(), identities: z.array(LinkedIdentity) })
-  .meta({ id: 'SignInMethods', description: 'The last way to sign in (no password and one identity) cannot be unlinked.' });
+export const SignInMethods = z.strictObject({ hasPassword: z.boolean(), identities: z.array(LinkedIdentity) }).meta({
+  id: 'SignInMethods',
+  description: 'The last way to sign in (no password and one identity) cannot be unlinked.',
+});
 
 export type ProviderTokenBody = z.output<typeof ProviderTokenBody>;
 export type ProviderLinkBody = z.output<typeof ProviderLinkBody>;

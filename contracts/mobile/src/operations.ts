@@ -190,7 +190,8 @@ export const operations = {
     method: 'put',
     path: '/v1/me/password',
     summary: 'Change my password',
-    description: 'Needs the current password (422 on `currentPassword` when wrong). Signs out every other device; this one stays.',
+    description:
+      'Needs the current password (422 on `currentPassword` when wrong). Signs out every other device; this one stays.',
     tag: 'me',
     auth: 'required',
     request: { body: ChangePasswordBody, headers: AppVersionHeaders },
@@ -381,7 +382,8 @@ export const operations = {
     method: 'get',
     path: '/v1/posts/{id}',
     summary: 'One micropost, with its author in users',
-    description: 'Public. A deleted or unknown post is 404 `not_found`. The address a push and a notification point to.',
+    description:
+      'Public. A deleted or unknown post is 404 `not_found`. The address a push and a notification point to.',
     tag: 'posts',
     auth: 'optional',
     request: { params: PostIdParams, headers: ConditionalGetHeaders },
@@ -401,7 +403,8 @@ export const operations = {
     method: 'get',
     path: '/v1/search',
     summary: 'Full-text search of microposts, cursor-paged',
-    description: 'English stemming (`paginate` finds "pagination"); the last word also matches as a prefix; `order=relevance` ranks best matches first.',
+    description:
+      'English stemming (`paginate` finds "pagination"); the last word also matches as a prefix; `order=relevance` ranks best matches first.',
     tag: 'posts',
     auth: 'optional',
     request: { query: SearchQuery, headers: ConditionalGetHeaders },
@@ -421,7 +424,8 @@ export const operations = {
     method: 'get',
     path: '/v1/me/suggestions',
     summary: 'Who to follow',
-    description: 'People followed by the people I follow, most such follows first; never me or whom I follow. Popular accounts when that finds nobody.',
+    description:
+      'People followed by the people I follow, most such follows first; never me or whom I follow. Popular accounts when that finds nobody.',
     tag: 'users',
     auth: 'required',
     request: { query: SuggestionsQuery, headers: ConditionalGetHeaders },

@@ -32,24 +32,28 @@ const username = z.string().max(64).meta({
   example: 'alice',
 });
 const displayName = z.string().max(200).meta({
-  description: 'Display name: 0 to 50 characters, if not empty not only whitespace or invisible characters (rule enforced by the server).',
+  description:
+    'Display name: 0 to 50 characters, if not empty not only whitespace or invisible characters (rule enforced by the server).',
   example: 'Alice Liddell',
 });
 const bio = z.string().max(1000).meta({
-  description: 'Bio: 0 to 160 characters, if not empty not only whitespace or invisible characters (rule enforced by the server).',
+  description:
+    'Bio: 0 to 160 characters, if not empty not only whitespace or invisible characters (rule enforced by the server).',
 });
 const password = z.string().max(1024).meta({
-  description:
-    'Password: 8 to 128 characters, not the username, not a common password (rule enforced by the server).',
+  description: 'Password: 8 to 128 characters, not the username, not a common password (rule enforced by the server).',
   format: 'password',
 });
-const micropostText = z.string().max(2000).meta({
-  description:
-    'Micropost text: 1 to 255 code points after NFC normalization, not only whitespace or invisible characters ' +
-    '(zero-width, BOM, other Cf or Default_Ignorable_Code_Point), no NUL, lone surrogates ' +
-    'or control characters other than \\n (rule enforced by the server, which answers 422 per field).',
-  example: 'Hello @bob!',
-});
+const micropostText = z
+  .string()
+  .max(2000)
+  .meta({
+    description:
+      'Micropost text: 1 to 255 code points after NFC normalization, not only whitespace or invisible characters ' +
+      '(zero-width, BOM, other Cf or Default_Ignorable_Code_Point), no NUL, lone surrogates ' +
+      'or control characters other than \\n (rule enforced by the server, which answers 422 per field).',
+    example: 'Hello @bob!',
+  });
 const pushToken = z
   .string()
   .regex(/^[\x21-\x7E]{1,255}$/)
@@ -146,7 +150,8 @@ export const SearchQuery = z.object({
   limit,
   cursor: opaqueToken('cursor: the `nextCursor` of the previous page').optional(),
   order: z.enum(['newest', 'relevance']).optional().meta({
-    description: '`newest` first (default) or best match first (`relevance`). English stemming; the last word also matches as a prefix.',
+    description:
+      '`newest` first (default) or best match first (`relevance`). English stemming; the last word also matches as a prefix.',
   }),
 });
 
@@ -157,7 +162,8 @@ export const PeopleSearchQuery = z.object({
     .max(200)
     .refine(codePointsBetween(1, 50), { message: 'must be 1 to 50 characters' })
     .meta({
-      description: 'A username or display-name prefix, 1 to 50 characters (a leading @ is ignored), without regard to case.',
+      description:
+        'A username or display-name prefix, 1 to 50 characters (a leading @ is ignored), without regard to case.',
       example: 'ali',
       override: { minLength: 1, maxLength: 50 },
     }),
@@ -171,7 +177,7 @@ export const SuggestionsQuery = z.object({ limit });
 /** `?since=&limit=` of the timeline delta sync. */
 export const TimelineChangesQuery = z.object({
   since: opaqueToken(
-    'sync token from the timeline\'s first page or the previous changes answer; an expired one is 400: reload the timeline',
+    "sync token from the timeline's first page or the previous changes answer; an expired one is 400: reload the timeline",
   ),
   limit,
 });
@@ -192,7 +198,11 @@ export const Device = z
       .string()
       .regex(/^[A-Za-z0-9._:-]{1,128}$/)
       .meta({ description: 'A stable id the app generates per install (1 to 128 of A-Z a-z 0-9 . _ : -).' }),
-    name: z.string().min(1).max(100).meta({ description: 'A name the user recognises, 1 to 100 characters.', example: "Alice's iPhone" }),
+    name: z
+      .string()
+      .min(1)
+      .max(100)
+      .meta({ description: 'A name the user recognises, 1 to 100 characters.', example: "Alice's iPhone" }),
     platform: Platform,
   })
   .meta({ id: 'Device' });
@@ -230,20 +240,30 @@ export const MarkerUpdateBody = z
 
 /** PUT /v1/me/notifications/read-marker: everything up to this notification id is read. */
 export const NotificationReadBody = z
-  .strictObject({ lastReadId: Id.meta({ description: 'The newest notification the user has seen (the marker never moves back).' }) })
+  .strictObject({
+    lastReadId: Id.meta({ description: 'The newest notification the user has seen (the marker never moves back).' }),
+  })
   .meta({ id: 'NotificationReadBody' });
 
 /** PUT /v1/me/password: the current password (re-authentication) and the new one. */
 export const ChangePasswordBody = z
   .strictObject({
-    currentPassword: z.string().max(1024).meta({ description: 'The current password; a wrong one is 422 on this field.', format: 'password' }),
+    currentPassword: z
+      .string()
+      .max(1024)
+      .meta({ description: 'The current password; a wrong one is 422 on this field.', format: 'password' }),
     newPassword: password,
   })
   .meta({ id: 'ChangePasswordBody' });
 
 /** POST /v1/me/deletion: the password again, to confirm. */
 export const AccountDeletionBody = z
-  .strictObject({ password: z.string().max(1024).meta({ description: 'The current password; a wrong one is 422 on this field.', format: 'password' }) })
+  .strictObject({
+    password: z
+      .string()
+      .max(1024)
+      .meta({ description: 'The current password; a wrong one is 422 on this field.', format: 'password' }),
+  })
   .meta({ id: 'AccountDeletionBody' });
 
 /** POST /v1/me/push-tokens: register a push token for the current device. */
@@ -283,9 +303,7 @@ export const MicropostPage = z
   .meta({ id: 'MicropostPage' });
 
 /** One micropost with its author side-loaded (GET /v1/posts/{id}, the target of a push). */
-export const PostWithUsers = z
-  .strictObject({ post: Micropost, users: UsersById })
-  .meta({ id: 'PostWithUsers' });
+export const PostWithUsers = z.strictObject({ post: Micropost, users: UsersById }).meta({ id: 'PostWithUsers' });
 
 /** A page of the home timeline; the first page (no cursor) also carries `syncToken`. */
 export const TimelinePage = z
@@ -320,7 +338,10 @@ export const SuggestionList = z
     items: z.array(
       z.strictObject({
         user: UserSummary,
-        followedByYourFollows: z.int().min(0).meta({ description: 'How many of the people you follow follow them (0: a popular account).' }),
+        followedByYourFollows: z
+          .int()
+          .min(0)
+          .meta({ description: 'How many of the people you follow follow them (0: a popular account).' }),
       }),
     ),
   })
@@ -368,7 +389,11 @@ export const TokenResponse = z
   .strictObject({
     accessToken: z.string().meta({ description: 'A JWT for `Authorization: Bearer`; lives 15 minutes.' }),
     tokenType: z.literal('Bearer'),
-    expiresIn: z.int().min(1).max(900).meta({ description: 'Seconds until the access token expires (900).', example: 900 }),
+    expiresIn: z
+      .int()
+      .min(1)
+      .max(900)
+      .meta({ description: 'Seconds until the access token expires (900).', example: 900 }),
     refreshToken: z.string().meta({
       description: 'Opaque, single use: each refresh rotates it; presenting a rotated one revokes the session.',
     }),
@@ -403,7 +428,9 @@ export const TimelineMarker = z
 export const NotificationItem = z
   .strictObject({
     id: Id,
-    kind: z.enum(['mention', 'follow']).meta({ description: '`mention`: actor mentioned you in postId; `follow`: actor followed you.' }),
+    kind: z
+      .enum(['mention', 'follow'])
+      .meta({ description: '`mention`: actor mentioned you in postId; `follow`: actor followed you.' }),
     createdAt: Timestamp,
     actorId: Id,
     postId: Id.nullable().meta({ description: 'The post of a mention (null for a follow, or if the post is gone).' }),
@@ -417,14 +444,21 @@ export const NotificationPage = z
     items: z.array(NotificationItem),
     users: UsersById,
     posts: z.record(Id, Micropost).meta({ description: 'Each post referenced by the items, once, keyed by id.' }),
-    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
   })
   .meta({ id: 'NotificationPage' });
 
 /** The badge: unread notifications (capped) and the read marker. */
 export const UnreadNotifications = z
   .strictObject({
-    unread: z.int().min(0).max(100).meta({ description: 'Notifications above the read marker, counted up to 100 (show "99+" at 100).' }),
+    unread: z
+      .int()
+      .min(0)
+      .max(100)
+      .meta({ description: 'Notifications above the read marker, counted up to 100 (show "99+" at 100).' }),
     lastReadId: Id.nullable(),
   })
   .meta({ id: 'UnreadNotifications' });

@@ -9,7 +9,12 @@ function fakeFetch(answer: (request: Request) => Response): { fetch: typeof fetc
   const seen: Seen[] = [];
   const fake = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
-    seen.push({ method: request.method, url: request.url, headers: Object.fromEntries(request.headers), body: await request.clone().text() });
+    seen.push({
+      method: request.method,
+      url: request.url,
+      headers: Object.fromEntries(request.headers),
+      body: await request.clone().text(),
+    });
     return answer(request);
   };
   return { fetch: fake as typeof fetch, seen };
@@ -17,18 +22,31 @@ function fakeFetch(answer: (request: Request) => Response): { fetch: typeof fetc
 
 const json = (status: number, body: unknown, type = 'application/json'): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': type } });
-const post: components['schemas']['Micropost'] = { id: '10', authorId: '1', text: 'hello', createdAt: '2025-01-31T12:00:00.000Z', editedAt: null };
+const post: components['schemas']['Micropost'] = {
+  id: '10',
+  authorId: '1',
+  text: 'hello',
+  createdAt: '2025-01-31T12:00:00.000Z',
+  editedAt: null,
+};
 
 describe('the typed mobile client', () => {
   it('when a token provider is set, then every request carries its current token as a bearer and the app version', async () => {
     const { fetch, seen } = fakeFetch(() => json(201, post));
     let token = 'first';
     const client = createMobileClient({ baseUrl: 'http://bff.test', fetch, appVersion: '1.4.0', token: () => token });
-    const { data } = await client.POST('/v1/posts', { body: { text: 'hello' }, params: { header: { 'Idempotency-Key': 'k1' } } });
+    const { data } = await client.POST('/v1/posts', {
+      body: { text: 'hello' },
+      params: { header: { 'Idempotency-Key': 'k1' } },
+    });
     token = 'second';
     await client.POST('/v1/posts', { body: { text: 'hello' }, params: { header: { 'Idempotency-Key': 'k2' } } });
     expect(data).to.deep.equal(post);
-    expect(seen[0]!.headers).to.include({ authorization: 'Bearer first', 'x-app-version': '1.4.0', 'idempotency-key': 'k1' });
+    expect(seen[0]!.headers).to.include({
+      authorization: 'Bearer first',
+      'x-app-version': '1.4.0',
+      'idempotency-key': 'k1',
+    });
     expect(seen[1]!.headers).to.include({ authorization: 'Bearer second', 'idempotency-key': 'k2' });
     expect(seen[0]).to.deep.include({ method: 'POST', url: 'http://bff.test/v1/posts', body: '{"text":"hello"}' });
   });
@@ -52,7 +70,10 @@ describe('the typed mobile client', () => {
   it('when a request sets its own Authorization or X-App-Version, then the client leaves them alone', async () => {
     const { fetch, seen } = fakeFetch(() => json(200, { items: [] }));
     const client = createMobileClient({ baseUrl: 'http://bff.test', fetch, appVersion: '1.4.0', token: () => 'mine' });
-    await client.GET('/v1/me/sessions', { headers: { Authorization: 'Bearer other' }, params: { header: { 'X-App-Version': '0.9.0' } } });
+    await client.GET('/v1/me/sessions', {
+      headers: { Authorization: 'Bearer other' },
+      params: { header: { 'X-App-Version': '0.9.0' } },
+    });
     expect(seen[0]!.headers).to.include({ authorization: 'Bearer other', 'x-app-version': '0.9.0' });
   });
 

@@ -25,14 +25,19 @@ describe('the OpenAPI document', () => {
   });
 
   it('when read, then auth is an http bearer JWT, required or optional as the table says', () => {
-    expect(doc.components.securitySchemes.bearerAuth).to.include({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    expect(doc.components.securitySchemes.bearerAuth).to.include({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+    });
     expect(doc.paths['/v1/timeline'].get.security).to.deep.equal([{ bearerAuth: [] }]);
     expect(doc.paths['/v1/users/{username}'].get.security).to.deep.equal([{ bearerAuth: [] }, {}]);
     expect(doc.paths['/v1/auth/token'].post.security).to.deep.equal([]);
   });
 
   it('when read, then the non-versioned routes /healthz, /readyz, /openapi.json and /docs are documented', () => {
-    for (const path of ['/healthz', '/readyz', '/openapi.json', '/docs']) expect(doc.paths[path]?.get, path).to.be.an('object');
+    for (const path of ['/healthz', '/readyz', '/openapi.json', '/docs'])
+      expect(doc.paths[path]?.get, path).to.be.an('object');
     expect(doc.paths['/docs'].get.responses['200'].content).to.have.key('text/html');
   });
 
@@ -63,14 +68,19 @@ describe('the OpenAPI document', () => {
 
   it('when read, then POST /v1/posts requires the Idempotency-Key header', () => {
     expect(doc.paths['/v1/posts'].post.parameters).to.deep.include({ $ref: '#/components/parameters/IdempotencyKey' });
-    expect(doc.components.parameters.IdempotencyKey).to.include({ in: 'header', name: 'Idempotency-Key', required: true });
+    expect(doc.components.parameters.IdempotencyKey).to.include({
+      in: 'header',
+      name: 'Idempotency-Key',
+      required: true,
+    });
   });
 
   it('when read, then errors are application/problem+json and 401 carries WWW-Authenticate, 429 and 503 Retry-After', () => {
     for (const [operationId, op] of entries) {
       const responses = doc.paths[op.path][op.method].responses;
       for (const [status, response] of Object.entries<any>(responses)) {
-        if (Number(status) >= 400) expect(response.content, `${operationId} ${status}`).to.have.key('application/problem+json');
+        if (Number(status) >= 400)
+          expect(response.content, `${operationId} ${status}`).to.have.key('application/problem+json');
         if (status === '401') expect(response.headers, operationId).to.have.property('WWW-Authenticate');
         if (status === '429' || status === '503') expect(response.headers, operationId).to.have.property('Retry-After');
       }
@@ -78,7 +88,15 @@ describe('the OpenAPI document', () => {
   });
 
   it('when read, then response objects forbid unknown keys', () => {
-    for (const name of ['Micropost', 'MicropostPage', 'TimelinePage', 'Profile', 'OwnProfile', 'TokenResponse', 'Problem']) {
+    for (const name of [
+      'Micropost',
+      'MicropostPage',
+      'TimelinePage',
+      'Profile',
+      'OwnProfile',
+      'TokenResponse',
+      'Problem',
+    ]) {
       expect(doc.components.schemas[name].additionalProperties, name).to.equal(false);
     }
   });

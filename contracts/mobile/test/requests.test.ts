@@ -38,7 +38,8 @@ describe('request bodies', () => {
   it('when a body carries an unknown key, then it is rejected and the key is named', () => {
     const result = SignUpBody.safeParse({ username: 'alice', password: 'pw', device, admin: true });
     expect(result.success).to.equal(false);
-    if (!result.success) expect(formatIssues(result.error)).to.deep.include({ field: 'admin', message: 'is not a known field' });
+    if (!result.success)
+      expect(formatIssues(result.error)).to.deep.include({ field: 'admin', message: 'is not a known field' });
     rejects(PostTextBody, { text: 'hi', authorId: '1' });
     rejects(SignInBody, { username: 'a', password: 'b', device: { ...device, extra: 1 } });
   });
@@ -197,7 +198,8 @@ describe('request headers', () => {
     accepts(AppVersionHeaders, {});
     accepts(AppVersionHeaders, { 'x-app-version': '1.0.0', 'user-agent': 'app' });
     accepts(AppVersionHeaders, { 'x-app-version': '2.10.3-beta.1+build.7' });
-    for (const v of ['1.0', 'v1.0.0', '01.0.0', '1.0.0.0', '', 'x'.repeat(65)]) rejects(AppVersionHeaders, { 'x-app-version': v });
+    for (const v of ['1.0', 'v1.0.0', '01.0.0', '1.0.0.0', '', 'x'.repeat(65)])
+      rejects(AppVersionHeaders, { 'x-app-version': v });
   });
 
   it('when If-None-Match is sent, then it is at most 1024 chars', () => {

@@ -13,7 +13,9 @@ import { parseArgs } from 'node:util';
 const { values } = parseArgs({ options: { force: { type: 'boolean', default: false } } });
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 const current = new URL('../openapi.json', import.meta.url);
 const snapshot = new URL(`../releases/${version}.json`, import.meta.url);
 
@@ -29,14 +31,18 @@ if (existsSync(snapshot) && !values.force) {
     console.log(`releases/${version}.json is already this document`);
     process.exit(0);
   }
-  console.error(`releases/${version}.json exists and differs from openapi.json: ${version} was released with another document. ` +
-    'Bump the version (RELEASING.md), or pass --force if that version was never published.');
+  console.error(
+    `releases/${version}.json exists and differs from openapi.json: ${version} was released with another document. ` +
+      'Bump the version (RELEASING.md), or pass --force if that version was never published.',
+  );
   process.exit(1);
 }
 if (!values.force) node(['scripts/contracts-check.ts', '--contract', 'web'], repositoryRoot);
 mkdirSync(new URL('../releases/', import.meta.url), { recursive: true });
 copyFileSync(current, snapshot);
 console.log(`wrote releases/${version}.json`);
-const staged = ['openapi.json', `releases/${version}.json`, 'src/generated'].filter((path) => existsSync(new URL(`../${path}`, import.meta.url)));
+const staged = ['openapi.json', `releases/${version}.json`, 'src/generated'].filter((path) =>
+  existsSync(new URL(`../${path}`, import.meta.url)),
+);
 const git = spawnSync('git', ['add', '--', ...staged], { cwd: packageDir, stdio: 'inherit' });
 if (git.status !== 0) console.warn('could not stage the snapshot with git add; add it to the release commit yourself');

@@ -52,7 +52,13 @@ export const identityOperations = {
       'holds what the callback checks. The provider redirects back to `/oidc/callback` of this origin. 503 when the provider cannot be reached.',
     auth: 'optional',
     request: { params: ProviderParams, body: OidcAuthorizationRequest, headers: CsrfHeaders },
-    responses: { 200: OidcAuthorization, ...jsonWrite, 401: UnauthenticatedProblem, 404: NotFoundProblem, ...unavailable },
+    responses: {
+      200: OidcAuthorization,
+      ...jsonWrite,
+      401: UnauthenticatedProblem,
+      404: NotFoundProblem,
+      ...unavailable,
+    },
   },
   finishProviderSignIn: {
     method: 'post',
@@ -64,13 +70,20 @@ export const identityOperations = {
       'cannot be reached (nothing is created); 409 when linking a sign-in that belongs to another account.',
     auth: 'optional',
     request: { body: OidcCallbackRequest, headers: CsrfHeaders },
-    responses: { 200: OidcCallbackResult, ...jsonWrite, 401: UnauthenticatedProblem, 409: ConflictProblem, ...unavailable },
+    responses: {
+      200: OidcCallbackResult,
+      ...jsonWrite,
+      401: UnauthenticatedProblem,
+      409: ConflictProblem,
+      ...unavailable,
+    },
   },
   finishProviderSignUp: {
     method: 'post',
     path: '/api/v1/auth/oidc/signup',
     summary: 'Choose a username for a first provider sign-in',
-    description: 'After `username_required`: creates the account linked to the provider sign-in and sets the session cookie. 409 when the name is taken.',
+    description:
+      'After `username_required`: creates the account linked to the provider sign-in and sets the session cookie. 409 when the name is taken.',
     auth: 'none',
     request: { body: OidcSignUpRequest, headers: CsrfHeaders },
     responses: { 201: SessionInfo, ...jsonWrite, 401: UnauthenticatedProblem, 409: ConflictProblem, ...unavailable },
@@ -79,7 +92,8 @@ export const identityOperations = {
     method: 'post',
     path: '/api/v1/auth/sign-out',
     summary: "Sign out, and learn where to end the provider's session",
-    description: "Revokes the session and clears the cookie like DELETE /api/v1/session; answers the provider's end-session URL when the session came from one.",
+    description:
+      "Revokes the session and clears the cookie like DELETE /api/v1/session; answers the provider's end-session URL when the session came from one.",
     auth: 'optional',
     request: { headers: CsrfHeaders },
     responses: { 200: SignOutResult, 403: ForbiddenProblem, ...unavailable },
@@ -99,6 +113,14 @@ export const identityOperations = {
     description: '409 when it is the last way to sign in (no password, no other provider).',
     auth: 'required',
     request: { params: ProviderParams, headers: CsrfHeaders },
-    responses: { 200: SignInMethods, 400: BadRequestProblem, 401: UnauthenticatedProblem, 403: ForbiddenProblem, 404: NotFoundProblem, 409: ConflictProblem, ...unavailable },
+    responses: {
+      200: SignInMethods,
+      400: BadRequestProblem,
+      401: UnauthenticatedProblem,
+      403: ForbiddenProblem,
+      404: NotFoundProblem,
+      409: ConflictProblem,
+      ...unavailable,
+    },
   },
 } as const satisfies Record<string, Operation>;

@@ -14,19 +14,25 @@ export type ProviderParams = z.infer<typeof ProviderParams>;
 
 /** One configured OpenID Connect provider, for a "Sign in with …" button. */
 export const IdentityProvider = z
-  .strictObject({ id: providerId, name: z.string().meta({ description: 'What the button says after "Sign in with".', example: 'Keycloak' }) })
+  .strictObject({
+    id: providerId,
+    name: z.string().meta({ description: 'What the button says after "Sign in with".', example: 'Keycloak' }),
+  })
   .meta({ id: 'IdentityProvider' });
 export type IdentityProvider = z.infer<typeof IdentityProvider>;
 
 /** GET /api/v1/auth/providers. */
-export const IdentityProviderList = z.strictObject({ items: z.array(IdentityProvider) }).meta({ id: 'IdentityProviderList' });
+export const IdentityProviderList = z
+  .strictObject({ items: z.array(IdentityProvider) })
+  .meta({ id: 'IdentityProviderList' });
 export type IdentityProviderList = z.infer<typeof IdentityProviderList>;
 
 /** POST /api/v1/auth/providers/{provider}/authorization. */
 export const OidcAuthorizationRequest = z
   .strictObject({
     purpose: z.enum(['sign_in', 'link']).exactOptional().meta({
-      description: '`sign_in` (default), or `link` to add this provider to the signed-in account (401 when signed out).',
+      description:
+        '`sign_in` (default), or `link` to add this provider to the signed-in account (401 when signed out).',
     }),
   })
   .meta({ id: 'OidcAuthorizationRequest' });
@@ -36,7 +42,8 @@ export type OidcAuthorizationRequest = z.infer<typeof OidcAuthorizationRequest>;
 export const OidcAuthorization = z
   .strictObject({
     authorizationUrl: z.url().meta({
-      description: "The provider's authorization endpoint with a fresh state, nonce and S256 PKCE challenge; navigate the window there.",
+      description:
+        "The provider's authorization endpoint with a fresh state, nonce and S256 PKCE challenge; navigate the window there.",
     }),
   })
   .meta({ id: 'OidcAuthorization' });
@@ -47,7 +54,11 @@ export const OidcCallbackRequest = z
   .strictObject({
     code: z.string().min(1).max(2048),
     state: z.string().min(1).max(512),
-    iss: z.string().max(512).exactOptional().meta({ description: 'The `iss` parameter (RFC 9207) when the provider sent one.' }),
+    iss: z
+      .string()
+      .max(512)
+      .exactOptional()
+      .meta({ description: 'The `iss` parameter (RFC 9207) when the provider sent one.' }),
   })
   .meta({ id: 'OidcCallbackRequest' });
 export type OidcCallbackRequest = z.infer<typeof OidcCallbackRequest>;
@@ -69,7 +80,10 @@ export const SignInMethods = z
     hasPassword: z.boolean(),
     identities: z.array(LinkedIdentity),
   })
-  .meta({ id: 'SignInMethods', description: 'The last way to sign in (no password and one identity) cannot be unlinked.' });
+  .meta({
+    id: 'SignInMethods',
+    description: 'The last way to sign in (no password and one identity) cannot be unlinked.',
+  });
 export type SignInMethods = z.infer<typeof SignInMethods>;
 
 /** The outcome of a provider callback. */
@@ -78,7 +92,10 @@ export const OidcCallbackResult = z
     z.strictObject({ outcome: z.literal('signed_in'), session: SessionInfo }),
     z.strictObject({
       outcome: z.literal('username_required'),
-      suggestedUsername: z.string().nullable().meta({ description: "The provider's preferred username made to fit the rules, when it did; null otherwise." }),
+      suggestedUsername: z
+        .string()
+        .nullable()
+        .meta({ description: "The provider's preferred username made to fit the rules, when it did; null otherwise." }),
     }),
     z.strictObject({ outcome: z.literal('linked'), signInMethods: SignInMethods }),
   ])
@@ -93,7 +110,10 @@ export type OidcCallbackResult = z.infer<typeof OidcCallbackResult>;
 /** POST /api/v1/auth/oidc/signup. */
 export const OidcSignUpRequest = z
   .strictObject({
-    username: z.string().max(64).meta({ description: 'Username: 3 to 30 of A-Z a-z 0-9 _, unique without regard to case.' }),
+    username: z
+      .string()
+      .max(64)
+      .meta({ description: 'Username: 3 to 30 of A-Z a-z 0-9 _, unique without regard to case.' }),
   })
   .meta({ id: 'OidcSignUpRequest' });
 export type OidcSignUpRequest = z.infer<typeof OidcSignUpRequest>;
@@ -102,7 +122,8 @@ export type OidcSignUpRequest = z.infer<typeof OidcSignUpRequest>;
 export const SignOutResult = z
   .strictObject({
     endSessionUrl: z.url().nullable().meta({
-      description: "Where to send the browser to end the provider's session too (RP-initiated logout), or null (password session, or the provider has none).",
+      description:
+        "Where to send the browser to end the provider's session too (RP-initiated logout), or null (password session, or the provider has none).",
     }),
   })
   .meta({ id: 'SignOutResult' });

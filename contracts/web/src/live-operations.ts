@@ -6,7 +6,9 @@ import type { Operation } from './operations.ts';
 /** The `data` of a `changes` event (JSON). */
 export const TimelineChangesEvent = z
   .strictObject({
-    posts: z.array(Micropost).meta({ description: 'New posts in the timeline (the viewer\'s own included), oldest first.' }),
+    posts: z
+      .array(Micropost)
+      .meta({ description: "New posts in the timeline (the viewer's own included), oldest first." }),
     edited: z.array(Micropost).meta({ description: 'Posts edited since, as they are now.' }),
     deleted: z.array(Id).meta({ description: 'Ids of posts deleted since.' }),
   })
@@ -33,7 +35,12 @@ export const liveOperations = {
       'Behind a proxy: disable response buffering for this path (`X-Accel-Buffering: no` is sent) and keep its read timeout above the heartbeat interval.',
     auth: 'required',
     request: {},
-    responses: { 200: TimelineEventStream, 401: UnauthenticatedProblem, 429: RateLimitedProblem, 503: UnavailableProblem },
+    responses: {
+      200: TimelineEventStream,
+      401: UnauthenticatedProblem,
+      429: RateLimitedProblem,
+      503: UnavailableProblem,
+    },
     contentType: 'text/event-stream',
   },
 } as const satisfies Record<string, Operation>;

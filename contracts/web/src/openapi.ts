@@ -26,7 +26,15 @@ const reasons: Readonly<Record<number, string>> = {
 const ref = (name: string): oas31.ReferenceObject => ({ $ref: `#/components/headers/${name}` });
 
 // Operations whose success sets or clears the session cookie.
-const setsCookie = new Set(['signUp', 'signIn', 'signOut', 'startProviderSignIn', 'finishProviderSignIn', 'finishProviderSignUp', 'signOutWithProvider']);
+const setsCookie = new Set([
+  'signUp',
+  'signIn',
+  'signOut',
+  'startProviderSignIn',
+  'finishProviderSignIn',
+  'finishProviderSignUp',
+  'signOutWithProvider',
+]);
 
 function responseHeaders(id: string, op: Operation, status: number): oas31.HeadersObject {
   const headers: oas31.HeadersObject = { 'X-Request-Id': ref('X-Request-Id') };
@@ -114,7 +122,8 @@ export function buildOpenApiDocument(): OpenApiDocument {
           schema: { type: 'integer', minimum: 0 },
         },
         Link: {
-          description: 'RFC 8288 links to the `first`, `prev`, `next` and `last` pages (prev/next only where they exist).',
+          description:
+            'RFC 8288 links to the `first`, `prev`, `next` and `last` pages (prev/next only where they exist).',
           schema: { type: 'string' },
         },
         'Set-Cookie': {

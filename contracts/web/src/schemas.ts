@@ -28,7 +28,8 @@ export const Timestamp = z.iso
 export type Timestamp = z.infer<typeof Timestamp>;
 
 const usernameRules = '3 to 30 of A-Z a-z 0-9 _, unique without regard to case.';
-const notBlank = 'if not empty, not only whitespace or invisible characters (zero-width, BOM, other Cf or Default_Ignorable_Code_Point)';
+const notBlank =
+  'if not empty, not only whitespace or invisible characters (zero-width, BOM, other Cf or Default_Ignorable_Code_Point)';
 const displayNameRules = `0 to 50 characters (Unicode code points); ${notBlank}.`;
 const bioRules = `0 to 160 characters (Unicode code points); ${notBlank}.`;
 const textRules =
@@ -39,12 +40,27 @@ const passwordRules = '8 to 128 characters, not equal to the username, not a com
 const domainEnforced = ' Enforced by the service, which answers 422 validation_failed with a message for this field.';
 
 // Loose, safety-only bounds for request strings; the real rules are in the descriptions.
-const usernameInput = z.string().max(64).meta({ description: `Username: ${usernameRules}${domainEnforced}` });
+const usernameInput = z
+  .string()
+  .max(64)
+  .meta({ description: `Username: ${usernameRules}${domainEnforced}` });
 const passwordInput = (what: string): z.ZodString =>
-  z.string().max(1024).meta({ description: `${what}: ${passwordRules}${domainEnforced}` });
-const displayNameInput = z.string().max(500).meta({ description: `Display name: ${displayNameRules}${domainEnforced}` });
-const bioInput = z.string().max(2000).meta({ description: `Bio: ${bioRules}${domainEnforced}` });
-const textInput = z.string().max(2000).meta({ description: `Micropost text: ${textRules}${domainEnforced}` });
+  z
+    .string()
+    .max(1024)
+    .meta({ description: `${what}: ${passwordRules}${domainEnforced}` });
+const displayNameInput = z
+  .string()
+  .max(500)
+  .meta({ description: `Display name: ${displayNameRules}${domainEnforced}` });
+const bioInput = z
+  .string()
+  .max(2000)
+  .meta({ description: `Bio: ${bioRules}${domainEnforced}` });
+const textInput = z
+  .string()
+  .max(2000)
+  .meta({ description: `Micropost text: ${textRules}${domainEnforced}` });
 
 // Responses carry what the domain stored, so they can be checked precisely.
 const username = z
@@ -60,7 +76,11 @@ const count = z.int().min(0);
 
 /** POST /api/v1/users: sign up. */
 export const SignUpRequest = z
-  .strictObject({ username: usernameInput, password: passwordInput('Password'), displayName: displayNameInput.exactOptional() })
+  .strictObject({
+    username: usernameInput,
+    password: passwordInput('Password'),
+    displayName: displayNameInput.exactOptional(),
+  })
   .meta({ id: 'SignUpRequest' });
 export type SignUpRequest = z.infer<typeof SignUpRequest>;
 
@@ -95,7 +115,12 @@ export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;
 
 /** POST /api/v1/me/deletion: the password again, to confirm. */
 export const AccountDeletionRequest = z
-  .strictObject({ password: z.string().max(1024).meta({ description: 'The current password; a wrong one answers 422 validation_failed on this field.' }) })
+  .strictObject({
+    password: z
+      .string()
+      .max(1024)
+      .meta({ description: 'The current password; a wrong one answers 422 validation_failed on this field.' }),
+  })
   .meta({ id: 'AccountDeletionRequest' });
 export type AccountDeletionRequest = z.infer<typeof AccountDeletionRequest>;
 
@@ -137,7 +162,8 @@ export const SearchQuery = PageQuery.extend({
     })
     .meta({ description: 'Full-text query, 3 to 100 characters (Unicode code points).', minLength: 3, maxLength: 100 }),
   order: z.enum(['newest', 'relevance']).optional().meta({
-    description: '`newest` first (default) or best match first (`relevance`). English stemming; the last word also matches as a prefix.',
+    description:
+      '`newest` first (default) or best match first (`relevance`). English stemming; the last word also matches as a prefix.',
   }),
 });
 export type SearchQuery = z.output<typeof SearchQuery>;
@@ -146,8 +172,15 @@ export type SearchQuery = z.output<typeof SearchQuery>;
 export const PeopleSearchQuery = PageQuery.extend({
   q: z
     .string()
-    .refine((s) => s.length <= 100 && codePoints(s) >= 1 && codePoints(s) <= 50, { message: 'must be 1 to 50 characters' })
-    .meta({ description: 'A username or display-name prefix, 1 to 50 characters (a leading @ is ignored), without regard to case.', minLength: 1, maxLength: 50 }),
+    .refine((s) => s.length <= 100 && codePoints(s) >= 1 && codePoints(s) <= 50, {
+      message: 'must be 1 to 50 characters',
+    })
+    .meta({
+      description:
+        'A username or display-name prefix, 1 to 50 characters (a leading @ is ignored), without regard to case.',
+      minLength: 1,
+      maxLength: 50,
+    }),
 });
 export type PeopleSearchQuery = z.output<typeof PeopleSearchQuery>;
 
@@ -193,7 +226,7 @@ export const Micropost = z
     author: UserSummary,
     viewer: z
       .strictObject({ canEdit: z.boolean(), canDelete: z.boolean() })
-      .meta({ description: "What the signed-in viewer may do; false when signed out." }),
+      .meta({ description: 'What the signed-in viewer may do; false when signed out.' }),
   })
   .meta({ id: 'Micropost' });
 export type Micropost = z.infer<typeof Micropost>;
@@ -249,14 +282,22 @@ export type Relationship = z.infer<typeof Relationship>;
 /** Where a numbered page sits in the whole list. */
 export const PageInfo = z
   .strictObject({
-    number: z.int().min(1).max(10000).meta({ description: 'This page, as requested (may be past the last page, then items is empty).' }),
+    number: z
+      .int()
+      .min(1)
+      .max(10000)
+      .meta({ description: 'This page, as requested (may be past the last page, then items is empty).' }),
     size: z.int().min(1).max(100).meta({ description: 'per_page, as requested.' }),
     totalItems: count,
-    totalPages: z.int().min(1).meta({ description: 'max(1, ceil(totalItems / size)): an empty list still has one (empty) page.' }),
+    totalPages: z
+      .int()
+      .min(1)
+      .meta({ description: 'max(1, ceil(totalItems / size)): an empty list still has one (empty) page.' }),
   })
   .meta({
     id: 'PageInfo',
-    description: 'The response also carries an RFC 8288 `Link` header with first, prev, next and last (prev/next only where they exist).',
+    description:
+      'The response also carries an RFC 8288 `Link` header with first, prev, next and last (prev/next only where they exist).',
   });
 export type PageInfo = z.infer<typeof PageInfo>;
 
@@ -297,7 +338,9 @@ export const SuggestionList = z
     items: z.array(
       z.strictObject({
         user: UserSummary,
-        followedByYourFollows: count.meta({ description: 'How many of the people you follow follow them (0: a popular account).' }),
+        followedByYourFollows: count.meta({
+          description: 'How many of the people you follow follow them (0: a popular account).',
+        }),
       }),
     ),
   })
@@ -308,7 +351,9 @@ export type SuggestionList = z.infer<typeof SuggestionList>;
 export const Notification = z
   .strictObject({
     id: Id,
-    kind: z.enum(['mention', 'follow']).meta({ description: '`mention`: actor mentioned you in `micropost`; `follow`: actor followed you.' }),
+    kind: z
+      .enum(['mention', 'follow'])
+      .meta({ description: '`mention`: actor mentioned you in `micropost`; `follow`: actor followed you.' }),
     createdAt: Timestamp,
     actor: UserSummary,
     micropost: Micropost.nullable().meta({ description: 'The post of a mention; null for a follow.' }),
@@ -324,7 +369,11 @@ export type NotificationPage = z.infer<typeof NotificationPage>;
 /** The header badge: unread notifications (counted up to 100) and the read marker. */
 export const UnreadNotifications = z
   .strictObject({
-    unread: z.int().min(0).max(100).meta({ description: 'Notifications above the read marker, counted up to 100 (show "99+" at 100).' }),
+    unread: z
+      .int()
+      .min(0)
+      .max(100)
+      .meta({ description: 'Notifications above the read marker, counted up to 100 (show "99+" at 100).' }),
     lastReadId: Id.nullable(),
   })
   .meta({ id: 'UnreadNotifications' });
@@ -370,9 +419,7 @@ export const ProblemCode = z
 export type ProblemCode = z.infer<typeof ProblemCode>;
 
 /** One field's failure; `field` is the dotted path (`''` for the body or query as a whole). */
-export const FieldError = z
-  .strictObject({ field: z.string(), message: z.string() })
-  .meta({ id: 'FieldError' });
+export const FieldError = z.strictObject({ field: z.string(), message: z.string() }).meta({ id: 'FieldError' });
 export type FieldError = z.infer<typeof FieldError>;
 
 /** An error response (RFC 9457); never a stack trace, SQL or internal message. */
@@ -398,26 +445,50 @@ function problemOf<const S extends number, const C extends readonly [ProblemCode
 }
 
 /** 400: unparseable JSON, non-object body, bad query parameter or bad path parameter. */
-export const BadRequestProblem = problemOf(400, ['bad_request'], 'BadRequestProblem',
-  'Unparseable JSON, a body that is not an object, or a bad query or path parameter (`errors` names them).');
+export const BadRequestProblem = problemOf(
+  400,
+  ['bad_request'],
+  'BadRequestProblem',
+  'Unparseable JSON, a body that is not an object, or a bad query or path parameter (`errors` names them).',
+);
 /** 401: no, bad, expired or revoked session (or wrong credentials at sign-in). */
-export const UnauthenticatedProblem = problemOf(401, ['unauthenticated'], 'UnauthenticatedProblem',
-  'No, bad, expired or revoked session cookie; at sign-in, an unknown user or a wrong password (answered alike).');
+export const UnauthenticatedProblem = problemOf(
+  401,
+  ['unauthenticated'],
+  'UnauthenticatedProblem',
+  'No, bad, expired or revoked session cookie; at sign-in, an unknown user or a wrong password (answered alike).',
+);
 /** 403: another user's micropost (`forbidden`) or a failed CSRF check (`csrf_failed`). */
-export const ForbiddenProblem = problemOf(403, ['forbidden', 'csrf_failed'], 'ForbiddenProblem',
+export const ForbiddenProblem = problemOf(
+  403,
+  ['forbidden', 'csrf_failed'],
+  'ForbiddenProblem',
   '`csrf_failed`: a non-GET without `X-CSRF: 1` or from another origin; nothing was written. ' +
-  '`forbidden`: acting on another user\'s micropost.');
+    "`forbidden`: acting on another user's micropost.",
+);
 /** 404: no such user or micropost (also when soft-deleted). */
-export const NotFoundProblem = problemOf(404, ['not_found'], 'NotFoundProblem',
-  'No such user or micropost (also when deleted).');
+export const NotFoundProblem = problemOf(
+  404,
+  ['not_found'],
+  'NotFoundProblem',
+  'No such user or micropost (also when deleted).',
+);
 /** 409: the username is taken. */
 export const ConflictProblem = problemOf(409, ['conflict'], 'ConflictProblem', 'The username is taken.');
 /** 413: the body is over the size limit. */
-export const PayloadTooLargeProblem = problemOf(413, ['payload_too_large'], 'PayloadTooLargeProblem',
-  'The body is over the size limit.');
+export const PayloadTooLargeProblem = problemOf(
+  413,
+  ['payload_too_large'],
+  'PayloadTooLargeProblem',
+  'The body is over the size limit.',
+);
 /** 415: a write whose body is not application/json. */
-export const UnsupportedMediaTypeProblem = problemOf(415, ['unsupported_media_type'], 'UnsupportedMediaTypeProblem',
-  'The body is not `application/json`.');
+export const UnsupportedMediaTypeProblem = problemOf(
+  415,
+  ['unsupported_media_type'],
+  'UnsupportedMediaTypeProblem',
+  'The body is not `application/json`.',
+);
 /** 422: body fields break the rules; `errors` lists each field. */
 export const ValidationProblem = Problem.extend({
   status: z.literal(422),
@@ -428,8 +499,16 @@ export const ValidationProblem = Problem.extend({
   description: 'Body fields break the rules (or unknown keys were sent); `errors` lists each field by dotted path.',
 });
 /** 429: throttled; see the Retry-After header. */
-export const RateLimitedProblem = problemOf(429, ['rate_limited'], 'RateLimitedProblem',
-  'Too many attempts; retry after the `Retry-After` header\'s seconds.');
+export const RateLimitedProblem = problemOf(
+  429,
+  ['rate_limited'],
+  'RateLimitedProblem',
+  "Too many attempts; retry after the `Retry-After` header's seconds.",
+);
 /** 503: the database is unreachable; see the Retry-After header. */
-export const UnavailableProblem = problemOf(503, ['unavailable'], 'UnavailableProblem',
-  'The database is unreachable; retry after the `Retry-After` header\'s seconds.');
+export const UnavailableProblem = problemOf(
+  503,
+  ['unavailable'],
+  'UnavailableProblem',
+  "The database is unreachable; retry after the `Retry-After` header's seconds.",
+);

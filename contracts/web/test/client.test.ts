@@ -11,7 +11,12 @@ function fakeFetch(answer: (request: Request) => Response): { fetch: typeof fetc
   const seen: Seen[] = [];
   const fake = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
-    seen.push({ method: request.method, url: request.url, headers: Object.fromEntries(request.headers), body: await request.clone().text() });
+    seen.push({
+      method: request.method,
+      url: request.url,
+      headers: Object.fromEntries(request.headers),
+      body: await request.clone().text(),
+    });
     return answer(request);
   };
   return { fetch: fake as typeof fetch, seen };
@@ -28,21 +33,31 @@ describe('the typed web client', () => {
     expect(error).to.equal(undefined);
     expect(data?.id).to.equal(micropost().id);
     expect(seen).to.have.length(1);
-    expect(seen[0]).to.deep.include({ method: 'POST', url: 'http://bff.test/api/v1/microposts', body: '{"text":"hello"}' });
+    expect(seen[0]).to.deep.include({
+      method: 'POST',
+      url: 'http://bff.test/api/v1/microposts',
+      body: '{"text":"hello"}',
+    });
     expect(seen[0]!.headers).to.include({ 'x-csrf': '1', 'content-type': 'application/json' });
   });
 
   it('when it reads, then no X-CSRF is sent and the query and path are encoded', async () => {
-    const { fetch, seen } = fakeFetch(() => json(200, { items: [], page: { number: 2, size: 20, totalItems: 0, totalPages: 1 } }));
+    const { fetch, seen } = fakeFetch(() =>
+      json(200, { items: [], page: { number: 2, size: 20, totalItems: 0, totalPages: 1 } }),
+    );
     const client = createWebClient({ baseUrl: 'http://bff.test', fetch, headers: { Accept: 'application/json' } });
-    await client.GET('/api/v1/users/{username}/microposts', { params: { path: { username: 'a b' }, query: { page: '2' } } });
+    await client.GET('/api/v1/users/{username}/microposts', {
+      params: { path: { username: 'a b' }, query: { page: '2' } },
+    });
     expect(seen[0]).to.deep.include({ method: 'GET', url: 'http://bff.test/api/v1/users/a%20b/microposts?page=2' });
     expect(seen[0]!.headers).to.not.have.property('x-csrf');
     expect(seen[0]!.headers).to.include({ accept: 'application/json' });
   });
 
   it('when every kind of write is sent, then each carries X-CSRF: 1', async () => {
-    const { fetch, seen } = fakeFetch((request) => (request.method === 'DELETE' ? new Response(null, { status: 204 }) : json(200, sessionInfo())));
+    const { fetch, seen } = fakeFetch((request) =>
+      request.method === 'DELETE' ? new Response(null, { status: 204 }) : json(200, sessionInfo()),
+    );
     const client = createWebClient({ baseUrl: 'http://bff.test', fetch });
     await client.PUT('/api/v1/users/{username}/follow', { params: { path: { username: 'ada_l' } } });
     await client.PATCH('/api/v1/me', { body: { bio: 'hi' } });

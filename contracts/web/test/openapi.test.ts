@@ -57,7 +57,8 @@ describe('OpenAPI document', () => {
     for (const pathItem of Object.values(document['paths']) as Json[]) {
       for (const rendered of Object.values(pathItem) as Json[]) {
         for (const [status, response] of Object.entries(rendered['responses']) as [string, Json][]) {
-          if (Number(status) >= 400) expect(Object.keys(response['content'])).to.deep.equal(['application/problem+json']);
+          if (Number(status) >= 400)
+            expect(Object.keys(response['content'])).to.deep.equal(['application/problem+json']);
         }
       }
     }

@@ -84,7 +84,8 @@ describe('operations', () => {
     });
 
     it(`when ${id} takes a body or query or params, then it documents the matching 400/422`, () => {
-      if (op.request.body !== undefined) expect(Object.keys(op.responses)).to.include.members(['400', '413', '415', '422']);
+      if (op.request.body !== undefined)
+        expect(Object.keys(op.responses)).to.include.members(['400', '413', '415', '422']);
       if (op.request.query !== undefined || op.request.params !== undefined) {
         expect(Object.keys(op.responses)).to.include('400');
       }

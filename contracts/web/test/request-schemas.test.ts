@@ -195,7 +195,19 @@ describe('path parameters', () => {
   });
 
   it('when a micropost id is 0, has a leading zero, is past 2^63-1 or is not decimal, then it fails', () => {
-    for (const id of ['0', '01', '9223372036854775808', '9999999999999999999', '12345678901234567890', '-1', '1.5', '1e3', ' 1', 'abc', '']) {
+    for (const id of [
+      '0',
+      '01',
+      '9223372036854775808',
+      '9999999999999999999',
+      '12345678901234567890',
+      '-1',
+      '1.5',
+      '1e3',
+      ' 1',
+      'abc',
+      '',
+    ]) {
       expect(accepts(MicropostIdParams, { id }), id).to.equal(false);
     }
     expect(accepts(MicropostIdParams, { id: 1 })).to.equal(false);

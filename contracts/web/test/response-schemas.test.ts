@@ -15,7 +15,16 @@ import {
   UserSummary,
   ValidationProblem,
 } from '../src/index.ts';
-import { currentUser, micropost, pageInfo, problem, profile, relationship, sessionInfo, userSummary } from './samples.ts';
+import {
+  currentUser,
+  micropost,
+  pageInfo,
+  problem,
+  profile,
+  relationship,
+  sessionInfo,
+  userSummary,
+} from './samples.ts';
 
 const accepts = (schema: z.ZodType, value: unknown): boolean => schema.safeParse(value).success;
 
@@ -27,7 +36,12 @@ const cases: [string, z.ZodType, () => Record<string, unknown>, string[]][] = [
   ['CurrentUser', CurrentUser, currentUser, ['counts']],
   ['SessionInfo', SessionInfo, sessionInfo, ['user', 'user.counts']],
   ['Relationship', Relationship, relationship, ['user', 'viewer']],
-  ['MicropostPage', MicropostPage, () => ({ items: [micropost()], page: pageInfo() }), ['page', 'items.0', 'items.0.author']],
+  [
+    'MicropostPage',
+    MicropostPage,
+    () => ({ items: [micropost()], page: pageInfo() }),
+    ['page', 'items.0', 'items.0.author'],
+  ],
   ['UserPage', UserPage, () => ({ items: [userSummary()], page: pageInfo() }), ['page', 'items.0']],
   ['HealthStatus', HealthStatus, () => ({ status: 'ok' }), []],
   ['Problem', Problem, () => problem(400, 'bad_request'), []],
@@ -86,7 +100,11 @@ describe('response schemas', () => {
   });
 
   it('when a problem has detail and errors, then it passes; an unknown code fails', () => {
-    const full = { ...problem(422, 'validation_failed'), detail: 'd', errors: [{ field: 'text', message: 'too long' }] };
+    const full = {
+      ...problem(422, 'validation_failed'),
+      detail: 'd',
+      errors: [{ field: 'text', message: 'too long' }],
+    };
     expect(accepts(Problem, full)).to.equal(true);
     expect(accepts(Problem, problem(500, 'internal'))).to.equal(false);
   });

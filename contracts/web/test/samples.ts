@@ -1,5 +1,13 @@
 // Valid response bodies, one factory per schema; each test changes what it is about.
-import type { CurrentUser, Micropost, PageInfo, Profile, Relationship, SessionInfo, UserSummary } from '../src/index.ts';
+import type {
+  CurrentUser,
+  Micropost,
+  PageInfo,
+  Profile,
+  Relationship,
+  SessionInfo,
+  UserSummary,
+} from '../src/index.ts';
 
 export const userSummary = (): UserSummary => ({ username: 'ada_l', displayName: 'Ada Lovelace' });
 
@@ -34,7 +42,10 @@ export const currentUser = (): CurrentUser => ({
 
 export const sessionInfo = (): SessionInfo => ({ user: currentUser(), expiresAt: '2025-02-14T09:30:00.000Z' });
 
-export const relationship = (): Relationship => ({ user: userSummary(), viewer: { isFollowing: true, followsYou: false } });
+export const relationship = (): Relationship => ({
+  user: userSummary(),
+  viewer: { isFollowing: true, followsYou: false },
+});
 
 export const pageInfo = (): PageInfo => ({ number: 1, size: 20, totalItems: 1, totalPages: 1 });
 

@@ -6,12 +6,17 @@ import { micropost, pageInfo, problem, sessionInfo } from './samples.ts';
 describe('validateResponse', () => {
   it('when the body matches the schema of its status, then it is ok', () => {
     expect(validateResponse('signUp', 201, sessionInfo())).to.deep.equal({ ok: true });
-    expect(validateResponse('getTimeline', 200, { items: [micropost()], page: pageInfo() })).to.deep.equal({ ok: true });
+    expect(validateResponse('getTimeline', 200, { items: [micropost()], page: pageInfo() })).to.deep.equal({
+      ok: true,
+    });
     expect(validateResponse('signUp', 409, problem(409, 'conflict'))).to.deep.equal({ ok: true });
   });
 
   it('when the body leaks a field, then the errors name it', () => {
-    const result = validateResponse('getMicropost', 200, { ...micropost(), author: { ...micropost().author, email: 'x' } });
+    const result = validateResponse('getMicropost', 200, {
+      ...micropost(),
+      author: { ...micropost().author, email: 'x' },
+    });
     expect(result.ok).to.equal(false);
     expect(result.ok ? [] : result.errors).to.deep.equal(['author.email: is not allowed']);
   });
@@ -25,7 +30,8 @@ describe('validateResponse', () => {
   });
 
   it('when a 204 has an empty body, then it is ok; with content, then it is an error', () => {
-    for (const empty of [undefined, null, '', {}]) expect(validateResponse('signOut', 204, empty)).to.deep.equal({ ok: true });
+    for (const empty of [undefined, null, '', {}])
+      expect(validateResponse('signOut', 204, empty)).to.deep.equal({ ok: true });
     expect(validateResponse('signOut', 204, { bye: true }).ok).to.equal(false);
   });
 
@@ -41,7 +47,7 @@ describe('validateResponse', () => {
 });
 
 describe('requestSchemas', () => {
-  it('when asked for an operation, then it gives that operation\'s request schemas', () => {
+  it("when asked for an operation, then it gives that operation's request schemas", () => {
     expect(requestSchemas('signUp').body).to.equal(SignUpRequest);
     expect(requestSchemas('editMicropost').body).to.equal(MicropostTextRequest);
     expect(requestSchemas('editMicropost').params.parse({ id: '7' })).to.deep.equal({ id: '7' });

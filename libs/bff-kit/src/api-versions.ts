@@ -11,7 +11,10 @@ export type VersionRouter = { stack: ReadonlyArray<{ path: unknown }> };
 export type ApiVersion<R extends VersionRouter = VersionRouter> = { version: string; router: R };
 
 /** A registered version, checked, with its base path and its deprecation (from API_DEPRECATIONS), if any. */
-export type ServedVersion<R extends VersionRouter = VersionRouter> = ApiVersion<R> & { basePath: string; deprecation: ApiDeprecation | null };
+export type ServedVersion<R extends VersionRouter = VersionRouter> = ApiVersion<R> & {
+  basePath: string;
+  deprecation: ApiDeprecation | null;
+};
 
 /** Whether `path` is the base path or below it (`/v10` is not under `/v1`). */
 export function isUnder(path: string, basePath: string): boolean {
@@ -19,7 +22,10 @@ export function isUnder(path: string, basePath: string): boolean {
 }
 
 /** The served version `path` belongs to, if any. */
-export function versionOf<R extends VersionRouter>(versions: readonly ServedVersion<R>[], path: string): ServedVersion<R> | undefined {
+export function versionOf<R extends VersionRouter>(
+  versions: readonly ServedVersion<R>[],
+  path: string,
+): ServedVersion<R> | undefined {
   return versions.find(({ basePath }) => isUnder(path, basePath));
 }
 
@@ -43,7 +49,8 @@ export function serveVersions<R extends VersionRouter>(
     return { version, router, basePath, deprecation: deprecations.find((d) => d.version === version) ?? null };
   });
   for (const { version } of deprecations) {
-    if (!names.has(version)) throw new Error(`API_DEPRECATIONS: ${version} is not served here (served: ${[...names].join(', ') || 'none'})`);
+    if (!names.has(version))
+      throw new Error(`API_DEPRECATIONS: ${version} is not served here (served: ${[...names].join(', ') || 'none'})`);
   }
   return served;
 }
@@ -51,7 +58,11 @@ export function serveVersions<R extends VersionRouter>(
 type HeaderValues = { deprecation: string; sunset: string | null; link: string };
 
 /** The header values of one deprecation. */
-export function deprecationHeaderValues(deprecation: { deprecatedAt: Date; sunsetAt: Date | null; link: string }): HeaderValues {
+export function deprecationHeaderValues(deprecation: {
+  deprecatedAt: Date;
+  sunsetAt: Date | null;
+  link: string;
+}): HeaderValues {
   return {
     // RFC 9745: a structured-field Date, `@` and Unix seconds.
     deprecation: `@${Math.floor(deprecation.deprecatedAt.getTime() / 1000)}`,
@@ -64,7 +75,8 @@ export function deprecationHeaderValues(deprecation: { deprecatedAt: Date; sunse
 /** Adds the headers to every answer under a deprecated version's base path; place it outside the error handler. */
 export function deprecationHeaders(versions: readonly ServedVersion[]): Middleware {
   const values = new Map<string, HeaderValues>();
-  for (const { version, deprecation } of versions) if (deprecation !== null) values.set(version, deprecationHeaderValues(deprecation));
+  for (const { version, deprecation } of versions)
+    if (deprecation !== null) values.set(version, deprecationHeaderValues(deprecation));
   return async (ctx, next) => {
     await next();
     const version = versionOf(versions, ctx.path);
@@ -74,7 +86,9 @@ export function deprecationHeaders(versions: readonly ServedVersion[]): Middlewa
     if (headers.sunset !== null) ctx.set('Sunset', headers.sunset);
     // Appended to a Link already there (the pagination links of a page), never replacing it.
     const existing: unknown = ctx.response.get('Link');
-    const links = (Array.isArray(existing) ? existing : [existing]).filter((v): v is string => typeof v === 'string' && v !== '');
+    const links = (Array.isArray(existing) ? existing : [existing]).filter(
+      (v): v is string => typeof v === 'string' && v !== '',
+    );
     ctx.set('Link', [...links, headers.link].join(', '));
   };
 }

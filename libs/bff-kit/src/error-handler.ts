@@ -21,7 +21,14 @@ export type ErrorHandlerOptions = {
   decorate?: (ctx: Context, status: number) => void;
 };
 
-type Rendered = { status: number; code: string; detail?: string | undefined; errors?: FieldError[] | undefined; extra?: Record<string, unknown>; headers: Record<string, string> };
+type Rendered = {
+  status: number;
+  code: string;
+  detail?: string | undefined;
+  errors?: FieldError[] | undefined;
+  extra?: Record<string, unknown>;
+  headers: Record<string, string>;
+};
 
 // Codes and details for the HTTP errors of koa, koa-body (co-body) and the router (they carry a `status`).
 const HTTP_CODES: Record<number, string> = {
@@ -47,14 +54,24 @@ function domainCode(error: unknown, problems: DomainProblems): DomainErrorCode |
 
 function render(error: unknown, problems: DomainProblems): Rendered | null {
   if (error instanceof HttpProblem) {
-    return { status: error.status, code: error.code, detail: error.detail, errors: error.errors, extra: error.extra, headers: { ...error.headers } };
+    return {
+      status: error.status,
+      code: error.code,
+      detail: error.detail,
+      errors: error.errors,
+      extra: error.extra,
+      headers: { ...error.headers },
+    };
   }
   const code = domainCode(error, problems);
   if (code !== null) {
     const mapped = problems[code];
     const { errors, retryAfterSeconds } = error as { errors?: unknown; retryAfterSeconds?: unknown };
     // An error that knows when a retry can succeed (a used-up quota) says so; the table's headers are the default.
-    const retryAfter = typeof retryAfterSeconds === 'number' && retryAfterSeconds > 0 ? { 'Retry-After': String(Math.ceil(retryAfterSeconds)) } : {};
+    const retryAfter =
+      typeof retryAfterSeconds === 'number' && retryAfterSeconds > 0
+        ? { 'Retry-After': String(Math.ceil(retryAfterSeconds)) }
+        : {};
     return {
       status: mapped.status,
       code: mapped.code,
@@ -89,7 +106,10 @@ export function errorHandler(options: ErrorHandlerOptions): Middleware {
       options.observe?.(error, ctx);
       let rendered = render(error, domainProblems);
       if (rendered === null) {
-        ((ctx.state.log as Logger | undefined) ?? logger).error({ err: error, requestId: ctx.state.requestId }, 'unhandled error');
+        ((ctx.state.log as Logger | undefined) ?? logger).error(
+          { err: error, requestId: ctx.state.requestId },
+          'unhandled error',
+        );
         rendered = { status: 500, code: 'internal_error', detail: 'something went wrong on our side', headers: {} };
       }
       const { status, code, detail, errors, extra, headers } = rendered;
@@ -100,7 +120,8 @@ export function errorHandler(options: ErrorHandlerOptions): Middleware {
       }
       // What described the failed success answer must not describe the problem (security headers and a renewed
       // session cookie stay).
-      for (const name of ['Link', 'Cache-Control', 'Content-Disposition', 'Last-Modified', 'ETag', 'Content-Length']) ctx.remove(name);
+      for (const name of ['Link', 'Cache-Control', 'Content-Disposition', 'Last-Modified', 'ETag', 'Content-Length'])
+        ctx.remove(name);
       ctx.set(headers);
       ctx.status = status;
       options.decorate?.(ctx, status);

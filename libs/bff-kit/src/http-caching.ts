@@ -7,7 +7,12 @@ import compress from 'koa-compress';
 
 /** Brotli (quality 4, cheap enough per request) or gzip, for answers of 1 KiB and more. */
 export function compression(): Middleware {
-  return compress({ threshold: 1024, br: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } }, gzip: { level: 6 }, deflate: false });
+  return compress({
+    threshold: 1024,
+    br: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
+    gzip: { level: 6 },
+    deflate: false,
+  });
 }
 
 /** Whether an If-None-Match header names `etag` (weak comparison, RFC 9110 13.1.2). */
@@ -19,7 +24,8 @@ export function matchesETag(ifNoneMatch: string, etag: string): boolean {
 
 function hashable(body: unknown): string | Buffer | null {
   if (typeof body === 'string' || Buffer.isBuffer(body)) return body;
-  if (body !== null && typeof body === 'object' && typeof (body as { pipe?: unknown }).pipe !== 'function') return JSON.stringify(body);
+  if (body !== null && typeof body === 'object' && typeof (body as { pipe?: unknown }).pipe !== 'function')
+    return JSON.stringify(body);
   return null;
 }
 

@@ -7,8 +7,16 @@ import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
 import { z } from 'zod';
 import {
-  checkSettings, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SHUTDOWN_GRACE_MS, runtimeSettings, runtimeVariables,
-  settingsOrThrow, type Env, type RuntimeSettings, type ServerTimeouts,
+  checkSettings,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_SHUTDOWN_GRACE_MS,
+  runtimeSettings,
+  runtimeVariables,
+  settingsOrThrow,
+  type Env,
+  type RuntimeSettings,
+  type ServerTimeouts,
 } from './settings.ts';
 import { problemBody } from './problem.ts';
 
@@ -23,7 +31,9 @@ export type { RuntimeSettings, ServerTimeouts };
  * per bad variable. `defaultMetricsPort` differs per BFF so both run side by side on one host.
  */
 export function readRuntimeSettings(env: Env, defaultMetricsPort: number): RuntimeSettings {
-  return settingsOrThrow(checkSettings(z.object(runtimeVariables(env, defaultMetricsPort)).transform(runtimeSettings), env));
+  return settingsOrThrow(
+    checkSettings(z.object(runtimeVariables(env, defaultMetricsPort)).transform(runtimeSettings), env),
+  );
 }
 
 /** Reads HTTP_KEEP_ALIVE_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS and HTTP_REQUEST_TIMEOUT_MS. */
@@ -72,9 +82,13 @@ const SHUTTING_DOWN_BODY = JSON.stringify(problemBody(503, 'unavailable', 'this 
 
 /** Sends the spans still batched when tracing is on (tracing.ts); a no-op otherwise. Bounded to 2 s. */
 async function flushTraces(): Promise<void> {
-  const provider = (trace.getTracerProvider() as { getDelegate?(): unknown }).getDelegate?.() as { forceFlush?(): Promise<void> } | undefined;
+  const provider = (trace.getTracerProvider() as { getDelegate?(): unknown }).getDelegate?.() as
+    { forceFlush?(): Promise<void> } | undefined;
   if (typeof provider?.forceFlush !== 'function') return;
-  await Promise.race([provider.forceFlush().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+  await Promise.race([
+    provider.forceFlush().catch(() => undefined),
+    new Promise((resolve) => setTimeout(resolve, 2000).unref()),
+  ]);
 }
 
 /** Creates the server, applies the timeouts, listens, and (by default) shuts down gracefully on SIGTERM/SIGINT. */
@@ -89,21 +103,28 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   // Responses being written: when draining starts, each becomes the last on its connection.
   const inFlight = new Set<http.ServerResponse>();
 
-  const server = http.createServer({ headersTimeout: timeouts.headersTimeoutMs, requestTimeout: timeouts.requestTimeoutMs }, (req, res) => {
-    if (draining) {
-      // Whatever arrives now is the last request on its connection.
-      res.setHeader('Connection', 'close');
-      const path = (req.url ?? '').split('?')[0];
-      if (path === readinessPath && (req.method === 'GET' || req.method === 'HEAD')) {
-        res.writeHead(503, { 'Content-Type': 'application/problem+json', 'Retry-After': '5', 'Cache-Control': 'no-store' });
-        res.end(req.method === 'HEAD' ? undefined : SHUTTING_DOWN_BODY);
-        return;
+  const server = http.createServer(
+    { headersTimeout: timeouts.headersTimeoutMs, requestTimeout: timeouts.requestTimeoutMs },
+    (req, res) => {
+      if (draining) {
+        // Whatever arrives now is the last request on its connection.
+        res.setHeader('Connection', 'close');
+        const path = (req.url ?? '').split('?')[0];
+        if (path === readinessPath && (req.method === 'GET' || req.method === 'HEAD')) {
+          res.writeHead(503, {
+            'Content-Type': 'application/problem+json',
+            'Retry-After': '5',
+            'Cache-Control': 'no-store',
+          });
+          res.end(req.method === 'HEAD' ? undefined : SHUTTING_DOWN_BODY);
+          return;
+        }
       }
-    }
-    inFlight.add(res);
-    res.once('close', () => inFlight.delete(res));
-    options.handler(req, res);
-  });
+      inFlight.add(res);
+      res.once('close', () => inFlight.delete(res));
+      options.handler(req, res);
+    },
+  );
   server.keepAliveTimeout = timeouts.keepAliveTimeoutMs;
 
   await new Promise<void>((resolve, reject) => {
@@ -120,7 +141,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     draining = true;
     log({ level: 'info', msg: 'shutting down', reason, graceMs });
     const work = (options.stopWork?.() ?? Promise.resolve()).catch((error: unknown) => {
-      log({ level: 'error', msg: 'stopping background work failed', error: error instanceof Error ? error.message : String(error) });
+      log({
+        level: 'error',
+        msg: 'stopping background work failed',
+        error: error instanceof Error ? error.message : String(error),
+      });
     });
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
@@ -137,15 +162,27 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     let code = 0;
     if (outcome === 'cut') {
       const open = await new Promise<number>((resolve) => server.getConnections((_, count) => resolve(count)));
-      log({ level: 'error', msg: 'shutdown grace period ran out: cutting the requests still running', graceMs, openConnections: open });
+      log({
+        level: 'error',
+        msg: 'shutdown grace period ran out: cutting the requests still running',
+        graceMs,
+        openConnections: open,
+      });
       server.closeAllConnections();
       code = 1;
     }
     try {
       // Bounded: a pool whose query was just cut (still stuck in the database) must not hold the exit for ever.
-      await Promise.race([options.release?.(), new Promise((resolve) => setTimeout(resolve, code === 0 ? 5000 : 1000).unref())]);
+      await Promise.race([
+        options.release?.(),
+        new Promise((resolve) => setTimeout(resolve, code === 0 ? 5000 : 1000).unref()),
+      ]);
     } catch (error) {
-      log({ level: 'error', msg: 'releasing resources failed', error: error instanceof Error ? error.message : String(error) });
+      log({
+        level: 'error',
+        msg: 'releasing resources failed',
+        error: error instanceof Error ? error.message : String(error),
+      });
       code = 1;
     }
     log({ level: code === 0 ? 'info' : 'error', msg: 'stopped', exitCode: code });

@@ -14,9 +14,24 @@ export type Logger = PinoLogger;
 
 // Wherever these appear (top level or one level down: headers, bodies), the value is replaced.
 const SECRET_KEYS = [
-  'authorization', 'Authorization', 'cookie', 'Cookie', '"set-cookie"', '"Set-Cookie"',
-  'password', 'currentPassword', 'newPassword', 'refreshToken', 'refresh_token', 'accessToken', 'access_token',
-  'token', 'idToken', 'secret', 'jwtSecret', 'tokenSecret',
+  'authorization',
+  'Authorization',
+  'cookie',
+  'Cookie',
+  '"set-cookie"',
+  '"Set-Cookie"',
+  'password',
+  'currentPassword',
+  'newPassword',
+  'refreshToken',
+  'refresh_token',
+  'accessToken',
+  'access_token',
+  'token',
+  'idToken',
+  'secret',
+  'jwtSecret',
+  'tokenSecret',
 ];
 /** The paths pino redacts. */
 export const REDACTED_PATHS = [

@@ -90,7 +90,11 @@ export function createMetrics(options: MetricsOptions): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
   });
-  const inFlight = new client.Gauge({ name: 'http_server_requests_in_flight', help: 'Requests being answered right now', registers });
+  const inFlight = new client.Gauge({
+    name: 'http_server_requests_in_flight',
+    help: 'Requests being answered right now',
+    registers,
+  });
   const acquire = new client.Histogram({
     name: 'db_pool_acquire_seconds',
     help: 'How long a request for a pooled database connection waited',
@@ -221,7 +225,11 @@ export type MetricsServer = { readonly port: number; close(): Promise<void> };
  * Serves `GET /metrics` (and nothing else) on `port` (0: any free port). Separate from the app's server so that the
  * balancer, which routes only the app's port, never exposes it.
  */
-export async function serveMetrics(metrics: Pick<Metrics, 'registry'>, port: number, host?: string): Promise<MetricsServer> {
+export async function serveMetrics(
+  metrics: Pick<Metrics, 'registry'>,
+  port: number,
+  host?: string,
+): Promise<MetricsServer> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
@@ -229,7 +237,10 @@ export async function serveMetrics(metrics: Pick<Metrics, 'registry'>, port: num
       return;
     }
     metrics.registry.metrics().then(
-      (text) => res.writeHead(200, { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' }).end(req.method === 'HEAD' ? undefined : text),
+      (text) =>
+        res
+          .writeHead(200, { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' })
+          .end(req.method === 'HEAD' ? undefined : text),
       () => res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('metrics could not be collected\n'),
     );
   });

@@ -23,7 +23,12 @@ export type OpsRoutesOptions = {
 
 const SWAGGER_DIR = path.dirname(fileURLToPath(import.meta.resolve('swagger-ui-dist/package.json')));
 // Only what the page loads; nothing else of the package is reachable.
-const SWAGGER_ASSETS = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png']);
+const SWAGGER_ASSETS = new Set([
+  'swagger-ui.css',
+  'swagger-ui-bundle.js',
+  'swagger-ui-standalone-preset.js',
+  'favicon-32x32.png',
+]);
 
 const docsHtml = (title: string) => `<!doctype html>
 <html lang="en">
@@ -68,7 +73,9 @@ export function opsRouter<S = DefaultState>(options: OpsRoutesOptions): Router<S
   router.get('readyz', '/readyz', async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     if (!(await options.readiness.isReachable())) {
-      throw new HttpProblem(503, 'unavailable', 'the database is unreachable', { headers: { 'Retry-After': UNAVAILABLE_RETRY_AFTER } });
+      throw new HttpProblem(503, 'unavailable', 'the database is unreachable', {
+        headers: { 'Retry-After': UNAVAILABLE_RETRY_AFTER },
+      });
     }
     ctx.body = { status: 'ok' };
   });

@@ -50,7 +50,16 @@ const TITLES: Record<string, string> = {
   unavailable: 'Service unavailable',
 };
 
-const STATUS_TITLES: Record<number, string> = { 400: 'Bad request', 401: 'Authentication required', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 422: 'Validation failed', 500: 'Internal server error', 503: 'Service unavailable' };
+const STATUS_TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Authentication required',
+  403: 'Forbidden',
+  404: 'Not found',
+  409: 'Conflict',
+  422: 'Validation failed',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+};
 
 /** The RFC 9457 body: type (from the code), title, status, code, and detail / errors / extra members when given. */
 export function problemBody(

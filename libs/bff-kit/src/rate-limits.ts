@@ -44,7 +44,9 @@ export type Throttles = {
 function rateLimited(msBeforeNext: number, limit: keyof RateLimits): HttpProblem {
   reportRateLimited(limit);
   const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
-  return new HttpProblem(429, 'rate_limited', 'too many requests; try again later', { headers: { 'Retry-After': String(seconds) } });
+  return new HttpProblem(429, 'rate_limited', 'too many requests; try again later', {
+    headers: { 'Retry-After': String(seconds) },
+  });
 }
 
 async function consume(limiter: RateLimiterAbstract, key: string, limit: keyof RateLimits): Promise<void> {
@@ -64,7 +66,8 @@ export function createThrottles(prefix: string, limits: Partial<RateLimits>, red
   const all: RateLimits = { ...DEFAULT_RATE_LIMITS, ...limits };
   const ours = typeof redis === 'string';
   // enableOfflineQueue off: a dead Redis fails fast, and the limiters fall back to memory.
-  const client = typeof redis === 'string' ? new Redis(redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : redis;
+  const client =
+    typeof redis === 'string' ? new Redis(redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : redis;
   const make = (name: string, limit: Limit): RateLimiterAbstract => {
     const options = { keyPrefix: `${prefix}:${name}`, points: limit.points, duration: limit.durationSeconds };
     if (client === null) return new RateLimiterMemory(options);
@@ -78,7 +81,8 @@ export function createThrottles(prefix: string, limits: Partial<RateLimits>, red
     signInAttempt: (address) => consume(signIns, address, 'signInAttemptsPerAddress'),
     async assertAccountNotLocked(accountKey) {
       const state = await failedSignIns.get(accountKey);
-      if (state !== null && state.consumedPoints >= all.failedSignInsPerAccount.points) throw rateLimited(state.msBeforeNext, 'failedSignInsPerAccount');
+      if (state !== null && state.consumedPoints >= all.failedSignInsPerAccount.points)
+        throw rateLimited(state.msBeforeNext, 'failedSignInsPerAccount');
     },
     async recordFailedSignIn(accountKey) {
       await failedSignIns.penalty(accountKey, 1);

@@ -14,7 +14,15 @@ function hasBody(headers: Record<string, string | string[] | undefined>): boolea
 
 /** The body parser stack: content-type check, koa-body (JSON only, 16 KiB), object check. */
 export function jsonBody(options: { limit?: string } = {}): Middleware[] {
-  const parse = koaBody({ json: true, urlencoded: false, text: false, multipart: false, jsonLimit: options.limit ?? '16kb', jsonStrict: true, patchNode: false });
+  const parse = koaBody({
+    json: true,
+    urlencoded: false,
+    text: false,
+    multipart: false,
+    jsonLimit: options.limit ?? '16kb',
+    jsonStrict: true,
+    patchNode: false,
+  });
   return [
     async (ctx, next) => {
       if (!SAFE_METHODS.has(ctx.method) && hasBody(ctx.req.headers) && ctx.is('application/json', '+json') === false) {

@@ -6,9 +6,11 @@ import type { Middleware } from 'koa';
 /** The CSP of an API that serves only JSON. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 /** The CSP of a single-page app served from our own origin. */
-export const APP_CSP = "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+export const APP_CSP =
+  "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 // What /docs adds to the BFF's CSP: Swagger UI sets inline styles on its elements; its script and CSS are ours.
-const DOCS_ADDITIONS = "; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'";
+const DOCS_ADDITIONS =
+  "; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'";
 
 /** What to send: the CSP of everything outside /docs, and whether to send HSTS. */
 export type SecurityHeaderOptions = { csp: string; hsts: boolean };

@@ -13,17 +13,20 @@ class Invalid extends Error {}
 
 /** A reader of one variable: an absent or empty value is `undefined`; `reject` says what is allowed. */
 export function field<T>(parse: (raw: string | undefined, reject: (why: string) => never) => T) {
-  return z.string().optional().transform((raw, ctx): T => {
-    try {
-      return parse(raw === '' ? undefined : raw, (why) => {
-        throw new Invalid(why);
-      });
-    } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      ctx.addIssue({ code: 'custom', message: error.message });
-      return z.NEVER;
-    }
-  });
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): T => {
+      try {
+        return parse(raw === '' ? undefined : raw, (why) => {
+          throw new Invalid(why);
+        });
+      } catch (error) {
+        if (!(error instanceof Invalid)) throw error;
+        ctx.addIssue({ code: 'custom', message: error.message });
+        return z.NEVER;
+      }
+    });
 }
 
 const quote = (raw: string) => JSON.stringify(raw);
@@ -33,7 +36,8 @@ export function integer(fallback: number, min: number, max: number) {
   return field((raw, reject) => {
     if (raw === undefined) return fallback;
     const value = Number(raw);
-    if (!/^[0-9]+$/.test(raw) || value < min || value > max) reject(`${quote(raw)} is not an integer from ${min} to ${max}`);
+    if (!/^[0-9]+$/.test(raw) || value < min || value > max)
+      reject(`${quote(raw)} is not an integer from ${min} to ${max}`);
     return value;
   });
 }
@@ -89,7 +93,11 @@ export function url<F extends string | null>(protocols: readonly string[], fallb
 /** Comma-separated URLs with one of `protocols`; empty when unset. */
 export function urlList(protocols: readonly string[]) {
   return field((raw, reject): string[] =>
-    (raw ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '').map((entry) => checkUrl(entry, protocols, reject)),
+    (raw ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '')
+      .map((entry) => checkUrl(entry, protocols, reject)),
   );
 }
 
@@ -103,7 +111,13 @@ export function readBy<T>(env: Env, name: string, read: (env: Env) => T) {
       return read({ ...env, [name]: raw });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return reject(message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message.startsWith(name) ? message.slice(name.length) : message);
+      return reject(
+        message.startsWith(`${name}: `)
+          ? message.slice(name.length + 2)
+          : message.startsWith(name)
+            ? message.slice(name.length)
+            : message,
+      );
     }
   });
 }
@@ -121,7 +135,11 @@ export function secret(options: { minBytes?: number; production?: boolean } = {}
   const minBytes = options.minBytes ?? 32;
   return field((raw, reject) => {
     if (raw === undefined) {
-      return reject(options.production ? `is required in production (at least ${minBytes} bytes)` : `is required (at least ${minBytes} bytes; npm start passes a development secret)`);
+      return reject(
+        options.production
+          ? `is required in production (at least ${minBytes} bytes)`
+          : `is required (at least ${minBytes} bytes; npm start passes a development secret)`,
+      );
     }
     const bytes = Buffer.byteLength(raw);
     if (bytes < minBytes) reject(`the value given has ${bytes} bytes; it must be at least ${minBytes} bytes`);
@@ -145,7 +163,8 @@ export function logFormat(nodeEnv: string | undefined) {
 export type ApiDeprecation = { version: string; deprecatedAt: Date; sunsetAt: Date | null; link: string };
 
 // An instant with an explicit zone: a date (midnight UTC), or a date and time ending in Z or ±HH:MM.
-const INSTANT = /^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,3})?)?(?:Z|[+-][0-9]{2}:[0-9]{2}))?$/;
+const INSTANT =
+  /^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,3})?)?(?:Z|[+-][0-9]{2}:[0-9]{2}))?$/;
 const DEPRECATION_ENTRY = /^(?<version>[^@]*)@(?<deprecatedAt>[^>|]*)(?:>(?<sunsetAt>[^|]*))?\|(?<link>.*)$/;
 const DEPRECATION_EXAMPLE = 'v1@2027-01-01T00:00:00Z>2027-07-01T00:00:00Z|https://docs.example/migrate-to-v2';
 
@@ -154,7 +173,13 @@ function instant(raw: string, what: string, reject: (why: string) => never): Dat
   const value = new Date(raw);
   // Date would roll 2027-02-30 over into March: the calendar day must exist as written.
   const day = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
-  if (!m || !day || Number.isNaN(value.getTime()) || day.getUTCMonth() !== Number(m[2]) - 1 || day.getUTCDate() !== Number(m[3])) {
+  if (
+    !m ||
+    !day ||
+    Number.isNaN(value.getTime()) ||
+    day.getUTCMonth() !== Number(m[2]) - 1 ||
+    day.getUTCDate() !== Number(m[3])
+  ) {
     reject(`${what} ${quote(raw)} is not a date (2027-01-01) or a date and time with a zone (2027-01-01T00:00:00Z)`);
   }
   return value;
@@ -170,7 +195,8 @@ export function apiDeprecations() {
     const seen = new Set<string>();
     return raw.split(',').map((entry): ApiDeprecation => {
       const m = DEPRECATION_ENTRY.exec(entry.trim());
-      if (!m?.groups) return reject(`${quote(entry.trim())} must look like ${DEPRECATION_EXAMPLE} (the ">sunset" part is optional)`);
+      if (!m?.groups)
+        return reject(`${quote(entry.trim())} must look like ${DEPRECATION_EXAMPLE} (the ">sunset" part is optional)`);
       const version = (m.groups.version ?? '').trim();
       const link = (m.groups.link ?? '').trim();
       const sunsetAt = m.groups.sunsetAt?.trim();
@@ -179,14 +205,16 @@ export function apiDeprecations() {
       seen.add(version);
       const deprecatedAt = instant((m.groups.deprecatedAt ?? '').trim(), `${version}'s deprecation date`, reject);
       const sunset = sunsetAt === undefined ? null : instant(sunsetAt, `${version}'s sunset date`, reject);
-      if (sunset !== null && sunset.getTime() <= deprecatedAt.getTime()) reject(`${version}'s sunset must come after its deprecation`);
+      if (sunset !== null && sunset.getTime() <= deprecatedAt.getTime())
+        reject(`${version}'s sunset must come after its deprecation`);
       let parsed: URL;
       try {
         parsed = new URL(link);
       } catch {
         return reject(`${version}'s migration notes ${quote(link)} are not an absolute http(s) URL`);
       }
-      if (!['http:', 'https:'].includes(parsed.protocol)) reject(`${version}'s migration notes ${quote(link)} are not an http(s) URL`);
+      if (!['http:', 'https:'].includes(parsed.protocol))
+        reject(`${version}'s migration notes ${quote(link)} are not an http(s) URL`);
       return { version, deprecatedAt, sunsetAt: sunset, link: parsed.href };
     });
   });
@@ -203,7 +231,8 @@ function metricsPort(fallback: number) {
     if (raw === undefined) return fallback;
     if (raw === 'off') return null;
     const value = Number(raw);
-    if (!/^[0-9]+$/.test(raw) || value > 65535) reject(`${quote(raw)} is not a port (0-65535; 0 = any free port) or off`);
+    if (!/^[0-9]+$/.test(raw) || value > 65535)
+      reject(`${quote(raw)} is not a port (0-65535; 0 = any free port) or off`);
     return value;
   });
 }
@@ -213,7 +242,8 @@ function timeoutAbove(fallback: number, min: number, other: { name: string; valu
   return field((raw, reject) => {
     if (raw === undefined) return fallback;
     const value = Number(raw);
-    if (!/^[0-9]+$/.test(raw) || value < min || value > HOUR_MS) reject(`${quote(raw)} is not an integer from ${min} to ${HOUR_MS}`);
+    if (!/^[0-9]+$/.test(raw) || value < min || value > HOUR_MS)
+      reject(`${quote(raw)} is not an integer from ${min} to ${HOUR_MS}`);
     if (other.orEqual ? value < other.value : value <= other.value) {
       reject(`${quote(raw)} must be ${other.orEqual ? 'at least' : 'above'} ${other.name} (${other.value})`);
     }
@@ -237,13 +267,22 @@ export function runtimeVariables(env: Env, defaultMetricsPort: number) {
     DATABASE_STATEMENT_TIMEOUT_MS: integer(5000, 0, HOUR_MS),
     DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: integer(10_000, 0, HOUR_MS),
     HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 1000, HOUR_MS),
-    HTTP_HEADERS_TIMEOUT_MS: timeoutAbove(keepAlive + 1000, 1000, { name: 'HTTP_KEEP_ALIVE_TIMEOUT_MS', value: keepAlive }),
-    HTTP_REQUEST_TIMEOUT_MS: timeoutAbove(Math.max(DEFAULT_REQUEST_TIMEOUT_MS, headers), 1000, { name: 'HTTP_HEADERS_TIMEOUT_MS', value: headers, orEqual: true }),
+    HTTP_HEADERS_TIMEOUT_MS: timeoutAbove(keepAlive + 1000, 1000, {
+      name: 'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+      value: keepAlive,
+    }),
+    HTTP_REQUEST_TIMEOUT_MS: timeoutAbove(Math.max(DEFAULT_REQUEST_TIMEOUT_MS, headers), 1000, {
+      name: 'HTTP_HEADERS_TIMEOUT_MS',
+      value: headers,
+      orEqual: true,
+    }),
     SHUTDOWN_GRACE_MS: integer(DEFAULT_SHUTDOWN_GRACE_MS, 0, HOUR_MS),
   };
 }
 
-type RuntimeValues = { [K in keyof ReturnType<typeof runtimeVariables>]: z.output<ReturnType<typeof runtimeVariables>[K]> };
+type RuntimeValues = {
+  [K in keyof ReturnType<typeof runtimeVariables>]: z.output<ReturnType<typeof runtimeVariables>[K]>;
+};
 
 /** Timeouts of the public server. */
 export type ServerTimeouts = {
@@ -306,7 +345,9 @@ export function commonVariables(env: Env, defaultMetricsPort: number) {
   };
 }
 
-type CommonValues = { [K in keyof ReturnType<typeof commonVariables>]: z.output<ReturnType<typeof commonVariables>[K]> };
+type CommonValues = {
+  [K in keyof ReturnType<typeof commonVariables>]: z.output<ReturnType<typeof commonVariables>[K]>;
+};
 
 /** The settings every BFF has, from the checked common variables. */
 export function commonSettings(v: CommonValues) {
@@ -338,7 +379,10 @@ export function commonSettings(v: CommonValues) {
 export function checkSettings<T>(schema: z.ZodType<T>, env: Env): SettingsCheck<T> {
   const result = schema.safeParse(env);
   if (result.success) return { ok: true, settings: result.data };
-  return { ok: false, problems: result.error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`) };
+  return {
+    ok: false,
+    problems: result.error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`),
+  };
 }
 
 /** The settings, or an Error listing every problem (for tests and callers that prefer to throw). */

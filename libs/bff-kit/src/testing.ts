@@ -24,9 +24,18 @@ export type ChildBff = {
  * Starts `node [--import preload] <script>` in `cwd` with `env` added to the current environment and waits for the
  * line that says it listens (`msg` containing "listening"), whose `port`/`url` and `metricsPort` the caller reads.
  */
-export async function spawnBff(options: { cwd: string; script: string; env: Record<string, string>; preload?: string }): Promise<ChildBff & { listening: LogLine }> {
+export async function spawnBff(options: {
+  cwd: string;
+  script: string;
+  env: Record<string, string>;
+  preload?: string;
+}): Promise<ChildBff & { listening: LogLine }> {
   const args = [...(options.preload ? ['--import', options.preload] : []), options.script];
-  const child = spawn(process.execPath, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const logs: LogLine[] = [];
   const waiters = new Set<() => void>();
   const collect = (stream: NodeJS.ReadableStream) => {
@@ -49,7 +58,9 @@ export async function spawnBff(options: { cwd: string; script: string; env: Reco
   };
   collect(child.stdout!);
   collect(child.stderr!);
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
 
   const waitForLog = (match: (line: LogLine) => boolean, timeoutMs = 15_000) =>
     new Promise<LogLine>((resolve, reject) => {
@@ -63,7 +74,11 @@ export async function spawnBff(options: { cwd: string; script: string; env: Reco
       };
       const timer = setTimeout(() => {
         waiters.delete(check);
-        reject(new Error(`no matching log line within ${timeoutMs} ms; got:\n${logs.map((l) => JSON.stringify(l)).join('\n')}`));
+        reject(
+          new Error(
+            `no matching log line within ${timeoutMs} ms; got:\n${logs.map((l) => JSON.stringify(l)).join('\n')}`,
+          ),
+        );
       }, timeoutMs);
       waiters.add(check);
       void exited.then(() => setTimeout(check, 10));
@@ -72,7 +87,10 @@ export async function spawnBff(options: { cwd: string; script: string; env: Reco
 
   const bff = { child, logs, waitForLog, exited, kill: () => void child.kill('SIGKILL') };
   try {
-    const listening = await waitForLog((line) => typeof line.msg === 'string' && line.msg.includes('listening'), 30_000);
+    const listening = await waitForLog(
+      (line) => typeof line.msg === 'string' && line.msg.includes('listening'),
+      30_000,
+    );
     return { ...bff, listening };
   } catch (error) {
     bff.kill();
@@ -95,7 +113,8 @@ export function samples(text: string, name: string): Array<{ labels: Record<stri
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
     const labels: Record<string, string> = {};
-    for (const pair of (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[pair[1]!] = pair[2]!;
+    for (const pair of (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+      labels[pair[1]!] = pair[2]!;
     out.push({ labels, value: Number(match[3]) });
   }
   return out;

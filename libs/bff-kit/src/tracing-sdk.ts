@@ -15,9 +15,7 @@ import { BatchSpanProcessor, ParentBasedSampler, AlwaysOnSampler, TracerProvider
  * text would carry usernames, password hashes and token hashes to the tracing backend.
  */
 export function withoutLiterals(sql: string): string {
-  return sql
-    .replace(/E?'(?:[^']|'')*'/g, '?')
-    .replace(/(?<![$\w])\d+(?:\.\d+)?\b/g, '?');
+  return sql.replace(/E?'(?:[^']|'')*'/g, '?').replace(/(?<![$\w])\d+(?:\.\d+)?\b/g, '?');
 }
 
 /** Paths whose requests are not worth a trace (probes hit them every few seconds). */
@@ -29,11 +27,18 @@ export function startTracing(env: Record<string, string | undefined> = process.e
   const level = (env.OTEL_LOG_LEVEL ?? '').toUpperCase() as keyof typeof DiagLogLevel;
   if (level in DiagLogLevel) diag.setLogger(new DiagConsoleLogger(), DiagLogLevel[level]);
   const provider = new TracerProvider({
-    resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME || process.env.npm_package_name || 'microblog-bff' }),
+    resource: resourceFromAttributes({
+      'service.name': env.OTEL_SERVICE_NAME || process.env.npm_package_name || 'microblog-bff',
+    }),
     // Follow the caller's sampling decision; sample everything we start ourselves.
     sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
     // The exporter reads OTEL_EXPORTER_OTLP_ENDPOINT (and _HEADERS, _TIMEOUT) itself and posts to <endpoint>/v1/traces.
-    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), scheduledDelayMillis: Number(env.OTEL_BSP_SCHEDULE_DELAY) || 5000 })],
+    spanProcessors: [
+      new BatchSpanProcessor({
+        exporter: new OTLPTraceExporter(),
+        scheduledDelayMillis: Number(env.OTEL_BSP_SCHEDULE_DELAY) || 5000,
+      }),
+    ],
   });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
@@ -44,7 +49,8 @@ export function startTracing(env: Record<string, string | undefined> = process.e
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0] ?? ''),
         // Outgoing calls of the process itself (the exporter's own posts) are not traced.
-        ignoreOutgoingRequestHook: (options) => typeof options === 'object' && String(options.path ?? '').startsWith('/v1/traces'),
+        ignoreOutgoingRequestHook: (options) =>
+          typeof options === 'object' && String(options.path ?? '').startsWith('/v1/traces'),
       }),
       // Only router layers make spans; one span per plain middleware would bury the SQL spans in noise.
       new KoaInstrumentation({ ignoreLayersType: [KoaLayerType.MIDDLEWARE] }),

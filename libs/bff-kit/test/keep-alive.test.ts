@@ -41,7 +41,11 @@ async function serve(timeouts: Parameters<typeof startHttpServer>[0]['timeouts']
 
 describe('the public server timeouts', () => {
   it('default to keep-alive 65 s, headers 66 s (above it) and request 120 s, and advertise the keep-alive', async () => {
-    expect(readServerTimeouts({})).to.deep.equal({ keepAliveTimeoutMs: 65_000, headersTimeoutMs: 66_000, requestTimeoutMs: 120_000 });
+    expect(readServerTimeouts({})).to.deep.equal({
+      keepAliveTimeoutMs: 65_000,
+      headersTimeoutMs: 66_000,
+      requestTimeoutMs: 120_000,
+    });
     const http = await serve();
     try {
       expect(http.server.keepAliveTimeout).to.equal(65_000);
@@ -88,8 +92,14 @@ describe('the public server timeouts', () => {
   });
 
   it('refuses settings that break the order keep-alive < headers <= request, naming the variable', () => {
-    expect(() => readServerTimeouts({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '70000', HTTP_HEADERS_TIMEOUT_MS: '60000' })).to.throw(/^HTTP_HEADERS_TIMEOUT_MS: /);
-    expect(() => readServerTimeouts({ HTTP_HEADERS_TIMEOUT_MS: '66000', HTTP_REQUEST_TIMEOUT_MS: '5000' })).to.throw(/^HTTP_REQUEST_TIMEOUT_MS: /);
-    expect(() => readServerTimeouts({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '65s' })).to.throw(/^HTTP_KEEP_ALIVE_TIMEOUT_MS: "65s" is not an integer/);
+    expect(() =>
+      readServerTimeouts({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '70000', HTTP_HEADERS_TIMEOUT_MS: '60000' }),
+    ).to.throw(/^HTTP_HEADERS_TIMEOUT_MS: /);
+    expect(() => readServerTimeouts({ HTTP_HEADERS_TIMEOUT_MS: '66000', HTTP_REQUEST_TIMEOUT_MS: '5000' })).to.throw(
+      /^HTTP_REQUEST_TIMEOUT_MS: /,
+    );
+    expect(() => readServerTimeouts({ HTTP_KEEP_ALIVE_TIMEOUT_MS: '65s' })).to.throw(
+      /^HTTP_KEEP_ALIVE_TIMEOUT_MS: "65s" is not an integer/,
+    );
   });
 });

@@ -9,8 +9,16 @@ import { expect } from 'chai';
 import Koa from 'koa';
 import { z } from 'zod';
 import {
-  API_CSP, checkSettings, commonVariables, createLogger, errorHandler, HttpProblem, port, requestLogging,
-  securityHeaders, type DomainProblems,
+  API_CSP,
+  checkSettings,
+  commonVariables,
+  createLogger,
+  errorHandler,
+  HttpProblem,
+  port,
+  requestLogging,
+  securityHeaders,
+  type DomainProblems,
 } from '../src/index.ts';
 
 const PROBLEMS: DomainProblems = {
@@ -43,7 +51,11 @@ type Started = { url: string; lines: Array<Record<string, any>>; close(): Promis
 
 async function start(hsts: boolean, route: Koa.Middleware): Promise<Started> {
   const lines: Array<Record<string, any>> = [];
-  const logger = createLogger({ service: 'kit-test', level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+  const logger = createLogger({
+    service: 'kit-test',
+    level: 'info',
+    destination: { write: (line: string) => void lines.push(JSON.parse(line)) },
+  });
   const app = new Koa();
   app.silent = true;
   app.use(requestLogging(logger));
@@ -59,21 +71,36 @@ async function start(hsts: boolean, route: Koa.Middleware): Promise<Started> {
   };
 }
 
-const throwing = (error: unknown): Koa.Middleware => () => {
-  throw error;
-};
+const throwing =
+  (error: unknown): Koa.Middleware =>
+  () => {
+    throw error;
+  };
 
 describe('the kit', () => {
   describe('problem+json from the one error mapper', () => {
     it('when a route throws an HttpProblem, then its status, code, detail, extra members and headers are sent', async () => {
-      const app = await start(true, throwing(new HttpProblem(426, 'upgrade_required', 'update the app', { extra: { minVersion: '2.0.0' }, headers: { 'X-Why': 'old' } })));
+      const app = await start(
+        true,
+        throwing(
+          new HttpProblem(426, 'upgrade_required', 'update the app', {
+            extra: { minVersion: '2.0.0' },
+            headers: { 'X-Why': 'old' },
+          }),
+        ),
+      );
       try {
         const answer = await fetch(`${app.url}/x`);
         expect(answer.status).to.equal(426);
         expect(answer.headers.get('content-type')).to.match(/^application\/problem\+json/);
         expect(answer.headers.get('x-why')).to.equal('old');
         expect(await answer.json()).to.deep.equal({
-          type: 'https://microblog.example/problems/upgrade_required', title: 'Upgrade required', status: 426, code: 'upgrade_required', detail: 'update the app', minVersion: '2.0.0',
+          type: 'https://microblog.example/problems/upgrade_required',
+          title: 'Upgrade required',
+          status: 426,
+          code: 'upgrade_required',
+          detail: 'update the app',
+          minVersion: '2.0.0',
         });
       } finally {
         await app.close();
@@ -82,13 +109,16 @@ describe('the kit', () => {
 
     it('when a domain error is thrown, then the table decides status, code and headers; field errors are kept', async () => {
       const app = await start(true, async (ctx) => {
-        if (ctx.path === '/invalid') throw new FakeDomainError('validation_failed', 'text: too long', [{ field: 'text', message: 'too long' }]);
+        if (ctx.path === '/invalid')
+          throw new FakeDomainError('validation_failed', 'text: too long', [{ field: 'text', message: 'too long' }]);
         throw new FakeDomainError('unavailable', 'the database is unavailable');
       });
       try {
         const invalid = await fetch(`${app.url}/invalid`);
         expect(invalid.status).to.equal(422);
-        expect(await invalid.json()).to.include({ code: 'validation_failed', detail: 'text: too long' }).and.have.deep.property('errors', [{ field: 'text', message: 'too long' }]);
+        expect(await invalid.json())
+          .to.include({ code: 'validation_failed', detail: 'text: too long' })
+          .and.have.deep.property('errors', [{ field: 'text', message: 'too long' }]);
         const down = await fetch(`${app.url}/down`);
         expect(down.status).to.equal(503);
         expect(down.headers.get('retry-after')).to.equal('5');
@@ -134,7 +164,14 @@ describe('the kit', () => {
         expect(answer.headers.get('x-request-id')).to.equal('req-42');
         await new Promise((resolve) => setTimeout(resolve, 20));
         const request = app.lines.find((line) => line.msg === 'request');
-        expect(request).to.include({ level: 'info', requestId: 'req-42', method: 'GET', path: '/thing', status: 200, service: 'kit-test' });
+        expect(request).to.include({
+          level: 'info',
+          requestId: 'req-42',
+          method: 'GET',
+          path: '/thing',
+          status: 200,
+          service: 'kit-test',
+        });
         expect(request?.ms).to.be.a('number');
         expect(typeof request?.time).to.equal('string');
         expect(app.lines.find((line) => line.msg === 'working')).to.include({ requestId: 'req-42', step: 'inside' });
@@ -155,7 +192,10 @@ describe('the kit', () => {
       const logger = createLogger({ service: 'kit-test', level: 'info', format: 'pretty', destination });
       logger.info({ password: 'hunter2-hunter2' }, 'signed in');
       const text = lines.join('');
-      expect(text).to.match(/INFO.*signed in/).and.include('[redacted]').and.not.include('hunter2');
+      expect(text)
+        .to.match(/INFO.*signed in/)
+        .and.include('[redacted]')
+        .and.not.include('hunter2');
       expect(() => JSON.parse(text)).to.throw();
     });
 
@@ -176,7 +216,11 @@ describe('the kit', () => {
       context.setGlobalContextManager(manager);
       try {
         const lines: Array<Record<string, unknown>> = [];
-        const logger = createLogger({ service: 'kit-test', level: 'info', destination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+        const logger = createLogger({
+          service: 'kit-test',
+          level: 'info',
+          destination: { write: (line: string) => void lines.push(JSON.parse(line)) },
+        });
         const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
         const span = trace.wrapSpanContext({ traceId, spanId: '00f067aa0ba902b7', traceFlags: 1 });
         context.with(trace.setSpan(context.active(), span), () => logger.info('inside'));
@@ -190,16 +234,38 @@ describe('the kit', () => {
 
     it('when a line holds credentials (headers, passwords, tokens), then each is redacted', () => {
       const lines: string[] = [];
-      const logger = createLogger({ service: 'kit-test', level: 'info', destination: { write: (line: string) => void lines.push(line) } });
-      logger.info({
-        headers: { authorization: 'Bearer eyJsecret', cookie: '__Host-session=eyJcookie', 'set-cookie': ['__Host-session=eyJset'] },
-        body: { username: 'ann', password: 'hunter2-hunter2', refreshToken: 'rt-secret' },
-        password: 'top-level-secret',
-        accessToken: 'at-secret',
-      }, 'credentials');
+      const logger = createLogger({
+        service: 'kit-test',
+        level: 'info',
+        destination: { write: (line: string) => void lines.push(line) },
+      });
+      logger.info(
+        {
+          headers: {
+            authorization: 'Bearer eyJsecret',
+            cookie: '__Host-session=eyJcookie',
+            'set-cookie': ['__Host-session=eyJset'],
+          },
+          body: { username: 'ann', password: 'hunter2-hunter2', refreshToken: 'rt-secret' },
+          password: 'top-level-secret',
+          accessToken: 'at-secret',
+        },
+        'credentials',
+      );
       const line = lines.join('');
-      for (const secret of ['eyJsecret', 'eyJcookie', 'eyJset', 'hunter2', 'rt-secret', 'top-level-secret', 'at-secret']) expect(line).not.to.include(secret);
-      expect(JSON.parse(line)).to.deep.include({ body: { username: 'ann', password: '[redacted]', refreshToken: '[redacted]' } });
+      for (const secret of [
+        'eyJsecret',
+        'eyJcookie',
+        'eyJset',
+        'hunter2',
+        'rt-secret',
+        'top-level-secret',
+        'at-secret',
+      ])
+        expect(line).not.to.include(secret);
+      expect(JSON.parse(line)).to.deep.include({
+        body: { username: 'ann', password: '[redacted]', refreshToken: '[redacted]' },
+      });
     });
   });
 
@@ -223,7 +289,9 @@ describe('the kit', () => {
       try {
         const answer = await fetch(`${app.url}/docs`);
         expect(answer.headers.get('strict-transport-security')).to.equal(null);
-        expect(answer.headers.get('content-security-policy')).to.include("script-src 'self'").and.include("default-src 'none'");
+        expect(answer.headers.get('content-security-policy'))
+          .to.include("script-src 'self'")
+          .and.include("default-src 'none'");
       } finally {
         await app.close();
       }
@@ -231,18 +299,34 @@ describe('the kit', () => {
   });
 
   describe('settings', () => {
-    const schema = (env: Record<string, string | undefined>) => z.object({ ...commonVariables(env, 9464), WEB_PORT: port(3000) });
+    const schema = (env: Record<string, string | undefined>) =>
+      z.object({ ...commonVariables(env, 9464), WEB_PORT: port(3000) });
     const check = (env: Record<string, string | undefined>) => checkSettings(schema(env), env);
 
     it('when every value is good, then the typed settings, with HSTS on and JSON logs by default', () => {
       const result = check({ TOKEN_SECRET: 't'.repeat(32), JWT_SECRET: 'j'.repeat(32) });
       expect(result.ok).to.equal(true);
-      if (result.ok) expect(result.settings).to.include({ WEB_PORT: 3000, HSTS: true, LOG_FORMAT: 'json', LOG_LEVEL: 'info', TOKEN_SECRET: 't'.repeat(32) });
-      expect(check({ NODE_ENV: 'development', TOKEN_SECRET: 't'.repeat(32), JWT_SECRET: 'j'.repeat(32), HSTS: 'off' })).to.deep.include({ ok: true });
+      if (result.ok)
+        expect(result.settings).to.include({
+          WEB_PORT: 3000,
+          HSTS: true,
+          LOG_FORMAT: 'json',
+          LOG_LEVEL: 'info',
+          TOKEN_SECRET: 't'.repeat(32),
+        });
+      expect(
+        check({ NODE_ENV: 'development', TOKEN_SECRET: 't'.repeat(32), JWT_SECRET: 'j'.repeat(32), HSTS: 'off' }),
+      ).to.deep.include({ ok: true });
     });
 
     it('when values are bad, then one line per variable names it, the value given and what is allowed; a secret is never echoed', () => {
-      const result = check({ WEB_PORT: 'abc', HSTS: 'sometimes', LOG_LEVEL: 'loud', JWT_SECRET: 'short-secret-value', REDIS_URL: 'http://x' });
+      const result = check({
+        WEB_PORT: 'abc',
+        HSTS: 'sometimes',
+        LOG_LEVEL: 'loud',
+        JWT_SECRET: 'short-secret-value',
+        REDIS_URL: 'http://x',
+      });
       expect(result).to.deep.equal({
         ok: false,
         problems: [

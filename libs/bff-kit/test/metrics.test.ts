@@ -5,7 +5,11 @@ import { samples, scrapeMetrics } from '../src/testing.ts';
 
 type Ctx = { method: string; status: number; _matchedRoute?: string };
 
-async function request(metrics: Metrics, ctx: Ctx, handler: (ctx: Ctx) => void | Promise<void> = () => undefined): Promise<void> {
+async function request(
+  metrics: Metrics,
+  ctx: Ctx,
+  handler: (ctx: Ctx) => void | Promise<void> = () => undefined,
+): Promise<void> {
   await metrics.requests()(ctx, async () => handler(ctx));
 }
 
@@ -42,8 +46,12 @@ describe('metrics', () => {
   });
 
   it('caps the distinct app versions per API version, the rest counting as "other"', async () => {
-    for (const version of ['1.0.0', '1.1.0', 'unknown', '1.2.0', '1.3.0', '1.0.0']) metrics.appVersionSeen('v1', version);
-    const mix = samples(await metrics.scrape(), 'app_version_requests_total').map((s) => [s.labels.app_version, s.value]);
+    for (const version of ['1.0.0', '1.1.0', 'unknown', '1.2.0', '1.3.0', '1.0.0'])
+      metrics.appVersionSeen('v1', version);
+    const mix = samples(await metrics.scrape(), 'app_version_requests_total').map((s) => [
+      s.labels.app_version,
+      s.value,
+    ]);
     expect(Object.fromEntries(mix)).to.deep.equal({ '1.0.0': 2, '1.1.0': 1, unknown: 1, other: 2 });
   });
 
@@ -51,7 +59,10 @@ describe('metrics', () => {
     reportRateLimited('postsPerUser');
     reportRateLimited('postsPerUser');
     reportRateLimited('user 42 at /v1/posts?x=1');
-    const rejections = samples(await metrics.scrape(), 'rate_limit_rejections_total').map((s) => [s.labels.limiter, s.value]);
+    const rejections = samples(await metrics.scrape(), 'rate_limit_rejections_total').map((s) => [
+      s.labels.limiter,
+      s.value,
+    ]);
     expect(Object.fromEntries(rejections)).to.deep.equal({ postsPerUser: 2, other: 1 });
   });
 
@@ -86,7 +97,9 @@ describe('metrics', () => {
     try {
       const text = await scrapeMetrics(server.port);
       expect(samples(text, 'db_statement_timeouts_total')[0]?.value).to.equal(1);
-      expect(samples(text, 'push_notifications_total')).to.deep.equal([{ labels: { outcome: 'retried', service: 'kit-test' }, value: 1 }]);
+      expect(samples(text, 'push_notifications_total')).to.deep.equal([
+        { labels: { outcome: 'retried', service: 'kit-test' }, value: 1 },
+      ]);
       expect((await fetch(`http://127.0.0.1:${server.port}/`)).status).to.equal(404);
       expect((await fetch(`http://127.0.0.1:${server.port}/metrics`, { method: 'POST' })).status).to.equal(404);
     } finally {

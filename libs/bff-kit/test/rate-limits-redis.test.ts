@@ -10,12 +10,25 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 describe('throttles shared through Redis', () => {
   const clients: Redis[] = [];
   before(async function () {
-    const probe = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    const answers = await probe.connect().then(() => probe.ping()).then((pong) => pong === 'PONG', () => false);
+    const probe = new Redis(REDIS_URL, {
+      lazyConnect: true,
+      connectTimeout: 500,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    const answers = await probe
+      .connect()
+      .then(() => probe.ping())
+      .then(
+        (pong) => pong === 'PONG',
+        () => false,
+      );
     probe.disconnect();
     if (answers) return;
     if (process.env.REQUIRE_REDIS === '1') throw new Error(`REQUIRE_REDIS=1 but no Redis answers at ${REDIS_URL}`);
-    console.log(`      (no Redis at ${REDIS_URL}: the shared-counter tests are skipped; set TEST_REDIS_URL or REQUIRE_REDIS=1)`);
+    console.log(
+      `      (no Redis at ${REDIS_URL}: the shared-counter tests are skipped; set TEST_REDIS_URL or REQUIRE_REDIS=1)`,
+    );
     this.skip();
   });
   after(() => {
@@ -26,7 +39,11 @@ describe('throttles shared through Redis', () => {
     const instance = () => {
       const client = new Redis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
       clients.push(client);
-      return createThrottles('bff-kit-test', { ...DEFAULT_RATE_LIMITS, failedSignInsPerAccount: { points: 2, durationSeconds: 60 } }, client);
+      return createThrottles(
+        'bff-kit-test',
+        { ...DEFAULT_RATE_LIMITS, failedSignInsPerAccount: { points: 2, durationSeconds: 60 } },
+        client,
+      );
     };
     const [a, b] = [instance(), instance()];
     // Without an offline queue a command sent before the connection is up goes to the in-memory fallback.
@@ -35,7 +52,10 @@ describe('throttles shared through Redis', () => {
     await a.recordFailedSignIn(account);
     await a.assertAccountNotLocked(account);
     await b.recordFailedSignIn(account);
-    const locked = await a.assertAccountNotLocked(account).then(() => null, (error: unknown) => error);
+    const locked = await a.assertAccountNotLocked(account).then(
+      () => null,
+      (error: unknown) => error,
+    );
     expect(locked).to.include({ status: 429, code: 'rate_limited' });
     await b.clearFailedSignIns(account);
     await a.assertAccountNotLocked(account);

@@ -4,7 +4,11 @@ import net from 'node:net';
 import { expect } from 'chai';
 import { readRuntimeSettings, readShutdownGraceMs, startHttpServer, type ServerLogEntry } from '../src/http-server.ts';
 
-function get(port: number, path: string, agent?: http.Agent): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function get(
+  port: number,
+  path: string,
+  agent?: http.Agent,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     http
       .get({ host: '127.0.0.1', port, path, ...(agent ? { agent } : {}) }, (res) => {
@@ -93,10 +97,17 @@ describe('graceful shutdown of the public server', () => {
     expect(readShutdownGraceMs({ SHUTDOWN_GRACE_MS: '500' })).to.equal(500);
     expect(() => readShutdownGraceMs({ SHUTDOWN_GRACE_MS: '-1' })).to.throw(/^SHUTDOWN_GRACE_MS: /);
     const defaults = readRuntimeSettings({}, 9464);
-    expect(defaults).to.deep.include({ metricsPort: 9464, databaseStatementTimeoutMs: 5000, databaseIdleInTransactionTimeoutMs: 10_000, shutdownGraceMs: 25_000 });
+    expect(defaults).to.deep.include({
+      metricsPort: 9464,
+      databaseStatementTimeoutMs: 5000,
+      databaseIdleInTransactionTimeoutMs: 10_000,
+      shutdownGraceMs: 25_000,
+    });
     expect(readRuntimeSettings({ METRICS_PORT: 'off' }, 9464).metricsPort).to.equal(null);
     expect(readRuntimeSettings({ METRICS_PORT: '0' }, 9464).metricsPort).to.equal(0);
     expect(() => readRuntimeSettings({ METRICS_PORT: 'yes' }, 9464)).to.throw(/^METRICS_PORT: /);
-    expect(() => readRuntimeSettings({ DATABASE_STATEMENT_TIMEOUT_MS: '5s' }, 9464)).to.throw(/^DATABASE_STATEMENT_TIMEOUT_MS: /);
+    expect(() => readRuntimeSettings({ DATABASE_STATEMENT_TIMEOUT_MS: '5s' }, 9464)).to.throw(
+      /^DATABASE_STATEMENT_TIMEOUT_MS: /,
+    );
   });
 });

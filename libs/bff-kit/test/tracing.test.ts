@@ -27,9 +27,9 @@ describe('tracing preload', () => {
     expect(withoutLiterals(`select "u0".* from "users" as "u0" where "u0"."username_key" = 'alice' limit 1`)).to.equal(
       `select "u0".* from "users" as "u0" where "u0"."username_key" = ? limit ?`,
     );
-    expect(withoutLiterals(`insert into "sessions" ("token_hash", "n") values ('it''s $argon2id$v=19', 42.5)`)).to.equal(
-      `insert into "sessions" ("token_hash", "n") values (?, ?)`,
-    );
+    expect(
+      withoutLiterals(`insert into "sessions" ("token_hash", "n") values ('it''s $argon2id$v=19', 42.5)`),
+    ).to.equal(`insert into "sessions" ("token_hash", "n") values (?, ?)`);
     expect(withoutLiterals(`select * from "t2" where "c1" = $1`)).to.equal(`select * from "t2" where "c1" = $1`);
   });
 });

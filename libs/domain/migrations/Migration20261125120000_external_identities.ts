@@ -7,10 +7,18 @@ export class ExternalIdentities extends Migration {
   override name = 'Migration20261125120000_external_identities';
 
   override up(): void {
-    this.addSql(`create table "external_identities" ("id" bigserial primary key, "user_id" bigint not null, "provider_id" varchar(64) not null, "issuer" varchar(255) not null, "subject" varchar(255) not null, "created_at" timestamptz(3) not null default now(), "last_used_at" timestamptz(3) not null default now());`);
-    this.addSql(`alter table "external_identities" add constraint "external_identities_issuer_subject_unique" unique ("issuer", "subject");`);
-    this.addSql(`alter table "external_identities" add constraint "external_identities_user_issuer_unique" unique ("user_id", "issuer");`);
-    this.addSql(`alter table "external_identities" add constraint "external_identities_user_id_foreign" foreign key ("user_id") references "users" ("id") on delete cascade;`);
+    this.addSql(
+      `create table "external_identities" ("id" bigserial primary key, "user_id" bigint not null, "provider_id" varchar(64) not null, "issuer" varchar(255) not null, "subject" varchar(255) not null, "created_at" timestamptz(3) not null default now(), "last_used_at" timestamptz(3) not null default now());`,
+    );
+    this.addSql(
+      `alter table "external_identities" add constraint "external_identities_issuer_subject_unique" unique ("issuer", "subject");`,
+    );
+    this.addSql(
+      `alter table "external_identities" add constraint "external_identities_user_issuer_unique" unique ("user_id", "issuer");`,
+    );
+    this.addSql(
+      `alter table "external_identities" add constraint "external_identities_user_id_foreign" foreign key ("user_id") references "users" ("id") on delete cascade;`,
+    );
     this.addSql(`alter table "users" alter column "password_hash" drop not null;`);
     this.addSql(`alter table "sessions" add column "identity_provider" varchar(64) null;`);
   }

@@ -6,8 +6,12 @@ export class MicropostChangeNotify extends Migration {
   override name = 'Migration20261125130000_micropost_change_notify';
 
   override up(): void {
-    this.addSql(`create or replace function "microposts_microposts_notify_change_fn"() returns trigger as $$ begin perform pg_notify('micropost_changes', NEW.author_id::text); RETURN NULL; end; $$ language plpgsql;`);
-    this.addSql(`create trigger "microposts_notify_change" AFTER INSERT OR UPDATE on "microposts" for each ROW execute function "microposts_microposts_notify_change_fn"();`);
+    this.addSql(
+      `create or replace function "microposts_microposts_notify_change_fn"() returns trigger as $$ begin perform pg_notify('micropost_changes', NEW.author_id::text); RETURN NULL; end; $$ language plpgsql;`,
+    );
+    this.addSql(
+      `create trigger "microposts_notify_change" AFTER INSERT OR UPDATE on "microposts" for each ROW execute function "microposts_microposts_notify_change_fn"();`,
+    );
   }
 
   override down(): void {

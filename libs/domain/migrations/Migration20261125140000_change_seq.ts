@@ -16,8 +16,12 @@ export class ChangeSeq extends Migration {
     this.addSql(`drop index if exists "microposts_author_change_idx";`);
     this.addSql(`alter table "microposts" drop column "change_xid";`);
     this.addSql(`create index "microposts_author_change_seq_idx" on "microposts" ("author_id", "change_seq");`);
-    this.addSql(`create or replace function "microposts_microposts_change_seq_fn"() returns trigger as $$ begin IF coalesce(current_setting('microblog.change_seq_locked', true), '') = '' THEN PERFORM pg_advisory_xact_lock_shared(1937337955, 0); NEW.change_seq := nextval('micropost_change_seq'); PERFORM pg_advisory_xact_lock(1937337956, NEW.change_seq::bit(32)::int); PERFORM set_config('microblog.change_seq_locked', 'yes', true); ELSE NEW.change_seq := nextval('micropost_change_seq'); END IF; RETURN NEW; end; $$ language plpgsql;`);
-    this.addSql(`create trigger "microposts_change_seq" BEFORE INSERT OR UPDATE on "microposts" for each ROW execute function "microposts_microposts_change_seq_fn"();`);
+    this.addSql(
+      `create or replace function "microposts_microposts_change_seq_fn"() returns trigger as $$ begin IF coalesce(current_setting('microblog.change_seq_locked', true), '') = '' THEN PERFORM pg_advisory_xact_lock_shared(1937337955, 0); NEW.change_seq := nextval('micropost_change_seq'); PERFORM pg_advisory_xact_lock(1937337956, NEW.change_seq::bit(32)::int); PERFORM set_config('microblog.change_seq_locked', 'yes', true); ELSE NEW.change_seq := nextval('micropost_change_seq'); END IF; RETURN NEW; end; $$ language plpgsql;`,
+    );
+    this.addSql(
+      `create trigger "microposts_change_seq" BEFORE INSERT OR UPDATE on "microposts" for each ROW execute function "microposts_microposts_change_seq_fn"();`,
+    );
   }
 
   override down(): void {
@@ -28,7 +32,11 @@ export class ChangeSeq extends Migration {
     this.addSql(`alter table "microposts" drop column "change_seq";`);
     this.addSql(`drop sequence if exists "micropost_change_seq";`);
     this.addSql(`create index "microposts_author_change_idx" on "microposts" ("author_id", "change_xid", "id");`);
-    this.addSql(`create or replace function "microposts_microposts_change_xid_fn"() returns trigger as $$ begin NEW.change_xid := pg_current_xact_id(); RETURN NEW; end; $$ language plpgsql;`);
-    this.addSql(`create trigger "microposts_change_xid" BEFORE INSERT OR UPDATE on "microposts" for each ROW execute function "microposts_microposts_change_xid_fn"();`);
+    this.addSql(
+      `create or replace function "microposts_microposts_change_xid_fn"() returns trigger as $$ begin NEW.change_xid := pg_current_xact_id(); RETURN NEW; end; $$ language plpgsql;`,
+    );
+    this.addSql(
+      `create trigger "microposts_change_xid" BEFORE INSERT OR UPDATE on "microposts" for each ROW execute function "microposts_microposts_change_xid_fn"();`,
+    );
   }
 }

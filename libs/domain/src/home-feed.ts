@@ -5,7 +5,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { run } from './sql.ts';
 
 /** A new post goes to its author's feed and to the feed of everyone following the author now. */
-export async function fanOutPost(em: EntityManager, post: { id: string; authorId: string; createdAt: Date }): Promise<void> {
+export async function fanOutPost(
+  em: EntityManager,
+  post: { id: string; authorId: string; createdAt: Date },
+): Promise<void> {
   await run(
     em,
     `insert into home_feed (owner_id, created_at, micropost_id, author_id)
@@ -17,7 +20,10 @@ export async function fanOutPost(em: EntityManager, post: { id: string; authorId
 }
 
 /** A deleted post leaves every feed it is in (its author's and its author's followers'), by primary key. */
-export async function removePostFromFeeds(em: EntityManager, post: { id: string; authorId: string; createdAt: Date }): Promise<void> {
+export async function removePostFromFeeds(
+  em: EntityManager,
+  post: { id: string; authorId: string; createdAt: Date },
+): Promise<void> {
   await run(
     em,
     `delete from home_feed

@@ -60,7 +60,8 @@ export type IdentityProviders = {
 };
 
 const ID = /^[a-z0-9-]{1,32}$/;
-const SETTING_EXAMPLE = '[{"id":"keycloak","name":"Keycloak","issuer":"https://sso.example/realms/main","clientId":"microblog","clientSecret":"…"}]';
+const SETTING_EXAMPLE =
+  '[{"id":"keycloak","name":"Keycloak","issuer":"https://sso.example/realms/main","clientId":"microblog","clientSecret":"…"}]';
 
 type Env = Record<string, string | undefined>;
 
@@ -109,7 +110,8 @@ export function readIdentityProviders(env: Env): IdentityProviderSetting[] {
     } catch {
       return fail(at, '"issuer" must be a URL');
     }
-    if (issuerUrl.protocol !== 'https:' && !isLoopbackHttp(issuerUrl)) fail(at, '"issuer" must be an https URL (http only on loopback, for development)');
+    if (issuerUrl.protocol !== 'https:' && !isLoopbackHttp(issuerUrl))
+      fail(at, '"issuer" must be an https URL (http only on loopback, for development)');
     const secretVariable = `OIDC_CLIENT_SECRET_${id.toUpperCase().replaceAll('-', '_')}`;
     const clientSecret = env[secretVariable] || field('clientSecret', false);
     if (!clientSecret) fail(at, `needs "clientSecret" or the variable ${secretVariable}`);
@@ -131,12 +133,28 @@ export function readIdentityProviders(env: Env): IdentityProviderSetting[] {
 
 // Network failures, timeouts and 5xx answers mean "try later"; everything else means "not accepted".
 function isProviderDown(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e !== null && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = error, depth = 0;
+    e !== null && typeof e === 'object' && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     if (e instanceof Response) return e.status >= 500;
     const { name, message, code } = e as { name?: unknown; message?: unknown; code?: unknown };
     if (name === 'AbortError' || name === 'TimeoutError') return true;
     if (e instanceof TypeError && typeof message === 'string' && /fetch failed/i.test(message)) return true;
-    if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET'].includes(code)) return true;
+    if (
+      typeof code === 'string' &&
+      [
+        'ECONNREFUSED',
+        'ECONNRESET',
+        'ETIMEDOUT',
+        'ENOTFOUND',
+        'EHOSTUNREACH',
+        'UND_ERR_CONNECT_TIMEOUT',
+        'UND_ERR_SOCKET',
+      ].includes(code)
+    )
+      return true;
   }
   return false;
 }
@@ -148,7 +166,10 @@ function classify(error: unknown): never {
 }
 
 /** Builds the relying party for these providers; metadata is discovered at first use and cached. */
-export function identityProviders(settings: IdentityProviderSetting[], options: { timeoutSeconds?: number } = {}): IdentityProviders {
+export function identityProviders(
+  settings: IdentityProviderSetting[],
+  options: { timeoutSeconds?: number } = {},
+): IdentityProviders {
   const configurations = new Map<string, Promise<oidc.Configuration>>();
   const byId = new Map(settings.map((setting) => [setting.id, setting]));
 
@@ -173,7 +194,9 @@ export function identityProviders(settings: IdentityProviderSetting[], options: 
             timeout: options.timeoutSeconds ?? 10,
             // Plain http only for a loopback issuer (tests, the development provider); validate ID token signatures
             // against the provider's JWKS even though the token came straight from its token endpoint.
-            execute: isLoopbackHttp(issuer) ? [oidc.allowInsecureRequests, oidc.enableNonRepudiationChecks] : [oidc.enableNonRepudiationChecks],
+            execute: isLoopbackHttp(issuer)
+              ? [oidc.allowInsecureRequests, oidc.enableNonRepudiationChecks]
+              : [oidc.enableNonRepudiationChecks],
           },
         )
         .then((config) => {
@@ -219,7 +242,13 @@ export function identityProviders(settings: IdentityProviderSetting[], options: 
       if (input.state) callback.searchParams.set('state', input.state.received);
       // RFC 9207: a provider that announces `iss` in its answers must send it; the app's own check stands in
       // for it on mobile, where only the code travels.
-      const iss = input.iss ?? (input.state ? undefined : config.serverMetadata().authorization_response_iss_parameter_supported ? config.serverMetadata().issuer : undefined);
+      const iss =
+        input.iss ??
+        (input.state
+          ? undefined
+          : config.serverMetadata().authorization_response_iss_parameter_supported
+            ? config.serverMetadata().issuer
+            : undefined);
       if (iss !== undefined) callback.searchParams.set('iss', iss);
       let tokens;
       try {
@@ -233,7 +262,8 @@ export function identityProviders(settings: IdentityProviderSetting[], options: 
         return classify(error);
       }
       const claims = tokens.claims();
-      if (!claims || typeof claims.sub !== 'string' || typeof claims.exp !== 'number') throw new IdentityRejected('the ID token names no subject');
+      if (!claims || typeof claims.sub !== 'string' || typeof claims.exp !== 'number')
+        throw new IdentityRejected('the ID token names no subject');
       const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
       // The access and refresh tokens are not needed by this app and are dropped here.
       return {
@@ -249,7 +279,10 @@ export function identityProviders(settings: IdentityProviderSetting[], options: 
       const provider = setting(id);
       const config = await configuration(id);
       if (!config.serverMetadata().end_session_endpoint) return null;
-      return oidc.buildEndSessionUrl(config, { client_id: provider.clientId, post_logout_redirect_uri: postLogoutRedirectUri }).href;
+      return oidc.buildEndSessionUrl(config, {
+        client_id: provider.clientId,
+        post_logout_redirect_uri: postLogoutRedirectUri,
+      }).href;
     },
   };
 }

@@ -10,7 +10,10 @@ import { followUser as followUserUseCase, unfollowUser as unfollowUserUseCase } 
 import { getMicropost as getMicropostUseCase } from './use-cases/get-micropost.ts';
 import { getOwnProfile as getOwnProfileUseCase, getProfile as getProfileUseCase } from './use-cases/get-profile.ts';
 import { homeTimeline as homeTimelineUseCase } from './use-cases/home-timeline.ts';
-import { listFollowers as listFollowersUseCase, listFollowing as listFollowingUseCase } from './use-cases/list-follows.ts';
+import {
+  listFollowers as listFollowersUseCase,
+  listFollowing as listFollowingUseCase,
+} from './use-cases/list-follows.ts';
 import { listNotifications as listNotificationsUseCase } from './use-cases/list-notifications.ts';
 import { searchUsers as searchUsersUseCase } from './use-cases/search-users.ts';
 import { deleteAccount as deleteAccountUseCase } from './use-cases/delete-account.ts';
@@ -32,16 +35,28 @@ import {
   unregisterPushToken as unregisterPushTokenUseCase,
 } from './use-cases/push-tokens.ts';
 import { registerUser as registerUserUseCase } from './use-cases/register-user.ts';
-import { listSessions as listSessionsUseCase, revokeSession as revokeSessionUseCase } from './use-cases/revoke-session.ts';
+import {
+  listSessions as listSessionsUseCase,
+  revokeSession as revokeSessionUseCase,
+} from './use-cases/revoke-session.ts';
 import { rotateRefreshToken as rotateRefreshTokenUseCase } from './use-cases/rotate-refresh-token.ts';
 import {
   purgeExpiredIdempotencyRecords as purgeExpiredIdempotencyRecordsUseCase,
   runIdempotent as runIdempotentUseCase,
 } from './use-cases/run-idempotent.ts';
 import { searchMicroposts as searchMicropostsUseCase } from './use-cases/search-microposts.ts';
-import { startDeviceSession as startDeviceSessionUseCase, startWebSession as startWebSessionUseCase } from './use-cases/start-session.ts';
-import { issueSyncToken as issueSyncTokenUseCase, timelineChanges as timelineChangesUseCase } from './use-cases/timeline-changes.ts';
-import { getTimelineMarker as getTimelineMarkerUseCase, setTimelineMarker as setTimelineMarkerUseCase } from './use-cases/timeline-marker.ts';
+import {
+  startDeviceSession as startDeviceSessionUseCase,
+  startWebSession as startWebSessionUseCase,
+} from './use-cases/start-session.ts';
+import {
+  issueSyncToken as issueSyncTokenUseCase,
+  timelineChanges as timelineChangesUseCase,
+} from './use-cases/timeline-changes.ts';
+import {
+  getTimelineMarker as getTimelineMarkerUseCase,
+  setTimelineMarker as setTimelineMarkerUseCase,
+} from './use-cases/timeline-marker.ts';
 import { updateProfile as updateProfileUseCase } from './use-cases/update-profile.ts';
 import { linkIdentity as linkIdentityUseCase } from './use-cases/link-identity.ts';
 import { listIdentities as listIdentitiesUseCase } from './use-cases/list-identities.ts';
@@ -80,7 +95,13 @@ export { HOME_TIMELINE_SQL } from './use-cases/home-timeline.ts';
 export { checkPassword, hashPassword, passwordMatches } from './passwords.ts';
 export { recordWrite, REPLICA_RETRY_AFTER_MS } from './replica-reads.ts';
 export { identityProviders, readIdentityProviders } from './identity-providers.ts';
-export type { AuthorizationRequest, CodeRedemption, IdentityProviders, IdentityProviderSetting, VerifiedIdentity } from './identity-providers.ts';
+export type {
+  AuthorizationRequest,
+  CodeRedemption,
+  IdentityProviders,
+  IdentityProviderSetting,
+  VerifiedIdentity,
+} from './identity-providers.ts';
 export { SIGNUP_TICKET_TTL_MS } from './signup-tickets.ts';
 export type { IdentitySignIn } from './use-cases/sign-in-with-identity.ts';
 export type { LinkedIdentityView, SignInMethods } from './use-cases/list-identities.ts';

@@ -23,7 +23,11 @@ export async function syncMentions(
   const wanted = new Set(users.map((u) => u.id));
   const dropped = existing.filter((mention) => !wanted.has(mention.user.id));
   for (const mention of dropped) em.remove(mention);
-  await withdrawMentions(em, post.id, dropped.map((mention) => mention.user.id));
+  await withdrawMentions(
+    em,
+    post.id,
+    dropped.map((mention) => mention.user.id),
+  );
   for (const user of users) {
     if (already.has(user.id)) continue;
     em.create(Mention, { micropost: post, user });

@@ -31,7 +31,11 @@ export function listenForMicropostChanges(options: {
   };
 
   async function connect(): Promise<void> {
-    const candidate = new Client({ connectionString: options.url, connectionTimeoutMillis: 5000, application_name: 'microblog-change-listener' });
+    const candidate = new Client({
+      connectionString: options.url,
+      connectionTimeoutMillis: 5000,
+      application_name: 'microblog-change-listener',
+    });
     // Without an 'error' listener a restart of the database would crash the process.
     candidate.on('error', (error) => {
       options.onError?.(error);
@@ -46,7 +50,8 @@ export function listenForMicropostChanges(options: {
       }
     });
     candidate.on('notification', (message) => {
-      if (message.channel === 'micropost_changes' && message.payload && /^[0-9]{1,19}$/.test(message.payload)) options.onChange(message.payload);
+      if (message.channel === 'micropost_changes' && message.payload && /^[0-9]{1,19}$/.test(message.payload))
+        options.onChange(message.payload);
     });
     try {
       await candidate.connect();

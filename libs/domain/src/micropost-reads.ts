@@ -54,5 +54,8 @@ export async function micropostPage<P extends Paging>(
   const views = toMicropostViews(rows);
   if (paging.kind === 'page') return numberedPage(views, paging, await totalItems()) as Paged<P, MicropostView>;
   const byId = new Map(views.map((v) => [v.id, v]));
-  return cursorPage(ctx.keys, scope, rows.map(withPosition), paging.limit, (row) => byId.get(row.id)!) as Paged<P, MicropostView>;
+  return cursorPage(ctx.keys, scope, rows.map(withPosition), paging.limit, (row) => byId.get(row.id)!) as Paged<
+    P,
+    MicropostView
+  >;
 }

@@ -7,7 +7,10 @@ import { query, run } from './sql.ts';
  * follow/unfollow/follow churn yields one notification, and one push, per follower per day.
  * Returns the new notification's id, or null when there was one already.
  */
-export async function notifyFollow(em: EntityManager, input: { recipientId: string; actorId: string }): Promise<string | null> {
+export async function notifyFollow(
+  em: EntityManager,
+  input: { recipientId: string; actorId: string },
+): Promise<string | null> {
   const [row] = await query<{ id: string }>(
     em,
     `insert into notifications (recipient_id, kind, actor_id, follow_day, created_at)
@@ -20,7 +23,10 @@ export async function notifyFollow(em: EntityManager, input: { recipientId: stri
 }
 
 /** Records "actor mentioned recipient in micropost" once per post and recipient; returns the new id or null. */
-export async function notifyMention(em: EntityManager, input: { recipientId: string; actorId: string; micropostId: string }): Promise<string | null> {
+export async function notifyMention(
+  em: EntityManager,
+  input: { recipientId: string; actorId: string; micropostId: string },
+): Promise<string | null> {
   const [row] = await query<{ id: string }>(
     em,
     `insert into notifications (recipient_id, kind, actor_id, micropost_id, created_at)
@@ -33,13 +39,18 @@ export async function notifyMention(em: EntityManager, input: { recipientId: str
 }
 
 /** Removes the mention notifications of a post: all of them (post deleted), or those of users no longer mentioned. */
-export async function withdrawMentions(em: EntityManager, micropostId: string, recipientIds: string[] | 'all'): Promise<void> {
+export async function withdrawMentions(
+  em: EntityManager,
+  micropostId: string,
+  recipientIds: string[] | 'all',
+): Promise<void> {
   if (recipientIds === 'all') {
     await run(em, `delete from notifications where micropost_id = ? and kind = 'mention'`, [micropostId]);
   } else if (recipientIds.length > 0) {
-    await run(em, `delete from notifications where micropost_id = ? and kind = 'mention' and recipient_id = any(?::bigint[])`, [
-      micropostId,
-      `{${recipientIds.join(',')}}`,
-    ]);
+    await run(
+      em,
+      `delete from notifications where micropost_id = ? and kind = 'mention' and recipient_id = any(?::bigint[])`,
+      [micropostId, `{${recipientIds.join(',')}}`],
+    );
   }
 }

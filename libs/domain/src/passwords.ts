@@ -11,19 +11,25 @@ let commonPasswords: Promise<Set<string>> | undefined;
 // most requests never need it. Lower-cased for a case-insensitive check; only entries long enough to pass the
 // length rule matter.
 function loadCommonPasswords(): Promise<Set<string>> {
-  commonPasswords ??= import('@zxcvbn-ts/language-common').then(({ dictionary }) =>
-    new Set((dictionary['passwords-common'] as string[]).filter((p) => p.length >= 8).map((p) => p.toLowerCase())),
+  commonPasswords ??= import('@zxcvbn-ts/language-common').then(
+    ({ dictionary }) =>
+      new Set((dictionary['passwords-common'] as string[]).filter((p) => p.length >= 8).map((p) => p.toLowerCase())),
   );
   return commonPasswords;
 }
 
 /** The field error for a new password (8..128 characters, not the username, not common), or null. */
-export async function checkPassword(password: string, username: string, field = 'password'): Promise<FieldError | null> {
+export async function checkPassword(
+  password: string,
+  username: string,
+  field = 'password',
+): Promise<FieldError | null> {
   const length = [...password].length;
   if (length < 8) return { field, message: 'must be at least 8 characters' };
   if (length > 128) return { field, message: 'must be at most 128 characters' };
   if (password.toLowerCase() === username.toLowerCase()) return { field, message: 'must not be the username' };
-  if ((await loadCommonPasswords()).has(password.toLowerCase())) return { field, message: 'is too common; choose another' };
+  if ((await loadCommonPasswords()).has(password.toLowerCase()))
+    return { field, message: 'is too common; choose another' };
   return null;
 }
 

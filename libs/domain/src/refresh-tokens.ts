@@ -2,7 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sign, verifySigned, type DomainKeys } from './keys.ts';
 
 /** A refresh token names its session and rotation; the signature makes it unforgeable, the nonce unguessable. */
-export function issueRefreshToken(keys: DomainKeys, sessionId: string, rotation: number): { token: string; hash: string } {
+export function issueRefreshToken(
+  keys: DomainKeys,
+  sessionId: string,
+  rotation: number,
+): { token: string; hash: string } {
   const token = sign(keys.refresh, `${sessionId}.${rotation}.${randomBytes(24).toString('base64url')}`);
   return { token, hash: hashRefreshToken(token) };
 }

@@ -39,7 +39,10 @@ export function rememberSessionWrites(em: EntityManager, userId: string, lastWri
  * their next reads (on any instance, any device) see the write. Nothing to do without replicas. Best effort: the
  * write itself has committed, so a failure here is not the request's; at worst the user's next read is a bit stale.
  */
-export async function recordWrite(ctx: { readonly em: EntityManager; readonly sessionCache?: SessionCache | null }): Promise<void> {
+export async function recordWrite(ctx: {
+  readonly em: EntityManager;
+  readonly sessionCache?: SessionCache | null;
+}): Promise<void> {
   const { em } = ctx;
   const mark = marks.get(em);
   if (!mark?.replicas.enabled || mark.userId === null) return;
@@ -90,8 +93,24 @@ export async function replicaRead<T>(em: EntityManager, sql: string, params: unk
 
 // Connection refused/reset/timed out, the server shutting down or starting up, a connection terminated, or a read
 // cancelled because it conflicted with WAL replay: the primary can answer instead. SQL errors are not caught.
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '40001', '08000', '08001', '08003', '08006']);
-const UNAVAILABLE_MESSAGES = /connection terminated|timeout exceeded when trying to connect|connection error|not queryable|Connection is closed/i;
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+  '40001',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+const UNAVAILABLE_MESSAGES =
+  /connection terminated|timeout exceeded when trying to connect|connection error|not queryable|Connection is closed/i;
 
 function isReplicaUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {

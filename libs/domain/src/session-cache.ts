@@ -91,7 +91,12 @@ export function sessionCache(url: string, options: SessionCacheOptions = {}): Se
 
   const listen = () => {
     if (closed || listener !== null || retry !== null) return;
-    const client = new Client({ connectionString: url, application_name: LISTENER_NAME, keepAlive: true, connectionTimeoutMillis: 5000 });
+    const client = new Client({
+      connectionString: url,
+      application_name: LISTENER_NAME,
+      keepAlive: true,
+      connectionTimeoutMillis: 5000,
+    });
     listener = client;
     // Without an 'error' listener a dropped connection would crash the process.
     client.on('error', () => lost(client));

@@ -17,7 +17,14 @@ export function issueSignupTicket(keys: DomainKeys, identity: VerifiedIdentity, 
 export function readSignupTicket(keys: DomainKeys, ticket: string, now = Date.now()): VerifiedIdentity {
   const payload = verifySigned(keys.signupTicket, ticket);
   const parsed = payload === null ? null : (JSON.parse(payload) as Partial<VerifiedIdentity> & { exp?: number });
-  if (!parsed || typeof parsed.exp !== 'number' || parsed.exp < now || typeof parsed.issuer !== 'string' || typeof parsed.subject !== 'string' || typeof parsed.providerId !== 'string') {
+  if (
+    !parsed ||
+    typeof parsed.exp !== 'number' ||
+    parsed.exp < now ||
+    typeof parsed.issuer !== 'string' ||
+    typeof parsed.subject !== 'string' ||
+    typeof parsed.providerId !== 'string'
+  ) {
     throw new InvalidCursor('the sign-up ticket is invalid or expired; sign in with the provider again');
   }
   return {

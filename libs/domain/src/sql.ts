@@ -5,7 +5,12 @@ import { replicaRead } from './replica-reads.ts';
  * Runs a read-model query (positional `?` parameters) inside the context's transaction if any.
  * `replica: true` lets it go to a read replica when one is configured (see replica-reads.ts).
  */
-export function query<T>(em: EntityManager, sql: string, params: unknown[] = [], options: { replica?: boolean } = {}): Promise<T[]> {
+export function query<T>(
+  em: EntityManager,
+  sql: string,
+  params: unknown[] = [],
+  options: { replica?: boolean } = {},
+): Promise<T[]> {
   if (options.replica) return replicaRead<T>(em, sql, params);
   return em.execute<T[]>(sql, params as unknown[], { method: 'all', connectionType: 'write' });
 }

@@ -31,7 +31,9 @@ function statementText(first: unknown): string | null {
   if (typeof first === 'string') return first;
   if (typeof first === 'object' && first !== null && typeof (first as QueryConfigLike).text === 'string') {
     // A cursor or another submittable streams its rows elsewhere: only plain query configs are reported.
-    return typeof (first as { submit?: unknown }).submit === 'function' ? null : ((first as QueryConfigLike).text as string);
+    return typeof (first as { submit?: unknown }).submit === 'function'
+      ? null
+      : ((first as QueryConfigLike).text as string);
   }
   return null;
 }
@@ -42,7 +44,14 @@ export function reportingClient(listener: StatementListener): typeof Client {
     override query(...args: unknown[]): never {
       const sql = statementText(args[0]);
       const first = args[0] as QueryConfigLike;
-      const values = sql === null ? [] : Array.isArray(args[1]) ? [...(args[1] as unknown[])] : Array.isArray(first.values) ? [...(first.values as unknown[])] : [];
+      const values =
+        sql === null
+          ? []
+          : Array.isArray(args[1])
+            ? [...(args[1] as unknown[])]
+            : Array.isArray(first.values)
+              ? [...(first.values as unknown[])]
+              : [];
       const started = performance.now();
       const report = (rows: Record<string, unknown>[], error: Error | null) => {
         try {

@@ -31,7 +31,8 @@ function checkFreeText(field: string, value: string, max: number, min: number): 
   const length = countChars(text);
   if (length < min) return { field, message: min === 1 ? 'must not be empty' : `must be at least ${min} characters` };
   if (length > max) return { field, message: `must be at most ${max} characters (got ${length})` };
-  if (length > 0 && showsNothing(text)) return { field, message: 'must not be only whitespace or invisible characters' };
+  if (length > 0 && showsNothing(text))
+    return { field, message: 'must not be only whitespace or invisible characters' };
   return null;
 }
 
@@ -56,7 +57,10 @@ export function usernameKey(username: string): string {
 
 /** The field error for a display name (0..50 characters), or null. */
 export function checkDisplayName(value: string): FieldError | null {
-  return checkFreeText('displayName', value, 50, 0) ?? (value.includes('\n') ? { field: 'displayName', message: 'must be a single line' } : null);
+  return (
+    checkFreeText('displayName', value, 50, 0) ??
+    (value.includes('\n') ? { field: 'displayName', message: 'must be a single line' } : null)
+  );
 }
 
 /** The field error for a bio (0..160 characters), or null. */

@@ -14,7 +14,9 @@ async function until(condition: () => boolean, ms = 10_000): Promise<void> {
 
 async function listening(): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const rows = await sql(`select 1 from pg_stat_activity where application_name = 'microblog-change-listener' and datname = current_database() and query ilike 'listen%'`);
+    const rows = await sql(
+      `select 1 from pg_stat_activity where application_name = 'microblog-change-listener' and datname = current_database() and query ilike 'listen%'`,
+    );
     if (rows.length > 0) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -25,7 +27,11 @@ describe('micropost change notifications', () => {
   it('when a post is written, then listeners hear its author at commit; after their connection is killed they reconnect, say so (as on the first connect), and hear again', async () => {
     const heard: string[] = [];
     let connects = 0;
-    const listener = listenForMicropostChanges({ url: suite.url(), onChange: (authorId) => heard.push(authorId), onConnected: () => connects++ });
+    const listener = listenForMicropostChanges({
+      url: suite.url(),
+      onChange: (authorId) => heard.push(authorId),
+      onConnected: () => connects++,
+    });
     try {
       const author = await makeUser(context());
       // The LISTEN must be in place before the write: wait until its connection shows up.

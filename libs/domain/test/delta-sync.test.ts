@@ -51,7 +51,10 @@ describe('delta sync on a busy server', () => {
     try {
       for (let i = 0; i < 30; i++) await postMicropost(context(), { authorId: author.id, text: `before ${i}` });
       // The trap the old scheme fell into: the server-wide horizon is held back by both open transactions.
-      expect(BigInt(await oldestOpenTransaction()) <= BigInt(other.xid), 'pg_snapshot_xmin waits for the other database').to.equal(true);
+      expect(
+        BigInt(await oldestOpenTransaction()) <= BigInt(other.xid),
+        'pg_snapshot_xmin waits for the other database',
+      ).to.equal(true);
 
       const token = await issueSyncToken(context(), { viewerId: viewer.id });
       const quiet = await timelineChanges(context(), { viewerId: viewer.id, since: token, limit: 50 });
@@ -88,13 +91,18 @@ describe('delta sync on a busy server', () => {
       let deliveredBeforeSlowCommit: string[] = [];
 
       // A writer whose transaction stays open 1.5 s after its post is written.
-      const slow = context().em.transactional(async (em) => {
-        const post = await postMicropost({ em, keys: context().keys } as DomainContext, { authorId: authors[0]!.id, text: 'slow writer' });
-        slowId = post.id;
-        await sleep(1500);
-      }).then(() => {
-        slowCommitted = true;
-      });
+      const slow = context()
+        .em.transactional(async (em) => {
+          const post = await postMicropost({ em, keys: context().keys } as DomainContext, {
+            authorId: authors[0]!.id,
+            text: 'slow writer',
+          });
+          slowId = post.id;
+          await sleep(1500);
+        })
+        .then(() => {
+          slowCommitted = true;
+        });
       const writers = authors.map(async (author) => {
         for (let i = 0; i < 15; i++) {
           posted.push((await postMicropost(context(), { authorId: author.id, text: `${author.username} ${i}` })).id);
@@ -131,12 +139,16 @@ describe('delta sync on a busy server', () => {
     const author = await makeUser(context());
     const ctx = context();
     const locks = await ctx.em.transactional(async (em) => {
-      for (let i = 0; i < 25; i++) await postMicropost({ em, keys: ctx.keys } as DomainContext, { authorId: author.id, text: `batch ${i}` });
+      for (let i = 0; i < 25; i++)
+        await postMicropost({ em, keys: ctx.keys } as DomainContext, { authorId: author.id, text: `batch ${i}` });
       return em.execute<{ classid: string; n: number }[]>(
         `select classid::text as classid, count(*)::int as n from pg_locks
          where locktype = 'advisory' and pid = pg_backend_pid() group by classid order by classid`,
       );
     });
-    expect(locks).to.deep.equal([{ classid: '1937337955', n: 1 }, { classid: '1937337956', n: 1 }]);
+    expect(locks).to.deep.equal([
+      { classid: '1937337955', n: 1 },
+      { classid: '1937337956', n: 1 },
+    ]);
   });
 });

@@ -11,7 +11,10 @@ describe('follow quota', () => {
       await followUser(context(), { followerId: churner.id, username: target.username });
       await unfollowUser(context(), { followerId: churner.id, username: target.username });
     }
-    const error = await expectDomainError<QuotaExceeded>(followUser(context(), { followerId: churner.id, username: target.username }), 'rate_limited');
+    const error = await expectDomainError<QuotaExceeded>(
+      followUser(context(), { followerId: churner.id, username: target.username }),
+      'rate_limited',
+    );
     expect(error.retryAfterSeconds).to.be.within(1, FOLLOW_QUOTA.windowSeconds);
     const rows = await sql<{ n: number }>('select count(*)::int as n from follows where follower_id = ?', [churner.id]);
     expect(rows[0]?.n).to.equal(0);
@@ -21,7 +24,10 @@ describe('follow quota', () => {
   it('when the window has passed, then the quota starts again', async () => {
     const user = await makeUser(context());
     const target = await makeUser(context());
-    await sql(`insert into follow_quotas (user_id, window_started_at, used) values (?, now() - interval '2 hours', ?)`, [user.id, FOLLOW_QUOTA.changes]);
+    await sql(
+      `insert into follow_quotas (user_id, window_started_at, used) values (?, now() - interval '2 hours', ?)`,
+      [user.id, FOLLOW_QUOTA.changes],
+    );
     await followUser(context(), { followerId: user.id, username: target.username });
     const [quota] = await sql<{ used: number }>('select used from follow_quotas where user_id = ?', [user.id]);
     expect(quota?.used).to.equal(1);

@@ -1,12 +1,21 @@
 import { expect } from 'chai';
 import {
-  deleteMicropost, followUser, getProfile, listFollowers, listFollowing, postMicropost, unfollowUser,
+  deleteMicropost,
+  followUser,
+  getProfile,
+  listFollowers,
+  listFollowing,
+  postMicropost,
+  unfollowUser,
 } from '../src/index.ts';
 import { makeUser } from '../src/testing/index.ts';
 import { context, expectDomainError, sql } from './helpers.ts';
 
 async function followRows(followerId: string, followeeId: string): Promise<number> {
-  const [row] = await sql<{ n: number }>('select count(*)::int as n from follows where follower_id = ? and followee_id = ?', [followerId, followeeId]);
+  const [row] = await sql<{ n: number }>(
+    'select count(*)::int as n from follows where follower_id = ? and followee_id = ?',
+    [followerId, followeeId],
+  );
   return row?.n ?? 0;
 }
 
@@ -27,7 +36,9 @@ describe('following', () => {
   it('when 20 follows of one user by the same follower race, then exactly one row exists and counts are exact', async () => {
     const fan = await makeUser(context());
     const star = await makeUser(context());
-    await Promise.all(Array.from({ length: 20 }, () => followUser(context(), { followerId: fan.id, username: star.username })));
+    await Promise.all(
+      Array.from({ length: 20 }, () => followUser(context(), { followerId: fan.id, username: star.username })),
+    );
     expect(await followRows(fan.id, star.id)).to.equal(1);
     expect((await getProfile(context(), { username: star.username })).profile.counts.followers).to.equal(1);
     expect((await getProfile(context(), { username: fan.username })).profile.counts.following).to.equal(1);
@@ -35,7 +46,10 @@ describe('following', () => {
 
   it('when a user tries to follow themselves, then it is refused and nothing is stored', async () => {
     const user = await makeUser(context());
-    await expectDomainError(followUser(context(), { followerId: user.id, username: user.username }), 'validation_failed');
+    await expectDomainError(
+      followUser(context(), { followerId: user.id, username: user.username }),
+      'validation_failed',
+    );
     expect(await followRows(user.id, user.id)).to.equal(0);
   });
 
@@ -69,15 +83,27 @@ describe('following', () => {
     const star = await makeUser(context());
     const fans = [await makeUser(context()), await makeUser(context()), await makeUser(context())];
     for (const fan of fans) await followUser(context(), { followerId: fan.id, username: star.username });
-    const page = await listFollowers(context(), { username: star.username, paging: { kind: 'page', number: 1, size: 2 } });
+    const page = await listFollowers(context(), {
+      username: star.username,
+      paging: { kind: 'page', number: 1, size: 2 },
+    });
     expect(page.items.map((u) => u.username)).to.deep.equal([fans[2]?.username, fans[1]?.username]);
     expect(page).to.include({ totalItems: 3, totalPages: 2 });
-    const first = await listFollowers(context(), { username: star.username, paging: { kind: 'cursor', cursor: null, limit: 2 } });
+    const first = await listFollowers(context(), {
+      username: star.username,
+      paging: { kind: 'cursor', cursor: null, limit: 2 },
+    });
     expect(first.nextCursor).to.be.a('string');
-    const second = await listFollowers(context(), { username: star.username, paging: { kind: 'cursor', cursor: first.nextCursor, limit: 2 } });
+    const second = await listFollowers(context(), {
+      username: star.username,
+      paging: { kind: 'cursor', cursor: first.nextCursor, limit: 2 },
+    });
     expect(second.items.map((u) => u.username)).to.deep.equal([fans[0]?.username]);
     expect(second.nextCursor).to.equal(null);
-    const following = await listFollowing(context(), { username: fans[0]?.username ?? '', paging: { kind: 'page', number: 1, size: 20 } });
+    const following = await listFollowing(context(), {
+      username: fans[0]?.username ?? '',
+      paging: { kind: 'page', number: 1, size: 20 },
+    });
     expect(following.items).to.deep.equal([{ id: star.id, username: star.username, displayName: star.displayName }]);
   });
 
@@ -85,8 +111,10 @@ describe('following', () => {
     const users = await Promise.all(Array.from({ length: 5 }, () => makeUser(context())));
     const ops: Promise<unknown>[] = [];
     for (const [i, u] of users.entries()) {
-      for (const [j, v] of users.entries()) if (i !== j && (i + j) % 2 === 0) ops.push(followUser(context(), { followerId: u.id, username: v.username }));
-      for (let k = 0; k < 3; k++) ops.push(postMicropost(context(), { authorId: u.id, text: `post ${k} by ${u.username}` }));
+      for (const [j, v] of users.entries())
+        if (i !== j && (i + j) % 2 === 0) ops.push(followUser(context(), { followerId: u.id, username: v.username }));
+      for (let k = 0; k < 3; k++)
+        ops.push(postMicropost(context(), { authorId: u.id, text: `post ${k} by ${u.username}` }));
     }
     await Promise.all(ops);
     const firstPost = await postMicropost(context(), { authorId: users[0]!.id, text: 'to delete' });

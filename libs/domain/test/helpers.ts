@@ -8,7 +8,10 @@ export function context(): DomainContext {
 }
 
 /** Asserts that a promise rejects with a domain error of this code, and returns the error. */
-export async function expectDomainError<E extends Error & { code: string }>(promise: Promise<unknown>, code: string): Promise<E> {
+export async function expectDomainError<E extends Error & { code: string }>(
+  promise: Promise<unknown>,
+  code: string,
+): Promise<E> {
   try {
     await promise;
   } catch (error) {

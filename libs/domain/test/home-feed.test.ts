@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import {
-  deleteMicropost, followUser, homeTimeline, postMicropost, unfollowUser, type CursorPage, type MicropostView,
+  deleteMicropost,
+  followUser,
+  homeTimeline,
+  postMicropost,
+  unfollowUser,
+  type CursorPage,
+  type MicropostView,
 } from '../src/index.ts';
 import { makeUser } from '../src/testing/index.ts';
 import { context, sql } from './helpers.ts';
@@ -9,7 +15,10 @@ async function timelineIds(viewerId: string): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | null = null;
   do {
-    const page: CursorPage<MicropostView> = await homeTimeline(context(), { viewerId, paging: { kind: 'cursor', cursor, limit: 50 } });
+    const page: CursorPage<MicropostView> = await homeTimeline(context(), {
+      viewerId,
+      paging: { kind: 'cursor', cursor, limit: 50 },
+    });
     ids.push(...page.items.map((p) => p.id));
     cursor = page.nextCursor;
   } while (cursor);
@@ -32,7 +41,8 @@ describe('materialized home timeline', () => {
     const viewer = await makeUser(context());
     const author = await makeUser(context());
     const older = [];
-    for (let i = 0; i < 3; i++) older.push((await postMicropost(context(), { authorId: author.id, text: `before ${i}` })).id);
+    for (let i = 0; i < 3; i++)
+      older.push((await postMicropost(context(), { authorId: author.id, text: `before ${i}` })).id);
     const own = await postMicropost(context(), { authorId: viewer.id, text: 'mine' });
     await followUser(context(), { followerId: viewer.id, username: author.username });
     expect(await timelineIds(viewer.id)).to.deep.equal([own.id, ...older.reverse()]);
@@ -56,12 +66,14 @@ describe('materialized home timeline', () => {
 
   it('when posts are created, deleted, followed and unfollowed in a mix, then every feed equals its definition', async () => {
     const users = await Promise.all(Array.from({ length: 4 }, () => makeUser(context())));
-    const [a, b, c, d] = users as [typeof users[0], typeof users[0], typeof users[0], typeof users[0]];
+    const [a, b, c, d] = users as [(typeof users)[0], (typeof users)[0], (typeof users)[0], (typeof users)[0]];
     await followUser(context(), { followerId: a.id, username: b.username });
     await followUser(context(), { followerId: a.id, username: c.username });
     await followUser(context(), { followerId: d.id, username: a.username });
     const posts = [];
-    for (const u of users) for (let i = 0; i < 3; i++) posts.push(await postMicropost(context(), { authorId: u.id, text: `${u.username} ${i}` }));
+    for (const u of users)
+      for (let i = 0; i < 3; i++)
+        posts.push(await postMicropost(context(), { authorId: u.id, text: `${u.username} ${i}` }));
     await deleteMicropost(context(), { actorId: posts[3]!.author.id, micropostId: posts[3]!.id });
     await unfollowUser(context(), { followerId: a.id, username: c.username });
     await followUser(context(), { followerId: b.id, username: d.username });

@@ -51,7 +51,13 @@ describe('idempotent writes', () => {
       return { status: 201, body: {} };
     });
     await running;
-    await expectDomainError(runIdempotent(context(), { userId: user.id, key: 'slow', fingerprint: 'f' }, async () => ({ status: 201, body: {} })), 'conflict');
+    await expectDomainError(
+      runIdempotent(context(), { userId: user.id, key: 'slow', fingerprint: 'f' }, async () => ({
+        status: 201,
+        body: {},
+      })),
+      'conflict',
+    );
     release();
     await first;
     expect(await postCount(user.id)).to.equal(1);
@@ -68,17 +74,29 @@ describe('idempotent writes', () => {
       'validation_failed',
     );
     expect(await postCount(user.id)).to.equal(0);
-    const [keys] = await sql<{ n: number }>("select count(*)::int as n from idempotency_records where user_id = ? and key = 'boom'", [user.id]);
+    const [keys] = await sql<{ n: number }>(
+      "select count(*)::int as n from idempotency_records where user_id = ? and key = 'boom'",
+      [user.id],
+    );
     expect(keys?.n).to.equal(0);
   });
 
   it('when keys belong to different users, then they do not collide; and a key older than 24 hours is forgotten', async () => {
     const [a, b] = [await makeUser(context()), await makeUser(context())];
-    const one = await runIdempotent(context(), { userId: a.id, key: 'same', fingerprint: 'x' }, async () => ({ status: 201, body: { who: 'a' } }));
-    const two = await runIdempotent(context(), { userId: b.id, key: 'same', fingerprint: 'y' }, async () => ({ status: 201, body: { who: 'b' } }));
+    const one = await runIdempotent(context(), { userId: a.id, key: 'same', fingerprint: 'x' }, async () => ({
+      status: 201,
+      body: { who: 'a' },
+    }));
+    const two = await runIdempotent(context(), { userId: b.id, key: 'same', fingerprint: 'y' }, async () => ({
+      status: 201,
+      body: { who: 'b' },
+    }));
     expect([one.replayed, two.replayed]).to.deep.equal([false, false]);
-    await sql('update idempotency_records set expires_at = now() - interval \'1 second\' where user_id = ?', [a.id]);
-    const again = await runIdempotent(context(), { userId: a.id, key: 'same', fingerprint: 'z' }, async () => ({ status: 201, body: { who: 'a2' } }));
+    await sql("update idempotency_records set expires_at = now() - interval '1 second' where user_id = ?", [a.id]);
+    const again = await runIdempotent(context(), { userId: a.id, key: 'same', fingerprint: 'z' }, async () => ({
+      status: 201,
+      body: { who: 'a2' },
+    }));
     expect(again).to.deep.equal({ status: 201, body: { who: 'a2' }, replayed: false });
     expect(IDEMPOTENCY_TTL_MS).to.equal(24 * 3600_000);
   });
@@ -86,7 +104,10 @@ describe('idempotent writes', () => {
   it('when the key is not printable ASCII or too long, then it is refused', async () => {
     const user = await makeUser(context());
     for (const key of ['', 'é', 'x'.repeat(256), 'tab\there']) {
-      await expectDomainError(runIdempotent(context(), { userId: user.id, key, fingerprint: 'f' }, async () => ({ status: 201, body: {} })), 'validation_failed');
+      await expectDomainError(
+        runIdempotent(context(), { userId: user.id, key, fingerprint: 'f' }, async () => ({ status: 201, body: {} })),
+        'validation_failed',
+      );
     }
   });
 });

@@ -7,7 +7,11 @@ import { signInAtProvider, startOidcProvider, type RunningProvider } from '../sr
 import { context, expectDomainError, sql } from './helpers.ts';
 
 const REDIRECT_URI = 'http://127.0.0.1:9/callback';
-const CLIENT = { clientId: 'microblog', clientSecret: 'test-client-secret-0123456789abcdef', redirectUris: [REDIRECT_URI] };
+const CLIENT = {
+  clientId: 'microblog',
+  clientSecret: 'test-client-secret-0123456789abcdef',
+  redirectUris: [REDIRECT_URI],
+};
 
 describe('OpenID Connect sign-in', () => {
   let provider: RunningProvider;
@@ -17,7 +21,15 @@ describe('OpenID Connect sign-in', () => {
   before(async () => {
     provider = await startOidcProvider({ users: [alice], clients: [CLIENT] });
     providers = identityProviders([
-      { id: 'dev', name: 'Dev', issuer: provider.issuer, clientId: CLIENT.clientId, clientSecret: CLIENT.clientSecret, idTokenSigningAlg: 'RS256', appRedirectUris: [] },
+      {
+        id: 'dev',
+        name: 'Dev',
+        issuer: provider.issuer,
+        clientId: CLIENT.clientId,
+        clientSecret: CLIENT.clientSecret,
+        idTokenSigningAlg: 'RS256',
+        appRedirectUris: [],
+      },
     ]);
   });
   after(async () => {
@@ -30,10 +42,19 @@ describe('OpenID Connect sign-in', () => {
   async function authorize() {
     const request = await providers.authorizationRequest('dev', REDIRECT_URI);
     const callback = await signInAtProvider(request.url, alice);
-    return { request, callback, code: callback.searchParams.get('code')!, state: callback.searchParams.get('state')!, iss: callback.searchParams.get('iss') ?? undefined };
+    return {
+      request,
+      callback,
+      code: callback.searchParams.get('code')!,
+      state: callback.searchParams.get('state')!,
+      iss: callback.searchParams.get('iss') ?? undefined,
+    };
   }
 
-  function redemption(flow: Awaited<ReturnType<typeof authorize>>, overrides: { expectedState?: string; nonce?: string } = {}) {
+  function redemption(
+    flow: Awaited<ReturnType<typeof authorize>>,
+    overrides: { expectedState?: string; nonce?: string } = {},
+  ) {
     return {
       code: flow.code,
       redirectUri: REDIRECT_URI,
@@ -48,12 +69,21 @@ describe('OpenID Connect sign-in', () => {
     const flow = await authorize();
     expect(new URL(flow.request.url).searchParams.get('code_challenge_method')).to.equal('S256');
     const identity = await providers.redeemCode('dev', redemption(flow));
-    expect(identity).to.deep.equal({ providerId: 'dev', issuer: provider.issuer, subject: 'sub-alice', preferredUsername: 'alice', displayName: null });
+    expect(identity).to.deep.equal({
+      providerId: 'dev',
+      issuer: provider.issuer,
+      subject: 'sub-alice',
+      preferredUsername: 'alice',
+      displayName: null,
+    });
   });
 
   it('when the state that came back differs from the one sent, then the answer is rejected', async () => {
     const flow = await authorize();
-    await expectDomainError(providers.redeemCode('dev', redemption(flow, { expectedState: 'another-state' })), 'identity_rejected');
+    await expectDomainError(
+      providers.redeemCode('dev', redemption(flow, { expectedState: 'another-state' })),
+      'identity_rejected',
+    );
   });
 
   it('when a code is redeemed twice, then the second time is rejected', async () => {
@@ -64,7 +94,10 @@ describe('OpenID Connect sign-in', () => {
 
   it('when the ID token carries another nonce, then it is rejected', async () => {
     const flow = await authorize();
-    await expectDomainError(providers.redeemCode('dev', redemption(flow, { nonce: 'not-the-nonce-we-sent' })), 'identity_rejected');
+    await expectDomainError(
+      providers.redeemCode('dev', redemption(flow, { nonce: 'not-the-nonce-we-sent' })),
+      'identity_rejected',
+    );
   });
 
   it('when the PKCE verifier is wrong, then the provider refuses the code', async () => {
@@ -77,9 +110,18 @@ describe('OpenID Connect sign-in', () => {
     async function redeemWithIdToken(makeToken: (claims: Record<string, unknown>) => Promise<string>) {
       const flow = await authorize();
       const now = Math.floor(Date.now() / 1000);
-      const claims = { iss: provider.issuer, sub: 'sub-mallory', aud: CLIENT.clientId, iat: now, exp: now + 300, nonce: flow.request.nonce };
+      const claims = {
+        iss: provider.issuer,
+        sub: 'sub-mallory',
+        aud: CLIENT.clientId,
+        iat: now,
+        exp: now + 300,
+        nonce: flow.request.nonce,
+      };
       const idToken = await makeToken(claims);
-      nock(provider.issuer).post('/token').reply(200, { access_token: 'at', token_type: 'Bearer', expires_in: 300, id_token: idToken });
+      nock(provider.issuer)
+        .post('/token')
+        .reply(200, { access_token: 'at', token_type: 'Bearer', expires_in: 300, id_token: idToken });
       return providers.redeemCode('dev', redemption(flow));
     }
 
@@ -89,30 +131,53 @@ describe('OpenID Connect sign-in', () => {
     });
 
     it('for another audience, then it is rejected', async () => {
-      await expectDomainError(redeemWithIdToken((claims) => provider.signIdToken({ ...claims, aud: 'someone-else' })), 'identity_rejected');
+      await expectDomainError(
+        redeemWithIdToken((claims) => provider.signIdToken({ ...claims, aud: 'someone-else' })),
+        'identity_rejected',
+      );
     });
 
     it('expired, then it is rejected', async () => {
       const past = Math.floor(Date.now() / 1000) - 3600;
-      await expectDomainError(redeemWithIdToken((claims) => provider.signIdToken({ ...claims, iat: past - 300, exp: past })), 'identity_rejected');
+      await expectDomainError(
+        redeemWithIdToken((claims) => provider.signIdToken({ ...claims, iat: past - 300, exp: past })),
+        'identity_rejected',
+      );
     });
 
     it('signed by a key the provider does not publish, then it is rejected', async () => {
-      await expectDomainError(redeemWithIdToken((claims) => provider.signIdToken(claims, { key: 'unknown' })), 'identity_rejected');
+      await expectDomainError(
+        redeemWithIdToken((claims) => provider.signIdToken(claims, { key: 'unknown' })),
+        'identity_rejected',
+      );
     });
 
     it('unsigned (alg none), then it is rejected', async () => {
-      await expectDomainError(redeemWithIdToken((claims) => provider.signIdToken(claims, { alg: 'none' })), 'identity_rejected');
+      await expectDomainError(
+        redeemWithIdToken((claims) => provider.signIdToken(claims, { alg: 'none' })),
+        'identity_rejected',
+      );
     });
 
     it('from another issuer, then it is rejected', async () => {
-      await expectDomainError(redeemWithIdToken((claims) => provider.signIdToken({ ...claims, iss: 'https://evil.example' })), 'identity_rejected');
+      await expectDomainError(
+        redeemWithIdToken((claims) => provider.signIdToken({ ...claims, iss: 'https://evil.example' })),
+        'identity_rejected',
+      );
     });
   });
 
   it('when the provider cannot be reached, then it reads as unavailable', async () => {
     const down = identityProviders([
-      { id: 'down', name: 'Down', issuer: 'http://127.0.0.1:9', clientId: 'x', clientSecret: 'y', idTokenSigningAlg: 'RS256', appRedirectUris: [] },
+      {
+        id: 'down',
+        name: 'Down',
+        issuer: 'http://127.0.0.1:9',
+        clientId: 'x',
+        clientSecret: 'y',
+        idTokenSigningAlg: 'RS256',
+        appRedirectUris: [],
+      },
     ]);
     await expectDomainError(down.authorizationRequest('down', REDIRECT_URI), 'identity_provider_unavailable');
   });
@@ -136,7 +201,9 @@ describe('accounts from provider identities', () => {
     expect(result.user.username).to.equal(who.preferredUsername);
     expect(result.user.displayName).to.equal('Olga Idc');
     const [row] = await sql<{ password_hash: string | null; subject: string }>(
-      'select u.password_hash, e.subject from users u join external_identities e on e.user_id = u.id where u.id = ?', [result.user.id]);
+      'select u.password_hash, e.subject from users u join external_identities e on e.user_id = u.id where u.id = ?',
+      [result.user.id],
+    );
     expect(row).to.deep.equal({ password_hash: null, subject: who.subject });
     const again = await signInWithIdentity(context(), who);
     expect(again).to.include({ status: 'signed_in', created: false });
@@ -148,13 +215,25 @@ describe('accounts from provider identities', () => {
     const result = await signInWithIdentity(context(), who);
     expect(result.status).to.equal('username_required');
     if (result.status !== 'username_required') return;
-    await expectDomainError(signUpWithIdentity(context(), { signupTicket: result.signupTicket, username: taken.username }), 'conflict');
-    await expectDomainError(signUpWithIdentity(context(), { signupTicket: result.signupTicket, username: 'no' }), 'validation_failed');
-    await expectDomainError(signUpWithIdentity(context(), { signupTicket: `${result.signupTicket}x`, username: uniqueUsername() }), 'bad_cursor');
+    await expectDomainError(
+      signUpWithIdentity(context(), { signupTicket: result.signupTicket, username: taken.username }),
+      'conflict',
+    );
+    await expectDomainError(
+      signUpWithIdentity(context(), { signupTicket: result.signupTicket, username: 'no' }),
+      'validation_failed',
+    );
+    await expectDomainError(
+      signUpWithIdentity(context(), { signupTicket: `${result.signupTicket}x`, username: uniqueUsername() }),
+      'bad_cursor',
+    );
     const chosen = uniqueUsername('chosen');
     const user = await signUpWithIdentity(context(), { signupTicket: result.signupTicket, username: chosen });
     expect(user.username).to.equal(chosen);
-    await expectDomainError(signUpWithIdentity(context(), { signupTicket: result.signupTicket, username: uniqueUsername() }), 'conflict');
+    await expectDomainError(
+      signUpWithIdentity(context(), { signupTicket: result.signupTicket, username: uniqueUsername() }),
+      'conflict',
+    );
   });
 
   it('when the preferred username is not a valid one, then it is cleaned up as a suggestion', async () => {
@@ -186,7 +265,10 @@ describe('accounts from provider identities', () => {
     if (created.status !== 'signed_in') throw new Error('expected a new user');
     const userId = created.user.id;
     await expectDomainError(unlinkIdentity(context(), { userId, providerId: 'dev' }), 'conflict');
-    await linkIdentity(context(), { userId, identity: identity({ providerId: 'other', issuer: 'https://other.example' }) });
+    await linkIdentity(context(), {
+      userId,
+      identity: identity({ providerId: 'other', issuer: 'https://other.example' }),
+    });
     const after = await unlinkIdentity(context(), { userId, providerId: 'dev' });
     expect(after).to.deep.include({ hasPassword: false });
     expect(after.identities.map((i) => i.providerId)).to.deep.equal(['other']);

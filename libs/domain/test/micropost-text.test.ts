@@ -8,7 +8,10 @@ describe('micropost text rules', () => {
     const author = await makeUser(context());
     const ok = await postMicropost(context(), { authorId: author.id, text: '😀'.repeat(255) });
     expect([...ok.text].length).to.equal(255);
-    const error = await expectDomainError<ValidationError>(postMicropost(context(), { authorId: author.id, text: '😀'.repeat(256) }), 'validation_failed');
+    const error = await expectDomainError<ValidationError>(
+      postMicropost(context(), { authorId: author.id, text: '😀'.repeat(256) }),
+      'validation_failed',
+    );
     expect(error.errors[0]?.field).to.equal('text');
   });
 
@@ -19,13 +22,19 @@ describe('micropost text rules', () => {
     expect(post.text).to.equal('é'.repeat(255));
     const [stored] = await sql<{ text: string }>('select text from microposts where id = ?', [post.id]);
     expect(stored?.text).to.equal('é'.repeat(255));
-    await expectDomainError(postMicropost(context(), { authorId: author.id, text: 'e\u0301'.repeat(256) }), 'validation_failed');
+    await expectDomainError(
+      postMicropost(context(), { authorId: author.id, text: 'e\u0301'.repeat(256) }),
+      'validation_failed',
+    );
   });
 
   it('when a combining mark has no composed form, then it counts as its own character', async () => {
     const author = await makeUser(context());
     // "q" + COMBINING ACUTE stays two code points: 128 pairs = 256 characters.
-    await expectDomainError(postMicropost(context(), { authorId: author.id, text: 'q\u0301'.repeat(128) }), 'validation_failed');
+    await expectDomainError(
+      postMicropost(context(), { authorId: author.id, text: 'q\u0301'.repeat(128) }),
+      'validation_failed',
+    );
     await postMicropost(context(), { authorId: author.id, text: `${'q\u0301'.repeat(127)}q` });
   });
 
@@ -44,7 +53,9 @@ describe('micropost text rules', () => {
     it(`when the text is ${label}, then it is rejected and nothing is stored`, async () => {
       const author = await makeUser(context());
       await expectDomainError(postMicropost(context(), { authorId: author.id, text }), 'validation_failed');
-      const [row] = await sql<{ n: number }>('select count(*)::int as n from microposts where author_id = ?', [author.id]);
+      const [row] = await sql<{ n: number }>('select count(*)::int as n from microposts where author_id = ?', [
+        author.id,
+      ]);
       expect(row?.n).to.equal(0);
     });
   }
@@ -58,7 +69,10 @@ describe('micropost text rules', () => {
   it('when an edit breaks the rules, then the old text stays', async () => {
     const author = await makeUser(context());
     const post = await postMicropost(context(), { authorId: author.id, text: 'original' });
-    await expectDomainError(editMicropost(context(), { actorId: author.id, micropostId: post.id, text: '   ' }), 'validation_failed');
+    await expectDomainError(
+      editMicropost(context(), { actorId: author.id, micropostId: post.id, text: '   ' }),
+      'validation_failed',
+    );
     const after = await getMicropost(context(), { id: post.id });
     expect(after.text).to.equal('original');
     expect(after.editedAt).to.equal(null);
@@ -70,4 +84,3 @@ describe('micropost text rules', () => {
     expect(post.text).to.equal('👩\u200d💻 at work');
   });
 });
-

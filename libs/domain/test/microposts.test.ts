@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import {
-  deleteMicropost, editMicropost, getMicropost, listUserMicroposts, postMicropost,
-} from '../src/index.ts';
+import { deleteMicropost, editMicropost, getMicropost, listUserMicroposts, postMicropost } from '../src/index.ts';
 import { makeUser } from '../src/testing/index.ts';
 import { context, expectDomainError, sql } from './helpers.ts';
 
@@ -30,7 +28,10 @@ describe('posting, editing and deleting microposts', () => {
     const author = await makeUser(context());
     const intruder = await makeUser(context());
     const post = await postMicropost(context(), { authorId: author.id, text: 'mine' });
-    await expectDomainError(editMicropost(context(), { actorId: intruder.id, micropostId: post.id, text: 'yours' }), 'forbidden');
+    await expectDomainError(
+      editMicropost(context(), { actorId: intruder.id, micropostId: post.id, text: 'yours' }),
+      'forbidden',
+    );
     await expectDomainError(deleteMicropost(context(), { actorId: intruder.id, micropostId: post.id }), 'forbidden');
     expect((await getMicropost(context(), { id: post.id })).text).to.equal('mine');
   });
@@ -40,7 +41,10 @@ describe('posting, editing and deleting microposts', () => {
     const post = await postMicropost(context(), { authorId: author.id, text: 'oops' });
     await deleteMicropost(context(), { actorId: author.id, micropostId: post.id });
     await expectDomainError(getMicropost(context(), { id: post.id }), 'not_found');
-    await expectDomainError(editMicropost(context(), { actorId: author.id, micropostId: post.id, text: 'x' }), 'not_found');
+    await expectDomainError(
+      editMicropost(context(), { actorId: author.id, micropostId: post.id, text: 'x' }),
+      'not_found',
+    );
     await expectDomainError(deleteMicropost(context(), { actorId: author.id, micropostId: post.id }), 'not_found');
     const [row] = await sql<{ posts_count: number }>('select posts_count from users where id = ?', [author.id]);
     expect(row?.posts_count).to.equal(0);
@@ -64,18 +68,25 @@ describe('posting, editing and deleting microposts', () => {
     const author = await makeUser(context());
     const mentioned = await makeUser(context());
     const upper = mentioned.username.toUpperCase();
-    const post = await postMicropost(context(), { authorId: author.id, text: `hi @${upper} and @nobody_here_${Date.now()} mail@${mentioned.username}` });
+    const post = await postMicropost(context(), {
+      authorId: author.id,
+      text: `hi @${upper} and @nobody_here_${Date.now()} mail@${mentioned.username}`,
+    });
     expect(post.mentions).to.deep.equal([mentioned.username]);
     const rows = await sql<{ user_id: string }>('select user_id from mentions where micropost_id = ?', [post.id]);
     expect(rows.map((r) => r.user_id)).to.deep.equal([mentioned.id]);
   });
 
-  it("when a post is edited to mention someone else, then the mentions follow the text", async () => {
+  it('when a post is edited to mention someone else, then the mentions follow the text', async () => {
     const author = await makeUser(context());
     const first = await makeUser(context());
     const second = await makeUser(context());
     const post = await postMicropost(context(), { authorId: author.id, text: `@${first.username}` });
-    const edited = await editMicropost(context(), { actorId: author.id, micropostId: post.id, text: `@${second.username}` });
+    const edited = await editMicropost(context(), {
+      actorId: author.id,
+      micropostId: post.id,
+      text: `@${second.username}`,
+    });
     expect(edited.mentions).to.deep.equal([second.username]);
     expect((await getMicropost(context(), { id: post.id })).mentions).to.deep.equal([second.username]);
   });
@@ -83,16 +94,29 @@ describe('posting, editing and deleting microposts', () => {
   it("when listing a user's posts by page, then they come newest first with the total from the counter", async () => {
     const author = await makeUser(context());
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await postMicropost(context(), { authorId: author.id, text: `post ${i}` })).id);
-    const page1 = await listUserMicroposts(context(), { username: author.username, paging: { kind: 'page', number: 1, size: 2 } });
-    const page3 = await listUserMicroposts(context(), { username: author.username, paging: { kind: 'page', number: 3, size: 2 } });
+    for (let i = 0; i < 5; i++)
+      ids.push((await postMicropost(context(), { authorId: author.id, text: `post ${i}` })).id);
+    const page1 = await listUserMicroposts(context(), {
+      username: author.username,
+      paging: { kind: 'page', number: 1, size: 2 },
+    });
+    const page3 = await listUserMicroposts(context(), {
+      username: author.username,
+      paging: { kind: 'page', number: 3, size: 2 },
+    });
     expect(page1.items.map((p) => p.id)).to.deep.equal([ids[4], ids[3]]);
     expect(page3.items.map((p) => p.id)).to.deep.equal([ids[0]]);
     expect(page1).to.include({ totalItems: 5, totalPages: 3, number: 1, size: 2 });
   });
 
   it('when the user does not exist, then listing their posts is not found', async () => {
-    await expectDomainError(listUserMicroposts(context(), { username: 'no_such_user_here', paging: { kind: 'page', number: 1, size: 20 } }), 'not_found');
-    await expectDomainError(listUserMicroposts(context(), { username: '{"$ne":null}', paging: { kind: 'page', number: 1, size: 20 } }), 'not_found');
+    await expectDomainError(
+      listUserMicroposts(context(), { username: 'no_such_user_here', paging: { kind: 'page', number: 1, size: 20 } }),
+      'not_found',
+    );
+    await expectDomainError(
+      listUserMicroposts(context(), { username: '{"$ne":null}', paging: { kind: 'page', number: 1, size: 20 } }),
+      'not_found',
+    );
   });
 });

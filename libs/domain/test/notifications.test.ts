@@ -1,7 +1,15 @@
 import { expect } from 'chai';
 import {
-  countUnreadNotifications, deleteMicropost, editMicropost, followUser, listNotifications, markNotificationsRead,
-  postMicropost, runIdempotent, unfollowUser, UNREAD_COUNT_CAP,
+  countUnreadNotifications,
+  deleteMicropost,
+  editMicropost,
+  followUser,
+  listNotifications,
+  markNotificationsRead,
+  postMicropost,
+  runIdempotent,
+  unfollowUser,
+  UNREAD_COUNT_CAP,
 } from '../src/index.ts';
 import { makeUser } from '../src/testing/index.ts';
 import { context, expectDomainError, sql } from './helpers.ts';
@@ -30,7 +38,10 @@ describe('notifications inbox', () => {
     expect(page.items[0]?.micropost?.id).to.equal(post.id);
     expect(page.items[0]?.micropost?.text).to.equal(`hello @${star.username}`);
     expect(page.items[1]?.micropost).to.equal(null);
-    expect(await countUnreadNotifications(context(), { userId: star.id })).to.deep.equal({ unread: 2, lastReadId: null });
+    expect(await countUnreadNotifications(context(), { userId: star.id })).to.deep.equal({
+      unread: 2,
+      lastReadId: null,
+    });
     const pushes = await pushEventsFor(star.id);
     expect(pushes.map((p) => p.notification_id)).to.deep.equal([page.items[1]?.id, page.items[0]?.id]);
     expect((await listNotifications(context(), { userId: fan.id, paging: firstPage })).items).to.deep.equal([]);
@@ -87,9 +98,15 @@ describe('notifications inbox', () => {
     expect(marked).to.deep.equal({ unread: 1, lastReadId: middle!.id });
     const after = await listNotifications(context(), { userId: star.id, paging: firstPage });
     expect(after.items.map((n) => n.read)).to.deep.equal([false, true, true]);
-    expect(await markNotificationsRead(context(), { userId: star.id, upToId: oldest!.id })).to.deep.equal({ unread: 1, lastReadId: middle!.id });
+    expect(await markNotificationsRead(context(), { userId: star.id, upToId: oldest!.id })).to.deep.equal({
+      unread: 1,
+      lastReadId: middle!.id,
+    });
     // Past the newest notification the marker stops at the newest.
-    expect(await markNotificationsRead(context(), { userId: star.id, upToId: '9223372036854775807' })).to.deep.equal({ unread: 0, lastReadId: newest!.id });
+    expect(await markNotificationsRead(context(), { userId: star.id, upToId: '9223372036854775807' })).to.deep.equal({
+      unread: 0,
+      lastReadId: newest!.id,
+    });
   });
 
   it('when there are more unread than the cap, then the count stops at the cap', async () => {
@@ -110,15 +127,30 @@ describe('notifications inbox', () => {
       const fan = await makeUser(context());
       await followUser(context(), { followerId: fan.id, username: star.username });
     }
-    const first = await listNotifications(context(), { userId: star.id, paging: { kind: 'cursor', cursor: null, limit: 3 } });
-    const second = await listNotifications(context(), { userId: star.id, paging: { kind: 'cursor', cursor: first.nextCursor, limit: 3 } });
+    const first = await listNotifications(context(), {
+      userId: star.id,
+      paging: { kind: 'cursor', cursor: null, limit: 3 },
+    });
+    const second = await listNotifications(context(), {
+      userId: star.id,
+      paging: { kind: 'cursor', cursor: first.nextCursor, limit: 3 },
+    });
     expect(first.items).to.have.length(3);
     expect(second.items).to.have.length(2);
     expect(second.nextCursor).to.equal(null);
     expect(new Set([...first.items, ...second.items].map((n) => n.id)).size).to.equal(5);
-    const numbered = await listNotifications(context(), { userId: star.id, paging: { kind: 'page', number: 2, size: 2 } });
+    const numbered = await listNotifications(context(), {
+      userId: star.id,
+      paging: { kind: 'page', number: 2, size: 2 },
+    });
     expect(numbered).to.deep.include({ totalItems: 5, totalPages: 3, number: 2 });
     const other = await makeUser(context());
-    await expectDomainError(listNotifications(context(), { userId: other.id, paging: { kind: 'cursor', cursor: first.nextCursor, limit: 3 } }), 'bad_cursor');
+    await expectDomainError(
+      listNotifications(context(), {
+        userId: other.id,
+        paging: { kind: 'cursor', cursor: first.nextCursor, limit: 3 },
+      }),
+      'bad_cursor',
+    );
   });
 });

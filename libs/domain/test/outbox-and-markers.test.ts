@@ -1,7 +1,18 @@
 import { expect } from 'chai';
 import {
-  claimOutboxEvents, completeOutboxEvent, failOutboxEvent, followUser, getTimelineMarker, postMicropost, pushTargets,
-  registerPushToken, runIdempotent, setTimelineMarker, startDeviceSession, unregisterPushToken, dropPushTokens,
+  claimOutboxEvents,
+  completeOutboxEvent,
+  failOutboxEvent,
+  followUser,
+  getTimelineMarker,
+  postMicropost,
+  pushTargets,
+  registerPushToken,
+  runIdempotent,
+  setTimelineMarker,
+  startDeviceSession,
+  unregisterPushToken,
+  dropPushTokens,
   type ClaimedEvent,
 } from '../src/index.ts';
 import { makeUser } from '../src/testing/index.ts';
@@ -21,7 +32,10 @@ describe('outbox', () => {
     const star = await makeUser(context());
     await followUser(context(), { followerId: fan.id, username: star.username });
     await followUser(context(), { followerId: fan.id, username: star.username });
-    const post = await postMicropost(context(), { authorId: fan.id, text: `hey @${star.username} and @${fan.username}` });
+    const post = await postMicropost(context(), {
+      authorId: fan.id,
+      text: `hey @${star.username} and @${fan.username}`,
+    });
     const events = await eventsFor(star.id);
     expect(events.map((e) => e.type)).to.deep.equal(['user.followed', 'user.mentioned']);
     expect(events[1]?.payload).to.include({ micropostId: post.id, authorUsername: fan.username });
@@ -45,10 +59,12 @@ describe('outbox', () => {
     const fan = await makeUser(context());
     const star = await makeUser(context());
     await followUser(context(), { followerId: fan.id, username: star.username });
-    const mine = (events: ClaimedEvent[]) => events.filter((e) => e.type === 'user.followed' && e.payload.followeeId === star.id);
+    const mine = (events: ClaimedEvent[]) =>
+      events.filter((e) => e.type === 'user.followed' && e.payload.followeeId === star.id);
     // Other tests' events may be due too: claim until ours shows up.
     let claimed: ClaimedEvent[] = [];
-    for (let i = 0; i < 20 && claimed.length === 0; i++) claimed = mine(await claimOutboxEvents(context(), { limit: 500, leaseMs: 60_000 }));
+    for (let i = 0; i < 20 && claimed.length === 0; i++)
+      claimed = mine(await claimOutboxEvents(context(), { limit: 500, leaseMs: 60_000 }));
     expect(claimed).to.have.length(1);
     const event = claimed[0]!;
     expect(event.attempts).to.be.greaterThan(0);
@@ -57,7 +73,10 @@ describe('outbox', () => {
     const again = mine(await claimOutboxEvents(context(), { limit: 500, leaseMs: 60_000 }));
     expect(again.map((e) => e.id)).to.deep.equal([event.id]);
     await completeOutboxEvent(context(), { id: event.id });
-    const [row] = await sql<{ processed_at: string | null; last_error: string | null }>('select processed_at, last_error from outbox_events where id = ?', [event.id]);
+    const [row] = await sql<{ processed_at: string | null; last_error: string | null }>(
+      'select processed_at, last_error from outbox_events where id = ?',
+      [event.id],
+    );
     expect(row?.processed_at).to.not.equal(null);
     expect(row?.last_error).to.equal(null);
   });
@@ -66,11 +85,16 @@ describe('outbox', () => {
 describe('push tokens', () => {
   it('when a device registers a token, then it is a push target of its user until unregistered or dropped', async () => {
     const user = await makeUser(context());
-    const { session } = await startDeviceSession(context(), { userId: user.id, device: { id: 'd', name: 'n', platform: 'android' } });
+    const { session } = await startDeviceSession(context(), {
+      userId: user.id,
+      device: { id: 'd', name: 'n', platform: 'android' },
+    });
     const token = `ExponentPushToken[${user.id}-a]`;
     await registerPushToken(context(), { userId: user.id, sessionId: session.id, token, platform: 'android' });
     await registerPushToken(context(), { userId: user.id, sessionId: session.id, token, platform: 'android' });
-    expect(await pushTargets(context(), { userIds: [user.id] })).to.deep.equal([{ token, platform: 'android', userId: user.id }]);
+    expect(await pushTargets(context(), { userIds: [user.id] })).to.deep.equal([
+      { token, platform: 'android', userId: user.id },
+    ]);
     expect(await unregisterPushToken(context(), { userId: user.id, token })).to.deep.equal({ removed: true });
     expect(await unregisterPushToken(context(), { userId: user.id, token })).to.deep.equal({ removed: false });
     await registerPushToken(context(), { userId: user.id, sessionId: session.id, token, platform: 'android' });
@@ -80,9 +104,18 @@ describe('push tokens', () => {
 
   it('when a token or platform is malformed, then it is refused by field', async () => {
     const user = await makeUser(context());
-    const { session } = await startDeviceSession(context(), { userId: user.id, device: { id: 'd', name: 'n', platform: 'ios' } });
-    await expectDomainError(registerPushToken(context(), { userId: user.id, sessionId: session.id, token: 'has space', platform: 'ios' }), 'validation_failed');
-    await expectDomainError(registerPushToken(context(), { userId: user.id, sessionId: session.id, token: 'ok', platform: 'windows' }), 'validation_failed');
+    const { session } = await startDeviceSession(context(), {
+      userId: user.id,
+      device: { id: 'd', name: 'n', platform: 'ios' },
+    });
+    await expectDomainError(
+      registerPushToken(context(), { userId: user.id, sessionId: session.id, token: 'has space', platform: 'ios' }),
+      'validation_failed',
+    );
+    await expectDomainError(
+      registerPushToken(context(), { userId: user.id, sessionId: session.id, token: 'ok', platform: 'windows' }),
+      'validation_failed',
+    );
   });
 });
 

@@ -9,9 +9,21 @@ const cursor = { kind: 'cursor', cursor: null, limit: 50 } as const;
 describe('people search', () => {
   it('when searching a prefix, then usernames starting with it come first, then display names, without regard to case', async () => {
     const tag = randomBytes(3).toString('hex');
-    const byName = await registerUser(context(), { username: `${tag}_zed`, password: TEST_PASSWORD, displayName: 'Zed' });
-    const byDisplay = await registerUser(context(), { username: `a${tag}x`, password: TEST_PASSWORD, displayName: `${tag.toUpperCase()}ster Smith` });
-    const other = await registerUser(context(), { username: `b${tag}y`, password: TEST_PASSWORD, displayName: 'Nobody' });
+    const byName = await registerUser(context(), {
+      username: `${tag}_zed`,
+      password: TEST_PASSWORD,
+      displayName: 'Zed',
+    });
+    const byDisplay = await registerUser(context(), {
+      username: `a${tag}x`,
+      password: TEST_PASSWORD,
+      displayName: `${tag.toUpperCase()}ster Smith`,
+    });
+    const other = await registerUser(context(), {
+      username: `b${tag}y`,
+      password: TEST_PASSWORD,
+      displayName: 'Nobody',
+    });
     const page = await searchUsers(context(), { query: `@${tag.toUpperCase()}`, paging: cursor });
     expect(page.items.map((u) => u.id)).to.deep.equal([byName.id, byDisplay.id]);
     expect(page.items.map((u) => u.id)).not.to.include(other.id);
@@ -22,7 +34,8 @@ describe('people search', () => {
   it('when paging by cursor, then every match comes once; LIKE characters match literally; a bad query is refused', async () => {
     const tag = randomBytes(3).toString('hex');
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await registerUser(context(), { username: `${tag}${i}`, password: TEST_PASSWORD })).id);
+    for (let i = 0; i < 5; i++)
+      ids.push((await registerUser(context(), { username: `${tag}${i}`, password: TEST_PASSWORD })).id);
     const seen: string[] = [];
     let next: string | null = null;
     do {
@@ -51,7 +64,10 @@ describe('who to follow', () => {
     await followUser(context(), { followerId: a.id, username: already.username });
     await followUser(context(), { followerId: a.id, username: me.username });
     const suggestions = await suggestUsers(context(), { viewerId: me.id, limit: 10 });
-    expect(suggestions.slice(0, 2).map((s) => [s.user.id, s.followedByYourFollows])).to.deep.equal([[x.id, 2], [y.id, 1]]);
+    expect(suggestions.slice(0, 2).map((s) => [s.user.id, s.followedByYourFollows])).to.deep.equal([
+      [x.id, 2],
+      [y.id, 1],
+    ]);
     const ids = suggestions.map((s) => s.user.id);
     for (const excluded of [me.id, a.id, b.id, already.id]) expect(ids).not.to.include(excluded);
   });
@@ -69,28 +85,54 @@ describe('post search with stemming and prefixes', () => {
   it('when searching a word form, then other forms of it match (English stemming); the last word matches as a prefix', async () => {
     const author = await makeUser(context());
     const tag = `z${randomBytes(3).toString('hex')}`;
-    const post = await postMicropost(context(), { authorId: author.id, text: `${tag} pagination of timelines is subtle` });
+    const post = await postMicropost(context(), {
+      authorId: author.id,
+      text: `${tag} pagination of timelines is subtle`,
+    });
     for (const q of [`${tag} paginate`, `${tag} paginating`, `${tag} pagin`, `${tag} timeline`, `${tag.slice(0, 5)}`]) {
       const page = await searchMicroposts(context(), { query: q, paging: cursor });
-      expect(page.items.map((p) => p.id), q).to.include(post.id);
+      expect(
+        page.items.map((p) => p.id),
+        q,
+      ).to.include(post.id);
     }
-    expect((await searchMicroposts(context(), { query: `${tag} -pagination`, paging: cursor })).items).to.deep.equal([]);
+    expect((await searchMicroposts(context(), { query: `${tag} -pagination`, paging: cursor })).items).to.deep.equal(
+      [],
+    );
     expect((await searchMicroposts(context(), { query: `"${tag} subtle"`, paging: cursor })).items).to.deep.equal([]);
   });
 
   it('when ordered by relevance, then the better match comes first and cursor pages cover every match once', async () => {
     const author = await makeUser(context());
     const tag = `r${randomBytes(3).toString('hex')}`;
-    const weak = await postMicropost(context(), { authorId: author.id, text: `${tag} once, then about other things entirely, walking, talking, cooking` });
+    const weak = await postMicropost(context(), {
+      authorId: author.id,
+      text: `${tag} once, then about other things entirely, walking, talking, cooking`,
+    });
     const strong = await postMicropost(context(), { authorId: author.id, text: `${tag} ${tag} ${tag}` });
     const newest = await searchMicroposts(context(), { query: tag, paging: cursor });
     expect(newest.items.map((p) => p.id)).to.deep.equal([strong.id, weak.id]);
     await postMicropost(context(), { authorId: author.id, text: `${tag} at the end` });
-    const first = await searchMicroposts(context(), { query: tag, order: 'relevance', paging: { kind: 'cursor', cursor: null, limit: 2 } });
+    const first = await searchMicroposts(context(), {
+      query: tag,
+      order: 'relevance',
+      paging: { kind: 'cursor', cursor: null, limit: 2 },
+    });
     expect(first.items[0]?.id).to.equal(strong.id);
-    const second = await searchMicroposts(context(), { query: tag, order: 'relevance', paging: { kind: 'cursor', cursor: first.nextCursor, limit: 2 } });
+    const second = await searchMicroposts(context(), {
+      query: tag,
+      order: 'relevance',
+      paging: { kind: 'cursor', cursor: first.nextCursor, limit: 2 },
+    });
     expect(new Set([...first.items, ...second.items].map((p) => p.id)).size).to.equal(3);
     expect(second.nextCursor).to.equal(null);
-    await expectDomainError(searchMicroposts(context(), { query: tag, order: 'newest', paging: { kind: 'cursor', cursor: first.nextCursor, limit: 2 } }), 'bad_cursor');
+    await expectDomainError(
+      searchMicroposts(context(), {
+        query: tag,
+        order: 'newest',
+        paging: { kind: 'cursor', cursor: first.nextCursor, limit: 2 },
+      }),
+      'bad_cursor',
+    );
   });
 });

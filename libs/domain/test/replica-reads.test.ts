@@ -1,6 +1,15 @@
 import net from 'node:net';
 import { expect } from 'chai';
-import { checkSession, homeTimeline, openDatabase, postMicropost, recordWrite, revokeSession, startWebSession, type Database } from '../src/index.ts';
+import {
+  checkSession,
+  homeTimeline,
+  openDatabase,
+  postMicropost,
+  recordWrite,
+  revokeSession,
+  startWebSession,
+  type Database,
+} from '../src/index.ts';
 import { makeUser, TEST_TOKEN_SECRET } from '../src/testing/index.ts';
 import { context, sql } from './helpers.ts';
 import { suite } from './setup.ts';
@@ -78,7 +87,9 @@ describe('reads with read replicas', () => {
     await checkSession(request, { sessionId: session.id, userId: author.id });
     await postMicropost(request, { authorId: author.id, text: 'no replicas here' });
     await recordWrite(request);
-    const [row] = await sql<{ lsn: string | null }>('select last_write_lsn::text as lsn from sessions where id = ?', [session.id]);
+    const [row] = await sql<{ lsn: string | null }>('select last_write_lsn::text as lsn from sessions where id = ?', [
+      session.id,
+    ]);
     expect(row?.lsn).to.equal(null);
   });
 });

@@ -45,18 +45,22 @@ describe('runtime limits of the pooled connections', () => {
   after(() => db.close());
 
   it('starts every pooled connection with the statement and idle-in-transaction timeouts', async () => {
-    const [row] = await db.context().em.execute<Array<{ statement: string; idle: string }>>(
-      `select current_setting('statement_timeout') as statement, current_setting('idle_in_transaction_session_timeout') as idle`,
-    );
+    const [row] = await db
+      .context()
+      .em.execute<Array<{ statement: string; idle: string }>>(
+        `select current_setting('statement_timeout') as statement, current_setting('idle_in_transaction_session_timeout') as idle`,
+      );
     expect(row).to.deep.equal({ statement: '300ms', idle: '400ms' });
   });
 
   it('keeps the defaults of 5 s and 10 s when nothing is configured', async () => {
     const defaults = await openDatabase({ url: suite.url(), tokenSecret: TEST_TOKEN_SECRET, poolSize: 1 });
     try {
-      const [row] = await defaults.context().em.execute<Array<{ statement: string; idle: string }>>(
-        `select current_setting('statement_timeout') as statement, current_setting('idle_in_transaction_session_timeout') as idle`,
-      );
+      const [row] = await defaults
+        .context()
+        .em.execute<Array<{ statement: string; idle: string }>>(
+          `select current_setting('statement_timeout') as statement, current_setting('idle_in_transaction_session_timeout') as idle`,
+        );
       expect(row).to.deep.equal({ statement: '5s', idle: '10s' });
     } finally {
       await defaults.close();
@@ -70,7 +74,10 @@ describe('runtime limits of the pooled connections', () => {
     subscribe(STATEMENT_TIMEOUT_CHANNEL, listener);
     const lock = await lockTable(suite.url(), 'users');
     try {
-      const error = await expectDomainError<Unavailable>(getProfile(db.context(), { username: user.username }), 'unavailable');
+      const error = await expectDomainError<Unavailable>(
+        getProfile(db.context(), { username: user.username }),
+        'unavailable',
+      );
       expect(error).to.be.instanceOf(Unavailable);
       expect(error.message).to.equal('a database statement took too long');
       expect(announced).to.have.length(1);
@@ -113,7 +120,12 @@ describe('runtime limits of the pooled connections', () => {
   it('answers readiness from a connection of its own while every pooled connection is stuck', async () => {
     const lock = await lockTable(suite.url(), 'users');
     try {
-      const stuck = [1, 2, 3].map(() => db.context().em.execute('select count(*) from users').catch((e: unknown) => e));
+      const stuck = [1, 2, 3].map(() =>
+        db
+          .context()
+          .em.execute('select count(*) from users')
+          .catch((e: unknown) => e),
+      );
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(db.poolStats().waiting).to.equal(1);
       expect(await db.isReachable()).to.equal(true);
@@ -129,7 +141,10 @@ describe('runtime limits of the pooled connections', () => {
     const silentServer = net.createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => silentServer.listen(0, '127.0.0.1', resolve));
     const port = (silentServer.address() as net.AddressInfo).port;
-    const silent = await openDatabase({ url: `postgres://postgres@127.0.0.1:${port}/none`, tokenSecret: TEST_TOKEN_SECRET });
+    const silent = await openDatabase({
+      url: `postgres://postgres@127.0.0.1:${port}/none`,
+      tokenSecret: TEST_TOKEN_SECRET,
+    });
     try {
       const started = Date.now();
       expect(await silent.isReachable()).to.equal(false);

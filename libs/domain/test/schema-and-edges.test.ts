@@ -16,9 +16,15 @@ describe('schema and edges', () => {
   });
 
   it('when the database cannot be reached, then use cases fail with Unavailable and the process stays up', async () => {
-    const db = await openDatabase({ url: 'postgres://postgres:postgres@127.0.0.1:1/none', tokenSecret: TEST_TOKEN_SECRET });
+    const db = await openDatabase({
+      url: 'postgres://postgres:postgres@127.0.0.1:1/none',
+      tokenSecret: TEST_TOKEN_SECRET,
+    });
     try {
-      const error = await getMicropost(db.context(), { id: '1' }).then(() => null, (e: unknown) => e);
+      const error = await getMicropost(db.context(), { id: '1' }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).to.be.instanceOf(Unavailable);
       expect(await db.isReachable()).to.equal(false);
     } finally {

@@ -62,7 +62,10 @@ describe('demo seed', () => {
 
   it('when a demo user signs in with the demo password, then it succeeds', async () => {
     for (const user of DEMO_USERS) {
-      const profile = await authenticate(suite.database().context(), { username: user.username, password: DEMO_PASSWORD });
+      const profile = await authenticate(suite.database().context(), {
+        username: user.username,
+        password: DEMO_PASSWORD,
+      });
       expect(profile).to.include({ username: user.username, displayName: user.displayName, bio: user.bio });
     }
   });

@@ -20,7 +20,12 @@ const opened: Database[] = [];
 let sent: SentStatement[] = [];
 
 async function instanceB(cache: SessionCacheOptions = {}): Promise<Database> {
-  const db = await openDatabase({ url: suite.url(), tokenSecret: TEST_TOKEN_SECRET, sessionCache: cache, onQuery: (s) => sent.push(s) });
+  const db = await openDatabase({
+    url: suite.url(),
+    tokenSecret: TEST_TOKEN_SECRET,
+    sessionCache: cache,
+    onQuery: (s) => sent.push(s),
+  });
   opened.push(db);
   return db;
 }
@@ -46,7 +51,12 @@ async function warm(db: Database, input: { sessionId: string; userId: string }):
 }
 
 /** Polls `db` until it refuses the session; returns how many ms after `since` that was (fails past `withinMs`). */
-async function refusedWithin(db: Database, input: { sessionId: string; userId: string }, since: number, withinMs: number): Promise<number> {
+async function refusedWithin(
+  db: Database,
+  input: { sessionId: string; userId: string },
+  since: number,
+  withinMs: number,
+): Promise<number> {
   for (;;) {
     const refused = await checkSession(db.context(), input).then(
       () => false,
@@ -89,7 +99,12 @@ describe('session cache across instances', () => {
     await warm(b, { sessionId: kept.id, userId: user.id });
     await warm(b, { sessionId: other.session.id, userId: user.id });
 
-    await changePassword(context(), { userId: user.id, currentPassword: TEST_PASSWORD, newPassword: 'a brand new passphrase 42', keepSessionId: kept.id });
+    await changePassword(context(), {
+      userId: user.id,
+      currentPassword: TEST_PASSWORD,
+      newPassword: 'a brand new passphrase 42',
+      keepSessionId: kept.id,
+    });
     await refusedWithin(b, { sessionId: other.session.id, userId: user.id }, Date.now(), 100);
     expect((await checkSession(b.context(), { sessionId: kept.id, userId: user.id })).id).to.equal(kept.id);
   });
@@ -113,7 +128,9 @@ describe('session cache across instances', () => {
 
     const fresh = await startDeviceSession(context(), { userId: user.id, device: phone });
     await refusedWithin(b, { sessionId: old.session.id, userId: user.id }, Date.now(), 100);
-    expect((await checkSession(b.context(), { sessionId: fresh.session.id, userId: user.id })).id).to.equal(fresh.session.id);
+    expect((await checkSession(b.context(), { sessionId: fresh.session.id, userId: user.id })).id).to.equal(
+      fresh.session.id,
+    );
   });
 
   it("when another user's id comes with a warm session id, then the cache does not answer for it and the check fails", async () => {
@@ -123,7 +140,10 @@ describe('session cache across instances', () => {
     const session = await startWebSession(context(), { userId: owner.id });
     await warm(b, { sessionId: session.id, userId: owner.id });
 
-    await expectDomainError(checkSession(b.context(), { sessionId: session.id, userId: intruder.id }), 'unauthenticated');
+    await expectDomainError(
+      checkSession(b.context(), { sessionId: session.id, userId: intruder.id }),
+      'unauthenticated',
+    );
     const answered = await checkSession(b.context(), { sessionId: session.id, userId: owner.id });
     expect(answered.userId).to.equal(owner.id);
   });

@@ -1,7 +1,14 @@
 import { expect } from 'chai';
 import {
-  checkSession, listSessions, registerPushToken, revokeSession, rotateRefreshToken, startDeviceSession, startWebSession,
-  countPushTokens, type InvalidGrant,
+  checkSession,
+  listSessions,
+  registerPushToken,
+  revokeSession,
+  rotateRefreshToken,
+  startDeviceSession,
+  startWebSession,
+  countPushTokens,
+  type InvalidGrant,
 } from '../src/index.ts';
 import { makeUser } from '../src/testing/index.ts';
 import { context, expectDomainError, sql } from './helpers.ts';
@@ -17,7 +24,7 @@ describe('sessions and refresh tokens', () => {
     await expectDomainError(checkSession(context(), { sessionId: session.id, userId: user.id }), 'unauthenticated');
   });
 
-  it("when a session id is checked for another user, or is malformed, then it is unauthenticated", async () => {
+  it('when a session id is checked for another user, or is malformed, then it is unauthenticated', async () => {
     const user = await makeUser(context());
     const other = await makeUser(context());
     const session = await startWebSession(context(), { userId: user.id });
@@ -39,7 +46,10 @@ describe('sessions and refresh tokens', () => {
     expect(first.refreshToken).not.to.equal(refreshToken);
     const second = await rotateRefreshToken(context(), { refreshToken: first.refreshToken, reuseGraceMs: 0 });
     expect(second.session.id).to.equal(first.session.id);
-    const [row] = await sql<{ rotation: number; refresh_token_hash: string }>('select rotation, refresh_token_hash from sessions where id = ?', [first.session.id]);
+    const [row] = await sql<{ rotation: number; refresh_token_hash: string }>(
+      'select rotation, refresh_token_hash from sessions where id = ?',
+      [first.session.id],
+    );
     expect(row?.rotation).to.equal(2);
     expect(row?.refresh_token_hash).to.match(/^[0-9a-f]{64}$/);
     expect(row?.refresh_token_hash).not.to.include(second.refreshToken);
@@ -49,11 +59,19 @@ describe('sessions and refresh tokens', () => {
     const user = await makeUser(context());
     const { refreshToken, session } = await startDeviceSession(context(), { userId: user.id, device: phone });
     const rotated = await rotateRefreshToken(context(), { refreshToken, reuseGraceMs: 0 });
-    const error = await expectDomainError<InvalidGrant>(rotateRefreshToken(context(), { refreshToken, reuseGraceMs: 0 }), 'invalid_grant');
+    const error = await expectDomainError<InvalidGrant>(
+      rotateRefreshToken(context(), { refreshToken, reuseGraceMs: 0 }),
+      'invalid_grant',
+    );
     expect(error.reusedSessionId).to.equal(session.id);
-    await expectDomainError(rotateRefreshToken(context(), { refreshToken: rotated.refreshToken, reuseGraceMs: 0 }), 'invalid_grant');
+    await expectDomainError(
+      rotateRefreshToken(context(), { refreshToken: rotated.refreshToken, reuseGraceMs: 0 }),
+      'invalid_grant',
+    );
     await expectDomainError(checkSession(context(), { sessionId: session.id, userId: user.id }), 'unauthenticated');
-    const [row] = await sql<{ revoked_reason: string }>('select revoked_reason from sessions where id = ?', [session.id]);
+    const [row] = await sql<{ revoked_reason: string }>('select revoked_reason from sessions where id = ?', [
+      session.id,
+    ]);
     expect(row?.revoked_reason).to.equal('refresh_token_reused');
   });
 
@@ -65,7 +83,8 @@ describe('sessions and refresh tokens', () => {
     );
     const winners = results.filter((r) => r.status === 'fulfilled');
     expect(winners).to.have.length(1);
-    for (const r of results) if (r.status === 'rejected') expect((r.reason as { code: string }).code).to.equal('invalid_grant');
+    for (const r of results)
+      if (r.status === 'rejected') expect((r.reason as { code: string }).code).to.equal('invalid_grant');
     const successor = (winners[0] as PromiseFulfilledResult<{ refreshToken: string }>).value.refreshToken;
     await rotateRefreshToken(context(), { refreshToken: successor, reuseGraceMs: 0 });
   });
@@ -75,7 +94,10 @@ describe('sessions and refresh tokens', () => {
     const { refreshToken, session } = await startDeviceSession(context(), { userId: user.id, device: phone });
     const [body = ''] = refreshToken.split('.');
     for (const bad of ['', 'nope', `${body}.AAAA`, `${refreshToken}x`]) {
-      const error = await expectDomainError<InvalidGrant>(rotateRefreshToken(context(), { refreshToken: bad, reuseGraceMs: 0 }), 'invalid_grant');
+      const error = await expectDomainError<InvalidGrant>(
+        rotateRefreshToken(context(), { refreshToken: bad, reuseGraceMs: 0 }),
+        'invalid_grant',
+      );
       expect(error.reusedSessionId).to.equal(null);
     }
     await checkSession(context(), { sessionId: session.id, userId: user.id });
@@ -84,10 +106,18 @@ describe('sessions and refresh tokens', () => {
   it('when the same device signs in again, then its previous session and push tokens are replaced', async () => {
     const user = await makeUser(context());
     const old = await startDeviceSession(context(), { userId: user.id, device: phone });
-    await registerPushToken(context(), { userId: user.id, sessionId: old.session.id, token: `ExponentPushToken[${user.id}]`, platform: 'ios' });
+    await registerPushToken(context(), {
+      userId: user.id,
+      sessionId: old.session.id,
+      token: `ExponentPushToken[${user.id}]`,
+      platform: 'ios',
+    });
     const fresh = await startDeviceSession(context(), { userId: user.id, device: phone });
     await expectDomainError(checkSession(context(), { sessionId: old.session.id, userId: user.id }), 'unauthenticated');
-    await expectDomainError(rotateRefreshToken(context(), { refreshToken: old.refreshToken, reuseGraceMs: 0 }), 'invalid_grant');
+    await expectDomainError(
+      rotateRefreshToken(context(), { refreshToken: old.refreshToken, reuseGraceMs: 0 }),
+      'invalid_grant',
+    );
     expect(await countPushTokens(context(), { userId: user.id })).to.equal(0);
     expect((await listSessions(context(), { userId: user.id })).map((s) => s.id)).to.deep.equal([fresh.session.id]);
   });

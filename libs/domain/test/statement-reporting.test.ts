@@ -8,7 +8,12 @@ describe('openDatabase({ onQuery })', () => {
   it('when a use case runs, then every statement it sent is reported with its answer, in order', async () => {
     const author = await makeUser(context());
     const sent: SentStatement[] = [];
-    const db = await openDatabase({ url: suite.url(), tokenSecret: TEST_TOKEN_SECRET, poolSize: 1, onQuery: (s) => sent.push(s) });
+    const db = await openDatabase({
+      url: suite.url(),
+      tokenSecret: TEST_TOKEN_SECRET,
+      poolSize: 1,
+      onQuery: (s) => sent.push(s),
+    });
     try {
       const post = await postMicropost(db.context(), { authorId: author.id, text: 'reported statements' });
       const statements = sent.filter((s) => !/pg_backend_pid/.test(s.sql));
@@ -31,12 +36,20 @@ describe('openDatabase({ onQuery })', () => {
 
   it('when a statement fails, then it is reported with the error and the caller still sees the failure', async () => {
     const sent: SentStatement[] = [];
-    const db = await openDatabase({ url: suite.url(), tokenSecret: TEST_TOKEN_SECRET, poolSize: 1, onQuery: (s) => sent.push(s) });
+    const db = await openDatabase({
+      url: suite.url(),
+      tokenSecret: TEST_TOKEN_SECRET,
+      poolSize: 1,
+      onQuery: (s) => sent.push(s),
+    });
     try {
-      await db.orm.em.fork().execute('select * from no_such_table').then(
-        () => expect.fail('the query should fail'),
-        (error: Error) => expect(error.message).to.match(/no_such_table/),
-      );
+      await db.orm.em
+        .fork()
+        .execute('select * from no_such_table')
+        .then(
+          () => expect.fail('the query should fail'),
+          (error: Error) => expect(error.message).to.match(/no_such_table/),
+        );
       const failed = sent.find((s) => /no_such_table/.test(s.sql));
       expect(failed?.error?.message).to.match(/does not exist/);
       expect(failed?.rows).to.deep.equal([]);
@@ -47,7 +60,14 @@ describe('openDatabase({ onQuery })', () => {
 
   it('when a listener throws, then the use case is not affected', async () => {
     const author = await makeUser(context());
-    const db = await openDatabase({ url: suite.url(), tokenSecret: TEST_TOKEN_SECRET, poolSize: 1, onQuery: () => { throw new Error('listener bug'); } });
+    const db = await openDatabase({
+      url: suite.url(),
+      tokenSecret: TEST_TOKEN_SECRET,
+      poolSize: 1,
+      onQuery: () => {
+        throw new Error('listener bug');
+      },
+    });
     try {
       const post = await postMicropost(db.context(), { authorId: author.id, text: 'still posted' });
       expect(post.text).to.equal('still posted');

@@ -1,7 +1,16 @@
 import { expect } from 'chai';
 import {
-  deleteMicropost, editMicropost, followUser, homeTimeline, issueSyncToken, listUserMicroposts, postMicropost,
-  searchMicroposts, timelineChanges, type CursorPage, type MicropostView,
+  deleteMicropost,
+  editMicropost,
+  followUser,
+  homeTimeline,
+  issueSyncToken,
+  listUserMicroposts,
+  postMicropost,
+  searchMicroposts,
+  timelineChanges,
+  type CursorPage,
+  type MicropostView,
 } from '../src/index.ts';
 import { makeUser } from '../src/testing/index.ts';
 import { context, expectDomainError, sql } from './helpers.ts';
@@ -9,7 +18,7 @@ import { context, expectDomainError, sql } from './helpers.ts';
 const firstPage = { kind: 'cursor', cursor: null, limit: 50 } as const;
 
 describe('home timeline', () => {
-  it('when the viewer follows some users, then their posts and the viewer\'s own come newest first, others never', async () => {
+  it("when the viewer follows some users, then their posts and the viewer's own come newest first, others never", async () => {
     const viewer = await makeUser(context());
     const followed = await makeUser(context());
     const stranger = await makeUser(context());
@@ -26,19 +35,26 @@ describe('home timeline', () => {
   it('when posts share a timestamp, then the higher id comes first and paging neither repeats nor skips', async () => {
     const viewer = await makeUser(context());
     const ids: string[] = [];
-    for (let i = 0; i < 7; i++) ids.push((await postMicropost(context(), { authorId: viewer.id, text: `tie ${i}` })).id);
+    for (let i = 0; i < 7; i++)
+      ids.push((await postMicropost(context(), { authorId: viewer.id, text: `tie ${i}` })).id);
     // Force a tie (the timeline is materialized, so its copy of the timestamp moves too).
     await sql(`update microposts set created_at = '2026-01-01T00:00:00Z' where id in (?)`, [ids]);
     await sql(`update home_feed set created_at = '2026-01-01T00:00:00Z' where micropost_id in (?)`, [ids]);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: CursorPage<MicropostView> = await homeTimeline(context(), { viewerId: viewer.id, paging: { kind: 'cursor', cursor, limit: 3 } });
+      const page: CursorPage<MicropostView> = await homeTimeline(context(), {
+        viewerId: viewer.id,
+        paging: { kind: 'cursor', cursor, limit: 3 },
+      });
       seen.push(...page.items.map((p) => p.id));
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen).to.deep.equal([...ids].sort((x, y) => Number(BigInt(y) - BigInt(x))));
-    const numbered = await homeTimeline(context(), { viewerId: viewer.id, paging: { kind: 'page', number: 2, size: 3 } });
+    const numbered = await homeTimeline(context(), {
+      viewerId: viewer.id,
+      paging: { kind: 'page', number: 2, size: 3 },
+    });
     expect(numbered.items.map((p) => p.id)).to.deep.equal(seen.slice(3, 6));
     expect(numbered).to.include({ totalItems: 7, totalPages: 3 });
   });
@@ -48,11 +64,15 @@ describe('home timeline', () => {
     const author = await makeUser(context());
     await followUser(context(), { followerId: viewer.id, username: author.username });
     const original: string[] = [];
-    for (let i = 0; i < 10; i++) original.push((await postMicropost(context(), { authorId: author.id, text: `old ${i}` })).id);
+    for (let i = 0; i < 10; i++)
+      original.push((await postMicropost(context(), { authorId: author.id, text: `old ${i}` })).id);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: CursorPage<MicropostView> = await homeTimeline(context(), { viewerId: viewer.id, paging: { kind: 'cursor', cursor, limit: 3 } });
+      const page: CursorPage<MicropostView> = await homeTimeline(context(), {
+        viewerId: viewer.id,
+        paging: { kind: 'cursor', cursor, limit: 3 },
+      });
       seen.push(...page.items.map((p) => p.id));
       cursor = page.nextCursor;
       await postMicropost(context(), { authorId: author.id, text: 'new while scrolling' });
@@ -71,7 +91,10 @@ describe('home timeline', () => {
       const page = await homeTimeline(context(), { viewerId: viewer.id, paging: firstPage });
       expect(page.items.map((p) => p.id)).not.to.include(post.id);
     }
-    const own = await listUserMicroposts(context(), { username: author.username, paging: { kind: 'page', number: 1, size: 20 } });
+    const own = await listUserMicroposts(context(), {
+      username: author.username,
+      paging: { kind: 'page', number: 1, size: 20 },
+    });
     expect(own.totalItems).to.equal(0);
     const found = await searchMicroposts(context(), { query: word, paging: { kind: 'page', number: 1, size: 20 } });
     expect(found.totalItems).to.equal(0);
@@ -81,23 +104,44 @@ describe('home timeline', () => {
     const viewer = await makeUser(context());
     const other = await makeUser(context());
     for (let i = 0; i < 3; i++) await postMicropost(context(), { authorId: viewer.id, text: `p${i}` });
-    const page = await homeTimeline(context(), { viewerId: viewer.id, paging: { kind: 'cursor', cursor: null, limit: 1 } });
+    const page = await homeTimeline(context(), {
+      viewerId: viewer.id,
+      paging: { kind: 'cursor', cursor: null, limit: 1 },
+    });
     const cursor = page.nextCursor ?? '';
     const [body = '', sig = ''] = cursor.split('.');
     const forged = `${Buffer.from(JSON.stringify({ s: `home:${viewer.id}`, t: 0, i: '1' })).toString('base64url')}.${sig}`;
     for (const bad of [`${body}x.${sig}`, forged, 'garbage', `${body}.`, '']) {
       if (bad === '') continue;
-      await expectDomainError(homeTimeline(context(), { viewerId: viewer.id, paging: { kind: 'cursor', cursor: bad, limit: 1 } }), 'bad_cursor');
+      await expectDomainError(
+        homeTimeline(context(), { viewerId: viewer.id, paging: { kind: 'cursor', cursor: bad, limit: 1 } }),
+        'bad_cursor',
+      );
     }
-    await expectDomainError(homeTimeline(context(), { viewerId: other.id, paging: { kind: 'cursor', cursor, limit: 1 } }), 'bad_cursor');
-    await expectDomainError(listUserMicroposts(context(), { username: viewer.username, paging: { kind: 'cursor', cursor, limit: 1 } }), 'bad_cursor');
+    await expectDomainError(
+      homeTimeline(context(), { viewerId: other.id, paging: { kind: 'cursor', cursor, limit: 1 } }),
+      'bad_cursor',
+    );
+    await expectDomainError(
+      listUserMicroposts(context(), { username: viewer.username, paging: { kind: 'cursor', cursor, limit: 1 } }),
+      'bad_cursor',
+    );
   });
 
   it('when paging is out of bounds, then it is a validation error', async () => {
     const viewer = await makeUser(context());
-    await expectDomainError(homeTimeline(context(), { viewerId: viewer.id, paging: { kind: 'page', number: 0, size: 20 } }), 'validation_failed');
-    await expectDomainError(homeTimeline(context(), { viewerId: viewer.id, paging: { kind: 'page', number: 1, size: 101 } }), 'validation_failed');
-    await expectDomainError(homeTimeline(context(), { viewerId: viewer.id, paging: { kind: 'cursor', cursor: null, limit: 51 } }), 'validation_failed');
+    await expectDomainError(
+      homeTimeline(context(), { viewerId: viewer.id, paging: { kind: 'page', number: 0, size: 20 } }),
+      'validation_failed',
+    );
+    await expectDomainError(
+      homeTimeline(context(), { viewerId: viewer.id, paging: { kind: 'page', number: 1, size: 101 } }),
+      'validation_failed',
+    );
+    await expectDomainError(
+      homeTimeline(context(), { viewerId: viewer.id, paging: { kind: 'cursor', cursor: null, limit: 51 } }),
+      'validation_failed',
+    );
   });
 });
 
@@ -123,7 +167,9 @@ describe('timeline delta sync', () => {
     expect(byId.has(kept.id)).to.equal(false);
 
     const quiet = await timelineChanges(context(), { viewerId: viewer.id, since: changes.syncToken, limit: 50 });
-    expect(quiet.items.filter((p) => p.author.id === author.id && p.id !== created.id && p.id !== toEdit.id)).to.deep.equal([]);
+    expect(
+      quiet.items.filter((p) => p.author.id === author.id && p.id !== created.id && p.id !== toEdit.id),
+    ).to.deep.equal([]);
   });
 
   it('when there are more changes than the limit, then they come in batches with hasMore', async () => {
@@ -147,7 +193,10 @@ describe('timeline delta sync', () => {
     const other = await makeUser(context());
     const token = await issueSyncToken(context(), { viewerId: viewer.id });
     await expectDomainError(timelineChanges(context(), { viewerId: other.id, since: token, limit: 10 }), 'bad_cursor');
-    await expectDomainError(timelineChanges(context(), { viewerId: viewer.id, since: `${token}A`, limit: 10 }), 'bad_cursor');
+    await expectDomainError(
+      timelineChanges(context(), { viewerId: viewer.id, since: `${token}A`, limit: 10 }),
+      'bad_cursor',
+    );
   });
 });
 
@@ -161,16 +210,37 @@ describe('search', () => {
     const page = await searchMicroposts(context(), { query: word, paging: { kind: 'page', number: 1, size: 20 } });
     expect(page.items.map((p) => p.id)).to.deep.equal([b.id, a.id]);
     expect(page.totalItems).to.equal(2);
-    const cursorPage = await searchMicroposts(context(), { query: word, paging: { kind: 'cursor', cursor: null, limit: 1 } });
-    const next = await searchMicroposts(context(), { query: word, paging: { kind: 'cursor', cursor: cursorPage.nextCursor, limit: 1 } });
+    const cursorPage = await searchMicroposts(context(), {
+      query: word,
+      paging: { kind: 'cursor', cursor: null, limit: 1 },
+    });
+    const next = await searchMicroposts(context(), {
+      query: word,
+      paging: { kind: 'cursor', cursor: cursorPage.nextCursor, limit: 1 },
+    });
     expect(next.items.map((p) => p.id)).to.deep.equal([a.id]);
-    await expectDomainError(searchMicroposts(context(), { query: 'other query', paging: { kind: 'cursor', cursor: cursorPage.nextCursor, limit: 1 } }), 'bad_cursor');
+    await expectDomainError(
+      searchMicroposts(context(), {
+        query: 'other query',
+        paging: { kind: 'cursor', cursor: cursorPage.nextCursor, limit: 1 },
+      }),
+      'bad_cursor',
+    );
   });
 
   it('when the query is too short, too long, or full of operators, then it is refused or simply matches nothing', async () => {
-    await expectDomainError(searchMicroposts(context(), { query: 'ab', paging: { kind: 'page', number: 1, size: 20 } }), 'validation_failed');
-    await expectDomainError(searchMicroposts(context(), { query: 'x'.repeat(101), paging: { kind: 'page', number: 1, size: 20 } }), 'validation_failed');
-    const odd = await searchMicroposts(context(), { query: `!!! & | ( ) :* '" -`, paging: { kind: 'page', number: 1, size: 20 } });
+    await expectDomainError(
+      searchMicroposts(context(), { query: 'ab', paging: { kind: 'page', number: 1, size: 20 } }),
+      'validation_failed',
+    );
+    await expectDomainError(
+      searchMicroposts(context(), { query: 'x'.repeat(101), paging: { kind: 'page', number: 1, size: 20 } }),
+      'validation_failed',
+    );
+    const odd = await searchMicroposts(context(), {
+      query: `!!! & | ( ) :* '" -`,
+      paging: { kind: 'page', number: 1, size: 20 },
+    });
     expect(odd.items).to.be.an('array');
   });
 });

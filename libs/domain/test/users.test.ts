@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import {
-  authenticate, changePassword, checkSession, getOwnProfile, getProfile, registerUser, startWebSession, updateProfile,
+  authenticate,
+  changePassword,
+  checkSession,
+  getOwnProfile,
+  getProfile,
+  registerUser,
+  startWebSession,
+  updateProfile,
   type ValidationError,
 } from '../src/index.ts';
 import { makeUser, TEST_PASSWORD, uniqueUsername } from '../src/testing/index.ts';
@@ -18,14 +25,20 @@ describe('accounts and profiles', () => {
 
   it('when a username is taken in another letter case, then registration is a conflict', async () => {
     const user = await makeUser(context());
-    await expectDomainError(registerUser(context(), { username: user.username.toUpperCase(), password: TEST_PASSWORD }), 'conflict');
+    await expectDomainError(
+      registerUser(context(), { username: user.username.toUpperCase(), password: TEST_PASSWORD }),
+      'conflict',
+    );
   });
 
   it('when two people register the same name at once, then exactly one succeeds and the other gets a conflict', async () => {
     const username = uniqueUsername();
-    const results = await Promise.allSettled([1, 2, 3].map(() => registerUser(context(), { username, password: TEST_PASSWORD })));
+    const results = await Promise.allSettled(
+      [1, 2, 3].map(() => registerUser(context(), { username, password: TEST_PASSWORD })),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
-    for (const r of results) if (r.status === 'rejected') expect((r.reason as { code: string }).code).to.equal('conflict');
+    for (const r of results)
+      if (r.status === 'rejected') expect((r.reason as { code: string }).code).to.equal('conflict');
   });
 
   it('when fields break the rules, then each failing field is named', async () => {
@@ -43,16 +56,27 @@ describe('accounts and profiles', () => {
     ['a common password', 'password123', 'someone_new'],
   ] as const) {
     it(`when the password is ${label}, then it is rejected`, async () => {
-      const error = await expectDomainError<ValidationError>(registerUser(context(), { username, password }), 'validation_failed');
+      const error = await expectDomainError<ValidationError>(
+        registerUser(context(), { username, password }),
+        'validation_failed',
+      );
       expect(error.errors.map((e) => e.field)).to.deep.equal(['password']);
     });
   }
 
   it('when signing in with the right password, then the user is returned; a wrong one or an unknown user answer the same', async () => {
     const user = await makeUser(context());
-    expect((await authenticate(context(), { username: user.username.toUpperCase(), password: TEST_PASSWORD })).id).to.equal(user.id);
-    const wrong = await expectDomainError(authenticate(context(), { username: user.username, password: 'not the password' }), 'invalid_credentials');
-    const unknown = await expectDomainError(authenticate(context(), { username: 'nobody_at_all_x', password: 'whatever123' }), 'invalid_credentials');
+    expect(
+      (await authenticate(context(), { username: user.username.toUpperCase(), password: TEST_PASSWORD })).id,
+    ).to.equal(user.id);
+    const wrong = await expectDomainError(
+      authenticate(context(), { username: user.username, password: 'not the password' }),
+      'invalid_credentials',
+    );
+    const unknown = await expectDomainError(
+      authenticate(context(), { username: 'nobody_at_all_x', password: 'whatever123' }),
+      'invalid_credentials',
+    );
     expect(unknown.message).to.equal(wrong.message);
   });
 
@@ -61,7 +85,10 @@ describe('accounts and profiles', () => {
     const updated = await updateProfile(context(), { userId: user.id, displayName: 'New Name', bio: 'Hello 👋' });
     expect(updated).to.include({ displayName: 'New Name', bio: 'Hello 👋' });
     expect((await getOwnProfile(context(), { userId: user.id })).bio).to.equal('Hello 👋');
-    const error = await expectDomainError<ValidationError>(updateProfile(context(), { userId: user.id, bio: 'b'.repeat(161) }), 'validation_failed');
+    const error = await expectDomainError<ValidationError>(
+      updateProfile(context(), { userId: user.id, bio: 'b'.repeat(161) }),
+      'validation_failed',
+    );
     expect(error.errors[0]?.field).to.equal('bio');
     expect((await getOwnProfile(context(), { userId: user.id })).bio).to.equal('Hello 👋');
   });
@@ -73,7 +100,14 @@ describe('accounts and profiles', () => {
       'validation_failed',
     );
     expect(error.errors.map((e) => e.field).sort()).to.deep.equal(['bio', 'displayName']);
-    await expectDomainError(registerUser(context(), { username: `inv_${user.username.slice(-8)}`, password: TEST_PASSWORD, displayName: '\u2060' }), 'validation_failed');
+    await expectDomainError(
+      registerUser(context(), {
+        username: `inv_${user.username.slice(-8)}`,
+        password: TEST_PASSWORD,
+        displayName: '\u2060',
+      }),
+      'validation_failed',
+    );
     const cleared = await updateProfile(context(), { userId: user.id, displayName: '', bio: '' });
     expect(cleared).to.include({ displayName: '', bio: '' });
   });
@@ -83,7 +117,9 @@ describe('accounts and profiles', () => {
     const { profile, relationship } = await getProfile(context(), { username: user.username });
     expect(profile.username).to.equal(user.username);
     expect(relationship).to.deep.equal({ isSelf: false, isFollowing: false, followsYou: false });
-    expect((await getProfile(context(), { username: user.username, viewerId: user.id })).relationship.isSelf).to.equal(true);
+    expect((await getProfile(context(), { username: user.username, viewerId: user.id })).relationship.isSelf).to.equal(
+      true,
+    );
   });
 
   it('when the password changes, then other sessions end at once, the current one stays, and the new password works', async () => {
@@ -91,20 +127,31 @@ describe('accounts and profiles', () => {
     const current = await startWebSession(context(), { userId: user.id });
     const other = await startWebSession(context(), { userId: user.id });
     const result = await changePassword(context(), {
-      userId: user.id, currentPassword: TEST_PASSWORD, newPassword: 'a brand new passphrase', keepSessionId: current.id,
+      userId: user.id,
+      currentPassword: TEST_PASSWORD,
+      newPassword: 'a brand new passphrase',
+      keepSessionId: current.id,
     });
     expect(result.revokedSessions).to.equal(1);
     await checkSession(context(), { sessionId: current.id, userId: user.id });
     await expectDomainError(checkSession(context(), { sessionId: other.id, userId: user.id }), 'unauthenticated');
     await authenticate(context(), { username: user.username, password: 'a brand new passphrase' });
-    await expectDomainError(authenticate(context(), { username: user.username, password: TEST_PASSWORD }), 'invalid_credentials');
+    await expectDomainError(
+      authenticate(context(), { username: user.username, password: TEST_PASSWORD }),
+      'invalid_credentials',
+    );
   });
 
   it('when the current password is wrong, then nothing changes and no session ends', async () => {
     const user = await makeUser(context());
     const other = await startWebSession(context(), { userId: user.id });
     const error = await expectDomainError<ValidationError>(
-      changePassword(context(), { userId: user.id, currentPassword: 'wrong one!', newPassword: 'a brand new passphrase', keepSessionId: null }),
+      changePassword(context(), {
+        userId: user.id,
+        currentPassword: 'wrong one!',
+        newPassword: 'a brand new passphrase',
+        keepSessionId: null,
+      }),
       'validation_failed',
     );
     expect(error.errors[0]?.field).to.equal('currentPassword');

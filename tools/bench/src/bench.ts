@@ -55,7 +55,9 @@ const { values } = parseArgs({
   strict: true,
 });
 if (values.help) {
-  console.log('usage: npm run bench [-- --quick] [--compare <results.json>] [--only <id,...>] [--out <dir>] [--reseed] [--strict] [--cpu-prof]');
+  console.log(
+    'usage: npm run bench [-- --quick] [--compare <results.json>] [--only <id,...>] [--out <dir>] [--reseed] [--strict] [--cpu-prof]',
+  );
   process.exit(0);
 }
 
@@ -114,10 +116,16 @@ const PROFILES: Record<'full' | 'quick', Profile> = {
 };
 
 const profile = values.quick ? PROFILES.quick : PROFILES.full;
-const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : null;
+const only = values.only
+  ? values.only
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+  : null;
 const started = performance.now();
 const startedAt = new Date();
-const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+const log = (line: string) =>
+  console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 const PAGE = 20;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -183,10 +191,15 @@ async function mobileSignIn(bff: Bff, user: BenchUser): Promise<MobileUser> {
   const response = await fetch(`${bff.url}/v1/auth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-forwarded-for': nextSetupAddress() },
-    body: JSON.stringify({ username: user.username, password: SCALE_PASSWORD, device: { id: `bench-setup-${user.id}`, name: 'benchmark', platform: 'ios' } }),
+    body: JSON.stringify({
+      username: user.username,
+      password: SCALE_PASSWORD,
+      device: { id: `bench-setup-${user.id}`, name: 'benchmark', platform: 'ios' },
+    }),
   });
   const body = (await response.json()) as { accessToken?: string };
-  if (response.status !== 200 || !body.accessToken) throw new Error(`mobile sign-in of ${user.username}: ${response.status} ${JSON.stringify(body)}`);
+  if (response.status !== 200 || !body.accessToken)
+    throw new Error(`mobile sign-in of ${user.username}: ${response.status} ${JSON.stringify(body)}`);
   return { ...user, token: body.accessToken, sessionId: jwtClaims(body.accessToken).sid };
 }
 
@@ -196,25 +209,37 @@ async function webSignIn(bff: Bff, user: BenchUser): Promise<WebUser> {
     headers: { 'content-type': 'application/json', 'x-csrf': '1', 'x-forwarded-for': nextSetupAddress() },
     body: JSON.stringify({ username: user.username, password: SCALE_PASSWORD }),
   });
-  const cookie = response.headers.getSetCookie().map((c) => /^__Host-session=([^;]+)/.exec(c)?.[1]).find(Boolean);
-  if (response.status !== 200 || !cookie) throw new Error(`web sign-in of ${user.username}: ${response.status} ${await response.text()}`);
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => /^__Host-session=([^;]+)/.exec(c)?.[1])
+    .find(Boolean);
+  if (response.status !== 200 || !cookie)
+    throw new Error(`web sign-in of ${user.username}: ${response.status} ${await response.text()}`);
   return { ...user, cookie: `__Host-session=${cookie}`, sessionId: jwtClaims(cookie).sid };
 }
 
 /** Walks the mobile timeline 50 at a time to the cursor of the page after `items` items. */
-async function deepCursor(bff: Bff, reader: MobileUser, items: number): Promise<{ cursor: string; createdAt: string; id: string }> {
+async function deepCursor(
+  bff: Bff,
+  reader: MobileUser,
+  items: number,
+): Promise<{ cursor: string; createdAt: string; id: string }> {
   let cursor: string | null = null;
   let seen = 0;
   let last: { createdAt: string; id: string } | undefined;
   while (seen < items) {
     const limit = Math.min(50, items - seen);
     const query: string = `limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const response = await fetch(`${bff.url}/v1/timeline?${query}`, { headers: { authorization: `Bearer ${reader.token}` } });
+    const response = await fetch(`${bff.url}/v1/timeline?${query}`, {
+      headers: { authorization: `Bearer ${reader.token}` },
+    });
     const page = (await response.json()) as { items: { id: string; createdAt: string }[]; nextCursor: string | null };
-    if (response.status !== 200) throw new Error(`timeline of ${reader.username}: ${response.status} ${JSON.stringify(page)}`);
+    if (response.status !== 200)
+      throw new Error(`timeline of ${reader.username}: ${response.status} ${JSON.stringify(page)}`);
     seen += page.items.length;
     last = page.items.at(-1) ?? last;
-    if (page.nextCursor === null) throw new Error(`${reader.username}'s timeline ends after ${seen} items, before ${items}`);
+    if (page.nextCursor === null)
+      throw new Error(`${reader.username}'s timeline ends after ${seen} items, before ${items}`);
     cursor = page.nextCursor;
   }
   if (!cursor || !last) throw new Error('no deep cursor');
@@ -231,12 +256,17 @@ async function deepCursor(bff: Bff, reader: MobileUser, items: number): Promise<
 async function explainHotQueries(url: string, samples: CaptureSummary['samples']): Promise<Report['explain']> {
   const endpoints: [string, string][] = [
     ['timeline', `home timeline, first page (mobile, ${PAGE} per page)`],
-    ['timeline-deep', `home timeline, the page after ${profile.deepItems.toLocaleString('en-US')} items (mobile cursor)`],
+    [
+      'timeline-deep',
+      `home timeline, the page after ${profile.deepItems.toLocaleString('en-US')} items (mobile cursor)`,
+    ],
     ['web-timeline-deep', `home timeline, web page ${profile.webDeepPage} (${PAGE} per page, with totals)`],
     ['user-posts', "a user's microposts, first page"],
   ];
   const trivial = (s: Statement) =>
-    !/^\s*(with|select)\b/i.test(s.sql) || /^select "[a-z]0"\.\* from "[a-z_]+" as "[a-z]0" where "[a-z]0"\."(id|username_key)" = /i.test(s.sql) || /pg_snapshot_xmin/.test(s.sql);
+    !/^\s*(with|select)\b/i.test(s.sql) ||
+    /^select "[a-z]0"\.\* from "[a-z_]+" as "[a-z]0" where "[a-z]0"\."(id|username_key)" = /i.test(s.sql) ||
+    /pg_snapshot_xmin/.test(s.sql);
   return withClient(url, async (client) => {
     const plans: Report['explain'] = [];
     for (const [endpoint, name] of endpoints) {
@@ -244,7 +274,11 @@ async function explainHotQueries(url: string, samples: CaptureSummary['samples']
       for (const [i, s] of statements.entries()) {
         await client.query(s.sql, s.values);
         const { rows } = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${s.sql}`, s.values);
-        plans.push({ name: statements.length > 1 ? `${name}, statement ${i + 1} of ${statements.length}` : name, sql: s.sql, plan: rows.map((r) => r['QUERY PLAN']).join('\n') });
+        plans.push({
+          name: statements.length > 1 ? `${name}, statement ${i + 1} of ${statements.length}` : name,
+          sql: s.sql,
+          plan: rows.map((r) => r['QUERY PLAN']).join('\n'),
+        });
       }
     }
     return plans;
@@ -255,7 +289,10 @@ async function explainHotQueries(url: string, samples: CaptureSummary['samples']
 
 const cleanup: (() => Promise<void>)[] = [];
 async function runCleanup(): Promise<void> {
-  while (cleanup.length) await cleanup.pop()?.().catch((error: unknown) => console.error(`cleanup: ${(error as Error).message}`));
+  while (cleanup.length)
+    await cleanup
+      .pop()?.()
+      .catch((error: unknown) => console.error(`cleanup: ${(error as Error).message}`));
 }
 let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -267,42 +304,53 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 async function main(): Promise<number> {
-  log(`bench (${profile.mode}): ${profile.connections} connections, ${profile.warmupSeconds} s warm-up + ${profile.durationSeconds} s per scenario`);
+  log(
+    `bench (${profile.mode}): ${profile.connections} connections, ${profile.warmupSeconds} s warm-up + ${profile.durationSeconds} s per scenario`,
+  );
   // The machine may be shared: its load before and after is saved with the figures.
   const loadBefore = os.loadavg();
   log(`load average: ${loadBefore.map((n) => n.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`);
   const server: BenchServer = await startBenchServer({ throwaway: profile.mode === 'quick', log });
   cleanup.push(() => server.stop());
 
-  const names = profile.mode === 'quick' && process.env.BENCH_DATABASE_URL
-    ? { main: `microblog_bench_quick_${process.pid}`, growth: `microblog_bench_quick_${process.pid}_growth` }
-    : profile.mode === 'quick'
-      ? { main: 'microblog_bench_quick', growth: 'microblog_bench_quick_growth' }
-      : { main: 'microblog_bench', growth: 'microblog_bench_100k' };
-  if (profile.mode === 'quick') cleanup.push(async () => {
-    await dropDatabase(server, names.main);
-    await dropDatabase(server, names.growth);
-  });
+  const names =
+    profile.mode === 'quick' && process.env.BENCH_DATABASE_URL
+      ? { main: `microblog_bench_quick_${process.pid}`, growth: `microblog_bench_quick_${process.pid}_growth` }
+      : profile.mode === 'quick'
+        ? { main: 'microblog_bench_quick', growth: 'microblog_bench_quick_growth' }
+        : { main: 'microblog_bench', growth: 'microblog_bench_100k' };
+  if (profile.mode === 'quick')
+    cleanup.push(async () => {
+      await dropDatabase(server, names.main);
+      await dropDatabase(server, names.growth);
+    });
 
   const growthSize = { ...profile.dataSet, posts: profile.growthPosts };
   const main = await ensureDataSet(server, names.main, profile.dataSet, { reseed: values.reseed, log });
-  const growth = wanted('timeline-growth') ? await ensureDataSet(server, names.growth, growthSize, { reseed: values.reseed, log }) : null;
+  const growth = wanted('timeline-growth')
+    ? await ensureDataSet(server, names.growth, growthSize, { reseed: values.reseed, log })
+    : null;
   // Normally a no-op: a run removes what it wrote when it ends; this catches an interrupted one.
   const reset = async (url: string) => {
     const t = performance.now();
     const gone = await resetBenchRows(url);
     if (gone.posts || gone.sessions) {
-      log(`reset ${new URL(url).pathname.slice(1)}: removed ${gone.posts} benchmark posts and ${gone.sessions} sessions in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      log(
+        `reset ${new URL(url).pathname.slice(1)}: removed ${gone.posts} benchmark posts and ${gone.sessions} sessions in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      );
     }
   };
   for (const url of [main.url, growth?.url]) if (url) await reset(url);
   const pgInfo = await serverInfo(main.url);
 
   const readers0 = await pickReaders(main.url, profile.readers, profile.deepItems + 2 * PAGE);
-  if (readers0.length === 0) throw new Error(`no user has ${profile.deepItems + 2 * PAGE} posts in their home timeline`);
+  if (readers0.length === 0)
+    throw new Error(`no user has ${profile.deepItems + 2 * PAGE} posts in their home timeline`);
   const writers0 = await pickUsers(main.url, profile.writers, readers0);
   const signInUsers = await pickUsers(main.url, profile.signInUsers, readers0);
-  log(`readers: ${readers0.length} users with ${Math.min(...readers0.map((r) => r.homeItems)).toLocaleString('en-US')}+ items in their home timeline; writers: ${writers0.length}`);
+  log(
+    `readers: ${readers0.length} users with ${Math.min(...readers0.map((r) => r.homeItems)).toLocaleString('en-US')}+ items in their home timeline; writers: ${writers0.length}`,
+  );
 
   // The processes: both BFFs as in production, the ceilings, the load generator.
   const logLevel = process.env.BENCH_LOG_LEVEL ?? 'warn';
@@ -313,27 +361,39 @@ async function main(): Promise<number> {
     startBff('bff-web', { databaseUrl: main.url, logLevel, nodeArgs }),
     startBff('bff-mobile', { databaseUrl: main.url, logLevel, nodeArgs }),
   ]);
-  cleanup.push(() => web.stop(), () => mobile.stop());
+  cleanup.push(
+    () => web.stop(),
+    () => mobile.stop(),
+  );
   const ceilings = await startCeilings({ databaseUrl: main.url, poolSize: 10, mobileJwtSecret: mobile.jwtSecret });
   cleanup.push(() => ceilings.stop());
   const load = await startLoadGenerator();
   cleanup.push(() => load.stop());
   const sampler = rssSampler({ 'bff-web': web.pid, 'bff-mobile': mobile.pid });
   cleanup.push(async () => sampler.stop());
-  log(`bff-web ${web.url} (pid ${web.pid}), bff-mobile ${mobile.url} (pid ${mobile.pid}), ceilings pid ${ceilings.pid}`);
+  log(
+    `bff-web ${web.url} (pid ${web.pid}), bff-mobile ${mobile.url} (pid ${mobile.pid}), ceilings pid ${ceilings.pid}`,
+  );
 
   const t0 = performance.now();
   const readersMobile = await inBatches(readers0, 4, (u) => mobileSignIn(mobile, u));
   const writers = await inBatches(writers0, 4, (u) => mobileSignIn(mobile, u));
   const needWebWriters = wanted('mixed-web');
   const webReaders = await inBatches(readers0, 4, (u) => webSignIn(web, u));
-  const webWriters = needWebWriters ? await inBatches(writers0.slice(0, profile.mixedConnections), 4, (u) => webSignIn(web, u)) : [];
-  log(`signed in ${readersMobile.length + writers.length} users on bff-mobile, ${webReaders.length + webWriters.length} on bff-web in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const webWriters = needWebWriters
+    ? await inBatches(writers0.slice(0, profile.mixedConnections), 4, (u) => webSignIn(web, u))
+    : [];
+  log(
+    `signed in ${readersMobile.length + writers.length} users on bff-mobile, ${webReaders.length + webWriters.length} on bff-web in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   const t1 = performance.now();
   const needDeep = wanted('timeline-deep') || wanted('ceiling-sql-timeline-deep');
   const deeps = needDeep ? await inBatches(readersMobile, 4, (r) => deepCursor(mobile, r, profile.deepItems)) : [];
   const readers: Reader[] = readersMobile.map((r, i) => ({ ...r, web: webReaders[i] ?? null, deep: deeps[i] ?? null }));
-  if (needDeep) log(`walked ${readers.length} timelines to the page after ${profile.deepItems.toLocaleString('en-US')} items in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+  if (needDeep)
+    log(
+      `walked ${readers.length} timelines to the page after ${profile.deepItems.toLocaleString('en-US')} items in ${((performance.now() - t1) / 1000).toFixed(1)} s`,
+    );
 
   // The SQL ceiling records each endpoint's statements by running the domain's use cases for these users.
   const t2 = performance.now();
@@ -342,7 +402,12 @@ async function main(): Promise<number> {
     mobileTokenSecret: mobile.tokenSecret,
     pageSize: PAGE,
     webDeepPage: profile.webDeepPage,
-    readers: readers.map((r) => ({ id: r.id, mobileSessionId: r.sessionId, webSessionId: r.web?.sessionId ?? '', deepCursor: r.deep?.cursor ?? null })),
+    readers: readers.map((r) => ({
+      id: r.id,
+      mobileSessionId: r.sessionId,
+      webSessionId: r.web?.sessionId ?? '',
+      deepCursor: r.deep?.cursor ?? null,
+    })),
     userPosts: authors.map((a, i) => {
       const caller = readers[i % readers.length] as Reader;
       return { id: caller.id, sessionId: caller.sessionId, author: a.username };
@@ -350,13 +415,22 @@ async function main(): Promise<number> {
     writers: writers.map((w) => ({ id: w.id, sessionId: w.sessionId })),
     signIns: signInUsers.slice(0, 16).map((u) => ({ username: u.username, password: SCALE_PASSWORD })),
   });
-  log(`recorded the SQL of each endpoint (${Object.entries(captured.counts).map(([e, n]) => `${e} ×${n}`).join(', ')}) in ${((performance.now() - t2) / 1000).toFixed(1)} s`);
+  log(
+    `recorded the SQL of each endpoint (${Object.entries(captured.counts)
+      .map(([e, n]) => `${e} ×${n}`)
+      .join(', ')}) in ${((performance.now() - t2) / 1000).toFixed(1)} s`,
+  );
   const explain = await explainHotQueries(main.url, captured.samples);
 
   // -------------------------------------------------------------------------------------------------------------
   const rows: Row[] = [];
   const spec = (name: string, url: string, steps: LoadStep[], connections = profile.connections): LoadSpec => ({
-    name, url, connections, warmupSeconds: profile.warmupSeconds, durationSeconds: profile.durationSeconds, steps,
+    name,
+    url,
+    connections,
+    warmupSeconds: profile.warmupSeconds,
+    durationSeconds: profile.durationSeconds,
+    steps,
   });
   const servers = [web, mobile];
   // Round trips per request of a BFF row: the statements PostgreSQL completed in the row's database during the row
@@ -365,7 +439,12 @@ async function main(): Promise<number> {
   const counting = (await statementsCompleted(main.url)) !== null;
   if (!counting) log('round trips per request: not counted (this PostgreSQL does not load pg_stat_statements)');
   const dbOf = (url: string) => (url === mobile.url || url === web.url ? main.url : null);
-  const measure = async (id: string, label: string, kind: 'ceiling' | 'endpoint', load_: LoadSpec): Promise<LoadResult | null> => {
+  const measure = async (
+    id: string,
+    label: string,
+    kind: 'ceiling' | 'endpoint',
+    load_: LoadSpec,
+  ): Promise<LoadResult | null> => {
     if (!wanted(id) || interrupted) return null;
     const countIn = kind === 'endpoint' && counting ? dbOf(load_.url) : null;
     const before = countIn ? await statementsCompleted(countIn) : null;
@@ -388,47 +467,146 @@ async function main(): Promise<number> {
         (result.responses === 0 ? '  NO RESPONSE within the run' : ''),
     );
     const server = servers.find((s) => load_.url === s.url);
-    if (server && Object.keys(result.statuses).some((s) => s.startsWith('5'))) log(`  ${server.name} said:\n${server.output().replace(/^/gm, '    ')}`);
+    if (server && Object.keys(result.statuses).some((s) => s.startsWith('5')))
+      log(`  ${server.name} said:\n${server.output().replace(/^/gm, '    ')}`);
     return result;
   };
 
   const json = { 'accept-encoding': 'gzip' };
   const bearer = (u: MobileUser) => ({ headers: { authorization: `Bearer ${u.token}` } });
   // The SQL ceiling replays variant i's recorded script for endpoint e at /e?v=i.
-  const recorded = (endpoint: string, count: number) => Array.from({ length: count }, (_, i) => ({ path: `/${endpoint}?v=${i}` }));
+  const recorded = (endpoint: string, count: number) =>
+    Array.from({ length: count }, (_, i) => ({ path: `/${endpoint}?v=${i}` }));
   const sqlUrl = `http://127.0.0.1:${ceilings.ports.sql}`;
   const get = (path: string): LoadStep['request'] => ({ method: 'GET', path, headers: json });
   const postText = JSON.stringify({ text: `${BENCH_TEXT_PREFIX}{n} written by npm run bench` });
 
   log('measuring:');
-  await measure('ceiling-http', 'bare node:http, fixed JSON', 'ceiling', spec('ceiling-http', `http://127.0.0.1:${ceilings.ports.bareHttp}`, [{ request: get('/') }]));
-  await measure('ceiling-koa', 'bare Koa, fixed JSON', 'ceiling', spec('ceiling-koa', `http://127.0.0.1:${ceilings.ports.bareKoa}`, [{ request: get('/') }]));
+  await measure(
+    'ceiling-http',
+    'bare node:http, fixed JSON',
+    'ceiling',
+    spec('ceiling-http', `http://127.0.0.1:${ceilings.ports.bareHttp}`, [{ request: get('/') }]),
+  );
+  await measure(
+    'ceiling-koa',
+    'bare Koa, fixed JSON',
+    'ceiling',
+    spec('ceiling-koa', `http://127.0.0.1:${ceilings.ports.bareKoa}`, [{ request: get('/') }]),
+  );
 
-  await measure('ceiling-sql-me', 'SQL ceiling: /v1/me', 'ceiling', spec('ceiling-sql-me', sqlUrl, [{ request: get('/me'), variants: recorded('me', readers.length) }]));
-  await measure('ceiling-limit-me', 'limit server: /v1/me (node:http + pg, 1 prepared statement)', 'ceiling', spec('ceiling-limit-me', `http://127.0.0.1:${ceilings.ports.limitMe}`, [{ request: get('/v1/me'), variants: readers.map(bearer) }]));
-  await measure('me', 'GET /v1/me', 'endpoint', spec('me', mobile.url, [{ request: get('/v1/me'), variants: readers.map(bearer) }]));
+  await measure(
+    'ceiling-sql-me',
+    'SQL ceiling: /v1/me',
+    'ceiling',
+    spec('ceiling-sql-me', sqlUrl, [{ request: get('/me'), variants: recorded('me', readers.length) }]),
+  );
+  await measure(
+    'ceiling-limit-me',
+    'limit server: /v1/me (node:http + pg, 1 prepared statement)',
+    'ceiling',
+    spec('ceiling-limit-me', `http://127.0.0.1:${ceilings.ports.limitMe}`, [
+      { request: get('/v1/me'), variants: readers.map(bearer) },
+    ]),
+  );
+  await measure(
+    'me',
+    'GET /v1/me',
+    'endpoint',
+    spec('me', mobile.url, [{ request: get('/v1/me'), variants: readers.map(bearer) }]),
+  );
 
-  await measure('ceiling-sql-timeline', 'SQL ceiling: timeline first page', 'ceiling', spec('ceiling-sql-timeline', sqlUrl, [{ request: get('/timeline'), variants: recorded('timeline', readers.length) }]));
-  await measure('timeline', 'GET /v1/timeline (first page)', 'endpoint', spec('timeline', mobile.url, [{ request: get('/v1/timeline'), variants: readers.map(bearer) }]));
+  await measure(
+    'ceiling-sql-timeline',
+    'SQL ceiling: timeline first page',
+    'ceiling',
+    spec('ceiling-sql-timeline', sqlUrl, [
+      { request: get('/timeline'), variants: recorded('timeline', readers.length) },
+    ]),
+  );
+  await measure(
+    'timeline',
+    'GET /v1/timeline (first page)',
+    'endpoint',
+    spec('timeline', mobile.url, [{ request: get('/v1/timeline'), variants: readers.map(bearer) }]),
+  );
 
-  await measure('ceiling-sql-timeline-deep', `SQL ceiling: timeline after ${profile.deepItems} items`, 'ceiling', spec('ceiling-sql-timeline-deep', sqlUrl, [{ request: get('/timeline-deep'), variants: recorded('timeline-deep', readers.length) }]));
-  await measure('timeline-deep', `GET /v1/timeline (after ${profile.deepItems.toLocaleString('en-US')} items)`, 'endpoint', spec('timeline-deep', mobile.url, [{
-    request: get('/v1/timeline'),
-    variants: readers.map((r) => ({ ...bearer(r), path: `/v1/timeline?cursor=${encodeURIComponent(r.deep?.cursor ?? '')}` })),
-  }]));
+  await measure(
+    'ceiling-sql-timeline-deep',
+    `SQL ceiling: timeline after ${profile.deepItems} items`,
+    'ceiling',
+    spec('ceiling-sql-timeline-deep', sqlUrl, [
+      { request: get('/timeline-deep'), variants: recorded('timeline-deep', readers.length) },
+    ]),
+  );
+  await measure(
+    'timeline-deep',
+    `GET /v1/timeline (after ${profile.deepItems.toLocaleString('en-US')} items)`,
+    'endpoint',
+    spec('timeline-deep', mobile.url, [
+      {
+        request: get('/v1/timeline'),
+        variants: readers.map((r) => ({
+          ...bearer(r),
+          path: `/v1/timeline?cursor=${encodeURIComponent(r.deep?.cursor ?? '')}`,
+        })),
+      },
+    ]),
+  );
 
   const webPath = (page: number) => `/api/v1/timeline?page=${page}&per_page=${PAGE}`;
   const cookie = (r: Reader) => ({ headers: { cookie: r.web?.cookie ?? '' } });
-  await measure('ceiling-sql-web-timeline-1', 'SQL ceiling: web timeline page 1', 'ceiling', spec('ceiling-sql-web-timeline-1', sqlUrl, [{ request: get('/web-timeline-1'), variants: recorded('web-timeline-1', readers.length) }]));
-  await measure('web-timeline-1', 'GET /api/v1/timeline?page=1', 'endpoint', spec('web-timeline-1', web.url, [{ request: get(webPath(1)), variants: readers.map(cookie) }]));
-  await measure('ceiling-sql-web-timeline-deep', `SQL ceiling: web timeline page ${profile.webDeepPage}`, 'ceiling', spec('ceiling-sql-web-timeline-deep', sqlUrl, [{ request: get('/web-timeline-deep'), variants: recorded('web-timeline-deep', readers.length) }]));
-  await measure('web-timeline-deep', `GET /api/v1/timeline?page=${profile.webDeepPage}`, 'endpoint', spec('web-timeline-deep', web.url, [{ request: get(webPath(profile.webDeepPage)), variants: readers.map(cookie) }]));
+  await measure(
+    'ceiling-sql-web-timeline-1',
+    'SQL ceiling: web timeline page 1',
+    'ceiling',
+    spec('ceiling-sql-web-timeline-1', sqlUrl, [
+      { request: get('/web-timeline-1'), variants: recorded('web-timeline-1', readers.length) },
+    ]),
+  );
+  await measure(
+    'web-timeline-1',
+    'GET /api/v1/timeline?page=1',
+    'endpoint',
+    spec('web-timeline-1', web.url, [{ request: get(webPath(1)), variants: readers.map(cookie) }]),
+  );
+  await measure(
+    'ceiling-sql-web-timeline-deep',
+    `SQL ceiling: web timeline page ${profile.webDeepPage}`,
+    'ceiling',
+    spec('ceiling-sql-web-timeline-deep', sqlUrl, [
+      { request: get('/web-timeline-deep'), variants: recorded('web-timeline-deep', readers.length) },
+    ]),
+  );
+  await measure(
+    'web-timeline-deep',
+    `GET /api/v1/timeline?page=${profile.webDeepPage}`,
+    'endpoint',
+    spec('web-timeline-deep', web.url, [{ request: get(webPath(profile.webDeepPage)), variants: readers.map(cookie) }]),
+  );
 
-  await measure('ceiling-sql-user-posts', "SQL ceiling: a user's posts", 'ceiling', spec('ceiling-sql-user-posts', sqlUrl, [{ request: get('/user-posts'), variants: recorded('user-posts', authors.length) }]));
-  await measure('user-posts', 'GET /v1/users/:username/posts', 'endpoint', spec('user-posts', mobile.url, [{
-    request: get('/v1/users/x/posts'),
-    variants: authors.map((a, i) => ({ ...bearer(readers[i % readers.length] as Reader), path: `/v1/users/${a.username}/posts` })),
-  }]));
+  await measure(
+    'ceiling-sql-user-posts',
+    "SQL ceiling: a user's posts",
+    'ceiling',
+    spec('ceiling-sql-user-posts', sqlUrl, [
+      { request: get('/user-posts'), variants: recorded('user-posts', authors.length) },
+    ]),
+  );
+  await measure(
+    'user-posts',
+    'GET /v1/users/:username/posts',
+    'endpoint',
+    spec('user-posts', mobile.url, [
+      {
+        request: get('/v1/users/x/posts'),
+        variants: authors.map((a, i) => ({
+          ...bearer(readers[i % readers.length] as Reader),
+          path: `/v1/users/${a.username}/posts`,
+        })),
+      },
+    ]),
+  );
 
   const createStep = (path: string, variants: Partial<LoadStep['request']>[]): LoadStep => ({
     request: { method: 'POST', path, headers: { ...json, 'content-type': 'application/json' }, body: postText },
@@ -438,38 +616,96 @@ async function main(): Promise<number> {
   // The first writers are kept for the mixed run, so that each user's 300 posts an hour go to one scenario only.
   const posters = writers.length > profile.mixedConnections * 2 ? writers.slice(profile.mixedConnections) : writers;
   const posterScripts = recorded('create-post', writers.length).slice(writers.length - posters.length);
-  await measure('ceiling-sql-create-post', 'SQL ceiling: create a post', 'ceiling', spec('ceiling-sql-create-post', sqlUrl, [createStep('/create-post', posterScripts)]));
-  await measure('create-post', 'POST /v1/posts', 'endpoint', spec('create-post', mobile.url, [createStep('/v1/posts', posters.map(bearer))]));
+  await measure(
+    'ceiling-sql-create-post',
+    'SQL ceiling: create a post',
+    'ceiling',
+    spec('ceiling-sql-create-post', sqlUrl, [createStep('/create-post', posterScripts)]),
+  );
+  await measure(
+    'create-post',
+    'POST /v1/posts',
+    'endpoint',
+    spec('create-post', mobile.url, [createStep('/v1/posts', posters.map(bearer))]),
+  );
 
   const signInStep = (path: string, users: BenchUser[], recordedPaths: boolean): LoadStep => ({
     request: { method: 'POST', path, headers: { ...json, 'content-type': 'application/json' } },
     variants: users.map((u, i) => ({
       ...(recordedPaths ? { path: `${path}?v=${i}` } : {}),
-      body: JSON.stringify({ username: u.username, password: SCALE_PASSWORD, device: { id: 'bench-{n}', name: 'benchmark', platform: 'android' } }),
+      body: JSON.stringify({
+        username: u.username,
+        password: SCALE_PASSWORD,
+        device: { id: 'bench-{n}', name: 'benchmark', platform: 'android' },
+      }),
     })),
     forwardedFor: true,
   });
-  await measure('ceiling-sql-sign-in', 'SQL + argon2id ceiling: sign in', 'ceiling', spec('ceiling-sql-sign-in', sqlUrl, [signInStep('/sign-in', signInUsers.slice(0, 16), true)]));
-  await measure('sign-in', 'POST /v1/auth/token (sign in)', 'endpoint', spec('sign-in', mobile.url, [signInStep('/v1/auth/token', signInUsers, false)]));
+  await measure(
+    'ceiling-sql-sign-in',
+    'SQL + argon2id ceiling: sign in',
+    'ceiling',
+    spec('ceiling-sql-sign-in', sqlUrl, [signInStep('/sign-in', signInUsers.slice(0, 16), true)]),
+  );
+  await measure(
+    'sign-in',
+    'POST /v1/auth/token (sign in)',
+    'endpoint',
+    spec('sign-in', mobile.url, [signInStep('/v1/auth/token', signInUsers, false)]),
+  );
 
   // The FastAPI skeleton's published mix: 50 users, half reading their timeline, half posting.
   const mixers = writers.slice(0, profile.mixedConnections);
-  await measure('ceiling-sql-mixed', 'SQL ceiling: mixed', 'ceiling', spec('ceiling-sql-mixed', sqlUrl, [
-    { request: get('/timeline'), variants: recorded('timeline', readers.length) },
-    createStep('/create-post', recorded('create-post', mixers.length)),
-  ], profile.mixedConnections));
+  await measure(
+    'ceiling-sql-mixed',
+    'SQL ceiling: mixed',
+    'ceiling',
+    spec(
+      'ceiling-sql-mixed',
+      sqlUrl,
+      [
+        { request: get('/timeline'), variants: recorded('timeline', readers.length) },
+        createStep('/create-post', recorded('create-post', mixers.length)),
+      ],
+      profile.mixedConnections,
+    ),
+  );
   const memory = sampler.window();
-  await measure('mixed', `mixed: ${profile.mixedConnections} users, half timeline, half post (mobile)`, 'endpoint', spec('mixed', mobile.url, [
-    { request: get('/v1/timeline'), variants: mixers.map(bearer) },
-    createStep('/v1/posts', mixers.map(bearer)),
-  ], profile.mixedConnections));
-  await measure('mixed-web', `mixed: ${profile.mixedConnections} users, half timeline, half post (web)`, 'endpoint', spec('mixed-web', web.url, [
-    { request: get(webPath(1)), variants: webWriters.map((w) => ({ headers: { cookie: w.cookie } })) },
-    {
-      request: { method: 'POST', path: '/api/v1/microposts', headers: { 'content-type': 'application/json', 'x-csrf': '1' }, body: postText },
-      variants: webWriters.map((w) => ({ headers: { 'content-type': 'application/json', 'x-csrf': '1', cookie: w.cookie } })),
-    },
-  ], profile.mixedConnections));
+  await measure(
+    'mixed',
+    `mixed: ${profile.mixedConnections} users, half timeline, half post (mobile)`,
+    'endpoint',
+    spec(
+      'mixed',
+      mobile.url,
+      [{ request: get('/v1/timeline'), variants: mixers.map(bearer) }, createStep('/v1/posts', mixers.map(bearer))],
+      profile.mixedConnections,
+    ),
+  );
+  await measure(
+    'mixed-web',
+    `mixed: ${profile.mixedConnections} users, half timeline, half post (web)`,
+    'endpoint',
+    spec(
+      'mixed-web',
+      web.url,
+      [
+        { request: get(webPath(1)), variants: webWriters.map((w) => ({ headers: { cookie: w.cookie } })) },
+        {
+          request: {
+            method: 'POST',
+            path: '/api/v1/microposts',
+            headers: { 'content-type': 'application/json', 'x-csrf': '1' },
+            body: postText,
+          },
+          variants: webWriters.map((w) => ({
+            headers: { 'content-type': 'application/json', 'x-csrf': '1', cookie: w.cookie },
+          })),
+        },
+      ],
+      profile.mixedConnections,
+    ),
+  );
   const memoryPeaks = memory.end();
 
   // Growth: the same users and follows with a tenth of the posts, behind a bff-mobile of its own.
@@ -478,9 +714,12 @@ async function main(): Promise<number> {
     servers.push(small);
     try {
       const smallReaders = await inBatches(readers0, 4, (u) => mobileSignIn(small, u));
-      await measure('timeline-growth', `GET /v1/timeline (first page) @${profile.growthPosts.toLocaleString('en-US')} posts`, 'endpoint', spec('timeline-growth', small.url, [
-        { request: get('/v1/timeline'), variants: smallReaders.map(bearer) },
-      ]));
+      await measure(
+        'timeline-growth',
+        `GET /v1/timeline (first page) @${profile.growthPosts.toLocaleString('en-US')} posts`,
+        'endpoint',
+        spec('timeline-growth', small.url, [{ request: get('/v1/timeline'), variants: smallReaders.map(bearer) }]),
+      );
     } finally {
       await small.stop();
     }
@@ -499,7 +738,12 @@ async function main(): Promise<number> {
   const row = (id: string) => byId.get(id);
   const label: Record<string, string> = { 'ceiling-http': 'node:http', 'ceiling-koa': 'Koa' };
   for (const r of rows) {
-    const ceilingId = r.kind === 'ceiling' ? (r.id === 'ceiling-http' ? null : 'ceiling-http') : ROWS.find((x) => x.id === r.id)?.ceilings.find((c) => c.startsWith('ceiling-')) ?? null;
+    const ceilingId =
+      r.kind === 'ceiling'
+        ? r.id === 'ceiling-http'
+          ? null
+          : 'ceiling-http'
+        : (ROWS.find((x) => x.id === r.id)?.ceilings.find((c) => c.startsWith('ceiling-')) ?? null);
     const ceiling = ceilingId ? row(ceilingId) : undefined;
     compareWith(r, ceiling);
     if (r.ceiling) r.ceiling.label = label[r.ceiling.id] ?? 'SQL';
@@ -530,19 +774,36 @@ async function main(): Promise<number> {
   const deep = row('timeline-deep');
   if (deep?.rps && timeline?.rps) {
     const cost = timeline.rps / deep.rps;
-    deep.target = { text: 'cost ≤ 1.2× first page (req/s ratio)', measured: `${cost.toFixed(2)}×`, pass: cost <= 1.2 && clean(deep) };
+    deep.target = {
+      text: 'cost ≤ 1.2× first page (req/s ratio)',
+      measured: `${cost.toFixed(2)}×`,
+      pass: cost <= 1.2 && clean(deep),
+    };
   }
   const web1 = row('web-timeline-1');
   const webDeep = row('web-timeline-deep');
   if (web1?.rps && webDeep?.rps) {
     const cost = web1.rps / webDeep.rps;
-    webDeep.target = { text: 'cost ≤ 2× page 1 (req/s ratio)', measured: `${cost.toFixed(2)}×`, pass: cost <= 2 && clean(webDeep) };
+    webDeep.target = {
+      text: 'cost ≤ 2× page 1 (req/s ratio)',
+      measured: `${cost.toFixed(2)}×`,
+      pass: cost <= 2 && clean(webDeep),
+    };
   }
   const create = row('create-post');
-  if (create?.rps != null) create.target = { text: '≥ 500 req/s', measured: `${Math.round(create.rps)} req/s`, pass: create.rps >= 500 && clean(create) };
+  if (create?.rps != null)
+    create.target = {
+      text: '≥ 500 req/s',
+      measured: `${Math.round(create.rps)} req/s`,
+      pass: create.rps >= 500 && clean(create),
+    };
   const mixed = row('mixed');
   if (mixed?.rps != null) {
-    mixed.target = { text: '≥ 86 req/s (FastAPI skeleton)', measured: `${(mixed.rps / 86).toFixed(1)}× FastAPI`, pass: mixed.rps >= 86 && clean(mixed) };
+    mixed.target = {
+      text: '≥ 86 req/s (FastAPI skeleton)',
+      measured: `${(mixed.rps / 86).toFixed(1)}× FastAPI`,
+      pass: mixed.rps >= 86 && clean(mixed),
+    };
   }
   const grown = row('timeline-growth');
   if (grown?.p50 && timeline?.p50) {
@@ -618,7 +879,9 @@ async function main(): Promise<number> {
   };
   for (const p of profiles) console.log(`\n${renderProfile(p)}`);
   console.log(`\n${renderTable(ordered)}\n`);
-  console.log(`${passed} of ${targets.length} targets pass; ${report.seconds.toFixed(0)} s in all; load average before ${loadBefore[0]?.toFixed(2)}, after ${os.loadavg()[0]?.toFixed(2)} (${os.cpus().length} CPUs)`);
+  console.log(
+    `${passed} of ${targets.length} targets pass; ${report.seconds.toFixed(0)} s in all; load average before ${loadBefore[0]?.toFixed(2)}, after ${os.loadavg()[0]?.toFixed(2)} (${os.cpus().length} CPUs)`,
+  );
   await mkdir(outDir, { recursive: true });
   const file = path.join(outDir, `${stamp}${profile.mode === 'quick' ? '-quick' : ''}.json`);
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);

@@ -72,10 +72,22 @@ function verifiedBearer(header: string | undefined, key: Buffer): { sub: string;
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   try {
     const { alg } = JSON.parse(Buffer.from(head, 'base64url').toString()) as { alg?: unknown };
-    const claims = JSON.parse(Buffer.from(body, 'base64url').toString()) as { iss?: unknown; aud?: unknown; exp?: unknown; sub?: unknown; sid?: unknown };
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString()) as {
+      iss?: unknown;
+      aud?: unknown;
+      exp?: unknown;
+      sub?: unknown;
+      sid?: unknown;
+    };
     if (alg !== 'HS256' || claims.iss !== 'microblog' || claims.aud !== 'bff-mobile') return null;
     if (typeof claims.exp !== 'number' || Math.floor(Date.now() / 1000) >= claims.exp) return null;
-    if (typeof claims.sub !== 'string' || !/^[1-9][0-9]{0,18}$/.test(claims.sub) || typeof claims.sid !== 'string' || !/^[1-9][0-9]{0,18}$/.test(claims.sid)) return null;
+    if (
+      typeof claims.sub !== 'string' ||
+      !/^[1-9][0-9]{0,18}$/.test(claims.sub) ||
+      typeof claims.sid !== 'string' ||
+      !/^[1-9][0-9]{0,18}$/.test(claims.sid)
+    )
+      return null;
     return { sub: claims.sub, sid: claims.sid };
   } catch {
     return null;
@@ -96,7 +108,16 @@ export type CapturePlan = {
 };
 
 /** The endpoints with a SQL ceiling; each has one recorded script per variant (user). */
-export const SQL_ENDPOINTS = ['me', 'timeline', 'timeline-deep', 'web-timeline-1', 'web-timeline-deep', 'user-posts', 'create-post', 'sign-in'] as const;
+export const SQL_ENDPOINTS = [
+  'me',
+  'timeline',
+  'timeline-deep',
+  'web-timeline-1',
+  'web-timeline-deep',
+  'user-posts',
+  'create-post',
+  'sign-in',
+] as const;
 export type SqlEndpoint = (typeof SQL_ENDPOINTS)[number];
 
 /** One statement as sent, and the id it returned (for writes that later statements refer to). */
@@ -115,7 +136,11 @@ function recordStatement(sent: SentStatement): void {
   // `select pg_backend_pid()` is the driver's own, sent once per new connection (for cancelling queries).
   if (!recording || /^select pg_backend_pid\(\)/i.test(sent.sql)) return;
   const id = /\breturning\b/i.test(sent.sql) ? sent.rows[0]?.id : undefined;
-  recording.push({ sql: sent.sql, values: sent.values, returnedId: id === undefined || id === null ? null : String(id) });
+  recording.push({
+    sql: sent.sql,
+    values: sent.values,
+    returnedId: id === undefined || id === null ? null : String(id),
+  });
 }
 
 async function record(work: () => Promise<unknown>, tokens: Record<string, string> = {}): Promise<Script> {
@@ -132,7 +157,12 @@ async function record(work: () => Promise<unknown>, tokens: Record<string, strin
 
 /** Records each endpoint's statements for each user of the plan, by calling the use cases the BFF routes call. */
 async function capture(databaseUrl: string, plan: CapturePlan): Promise<Map<SqlEndpoint, Script[]>> {
-  const db: Database = await openDatabase({ url: databaseUrl, tokenSecret: plan.mobileTokenSecret, poolSize: 2, onQuery: recordStatement });
+  const db: Database = await openDatabase({
+    url: databaseUrl,
+    tokenSecret: plan.mobileTokenSecret,
+    poolSize: 2,
+    onQuery: recordStatement,
+  });
   // A BFF under load finds its sessions in its session cache: wait for this handle's listener, so that the
   // session() calls below fill the cache and the recorded requests are the warm ones, like the BFF's.
   const first = plan.readers[0];
@@ -153,39 +183,60 @@ async function capture(databaseUrl: string, plan: CapturePlan): Promise<Map<SqlE
     for (const r of plan.readers) {
       await session(r.mobileSessionId, r.id);
       await session(r.webSessionId, r.id);
-      add('me', await record(async () => {
-        const ctx = db.context();
-        await checkSession(ctx, { sessionId: r.mobileSessionId, userId: r.id });
-        await getOwnProfile(ctx, { userId: r.id });
-      }));
-      add('timeline', await record(async () => {
-        const ctx = db.context();
-        await checkSession(ctx, { sessionId: r.mobileSessionId, userId: r.id });
-        await issueSyncToken(ctx, { viewerId: r.id });
-        await homeTimeline(ctx, { viewerId: r.id, paging: { kind: 'cursor', cursor: null, limit: plan.pageSize } });
-      }));
-      if (r.deepCursor) {
-        const cursor = r.deepCursor;
-        add('timeline-deep', await record(async () => {
+      add(
+        'me',
+        await record(async () => {
           const ctx = db.context();
           await checkSession(ctx, { sessionId: r.mobileSessionId, userId: r.id });
-          await homeTimeline(ctx, { viewerId: r.id, paging: { kind: 'cursor', cursor, limit: plan.pageSize } });
-        }));
-      }
-      for (const [endpoint, number] of [['web-timeline-1', 1], ['web-timeline-deep', plan.webDeepPage]] as const) {
-        add(endpoint, await record(async () => {
+          await getOwnProfile(ctx, { userId: r.id });
+        }),
+      );
+      add(
+        'timeline',
+        await record(async () => {
           const ctx = db.context();
-          await checkSession(ctx, { sessionId: r.webSessionId, userId: r.id });
-          await homeTimeline(ctx, { viewerId: r.id, paging: { kind: 'page', number, size: plan.pageSize } });
-        }));
+          await checkSession(ctx, { sessionId: r.mobileSessionId, userId: r.id });
+          await issueSyncToken(ctx, { viewerId: r.id });
+          await homeTimeline(ctx, { viewerId: r.id, paging: { kind: 'cursor', cursor: null, limit: plan.pageSize } });
+        }),
+      );
+      if (r.deepCursor) {
+        const cursor = r.deepCursor;
+        add(
+          'timeline-deep',
+          await record(async () => {
+            const ctx = db.context();
+            await checkSession(ctx, { sessionId: r.mobileSessionId, userId: r.id });
+            await homeTimeline(ctx, { viewerId: r.id, paging: { kind: 'cursor', cursor, limit: plan.pageSize } });
+          }),
+        );
+      }
+      for (const [endpoint, number] of [
+        ['web-timeline-1', 1],
+        ['web-timeline-deep', plan.webDeepPage],
+      ] as const) {
+        add(
+          endpoint,
+          await record(async () => {
+            const ctx = db.context();
+            await checkSession(ctx, { sessionId: r.webSessionId, userId: r.id });
+            await homeTimeline(ctx, { viewerId: r.id, paging: { kind: 'page', number, size: plan.pageSize } });
+          }),
+        );
       }
     }
     for (const p of plan.userPosts) {
-      add('user-posts', await record(async () => {
-        const ctx = db.context();
-        await checkSession(ctx, { sessionId: p.sessionId, userId: p.id });
-        await listUserMicroposts(ctx, { username: p.author, paging: { kind: 'cursor', cursor: null, limit: plan.pageSize } });
-      }));
+      add(
+        'user-posts',
+        await record(async () => {
+          const ctx = db.context();
+          await checkSession(ctx, { sessionId: p.sessionId, userId: p.id });
+          await listUserMicroposts(ctx, {
+            username: p.author,
+            paging: { kind: 'cursor', cursor: null, limit: plan.pageSize },
+          });
+        }),
+      );
     }
     let i = 0;
     for (const w of plan.writers) {
@@ -194,22 +245,37 @@ async function capture(databaseUrl: string, plan: CapturePlan): Promise<Map<SqlE
       const key = `bench-capture-key-${process.pid}-${i}`;
       const text = `bench:capture-text-${process.pid}-${i++}`;
       const fingerprint = createHash('sha256').update(text).digest('hex');
-      add('create-post', await record(async () => {
-        const ctx = db.context();
-        await checkSession(ctx, { sessionId: w.sessionId, userId: w.id });
-        await runIdempotent(ctx, { userId: w.id, key, fingerprint }, async (tx) => ({
-          status: 201,
-          body: await postMicropost(tx, { authorId: w.id, text }),
-        }));
-      }, { key, text }));
+      add(
+        'create-post',
+        await record(
+          async () => {
+            const ctx = db.context();
+            await checkSession(ctx, { sessionId: w.sessionId, userId: w.id });
+            await runIdempotent(ctx, { userId: w.id, key, fingerprint }, async (tx) => ({
+              status: 201,
+              body: await postMicropost(tx, { authorId: w.id, text }),
+            }));
+          },
+          { key, text },
+        ),
+      );
     }
     for (const s of plan.signIns) {
       const device = `bench-capture-device-${process.pid}-${i++}`;
-      add('sign-in', await record(async () => {
-        const ctx = db.context();
-        const user = await authenticate(ctx, { username: s.username, password: s.password });
-        await startDeviceSession(ctx, { userId: user.id, device: { id: device, name: 'benchmark', platform: 'android' } });
-      }, { device }));
+      add(
+        'sign-in',
+        await record(
+          async () => {
+            const ctx = db.context();
+            const user = await authenticate(ctx, { username: s.username, password: s.password });
+            await startDeviceSession(ctx, {
+              userId: user.id,
+              device: { id: device, name: 'benchmark', platform: 'android' },
+            });
+          },
+          { device },
+        ),
+      );
     }
   } finally {
     await db.close();
@@ -232,7 +298,12 @@ function substitute(text: string, replacements: [string, string][], shiftMs: num
  * Runs a recorded script on one pooled connection. `fresh` maps recorded tokens (key, text, device) to this
  * request's; `verifyPassword`: check it (argon2id, the domain's function) against the first password_hash read.
  */
-async function replay(pool: Pool, script: Script, fresh: Record<string, string> | null, verifyPassword: string | null): Promise<unknown[]> {
+async function replay(
+  pool: Pool,
+  script: Script,
+  fresh: Record<string, string> | null,
+  verifyPassword: string | null,
+): Promise<unknown[]> {
   const client = await pool.connect();
   const results: unknown[] = [];
   let inTransaction = false;
@@ -241,7 +312,10 @@ async function replay(pool: Pool, script: Script, fresh: Record<string, string> 
       for (const s of script.statements) results.push((await client.query(s.sql, s.values)).rows);
       return results;
     }
-    const replacements: [string, string][] = Object.entries(script.tokens).map(([name, value]) => [value, fresh[name] ?? value]);
+    const replacements: [string, string][] = Object.entries(script.tokens).map(([name, value]) => [
+      value,
+      fresh[name] ?? value,
+    ]);
     const shift = Date.now() - script.capturedAt;
     let verified = verifyPassword === null;
     for (const s of script.statements) {
@@ -257,7 +331,8 @@ async function replay(pool: Pool, script: Script, fresh: Record<string, string> 
         replacements.push([`'${s.returnedId}'`, `'${now}'`], [`"${s.returnedId}"`, `"${now}"`]);
       }
       if (!verified && typeof row?.password_hash === 'string') {
-        if (!(await passwordMatches(row.password_hash, verifyPassword ?? ''))) throw Object.assign(new Error('invalid_credentials'), { status: 401 });
+        if (!(await passwordMatches(row.password_hash, verifyPassword ?? '')))
+          throw Object.assign(new Error('invalid_credentials'), { status: 401 });
         verified = true;
       }
     }
@@ -285,11 +360,16 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 }
 
 /** Starts the three servers; `capture` records the SQL scripts the SQL ceiling replays. */
-export async function startCeilings(options: CeilingOptions): Promise<{ ports: CeilingPorts; capture(plan: CapturePlan): Promise<CaptureSummary>; stop(): Promise<void> }> {
+export async function startCeilings(
+  options: CeilingOptions,
+): Promise<{ ports: CeilingPorts; capture(plan: CapturePlan): Promise<CaptureSummary>; stop(): Promise<void> }> {
   const fixed = JSON.stringify(FIXED_BODY);
 
   const bare = http.createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(fixed) });
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(fixed),
+    });
     res.end(fixed);
   });
 
@@ -324,7 +404,10 @@ export async function startCeilings(options: CeilingOptions): Promise<{ ports: C
     work().then(
       ({ status, body }) => {
         const text = JSON.stringify(body);
-        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+        res.writeHead(status, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(text),
+        });
         res.end(text);
       },
       (error: unknown) => {
@@ -339,7 +422,10 @@ export async function startCeilings(options: CeilingOptions): Promise<{ ports: C
   const jwtKey = Buffer.from(options.mobileJwtSecret);
   const limitMe = http.createServer((req, res) => {
     const answer = (status: number, text: string) => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+      });
       res.end(text);
     };
     const caller = verifiedBearer(req.headers.authorization, jwtKey);
@@ -350,7 +436,12 @@ export async function startCeilings(options: CeilingOptions): Promise<{ ports: C
     );
   });
 
-  const ports = { bareHttp: await listen(bare), bareKoa: await listen(koaServer), sql: await listen(sqlServer), limitMe: await listen(limitMe) };
+  const ports = {
+    bareHttp: await listen(bare),
+    bareKoa: await listen(koaServer),
+    sql: await listen(sqlServer),
+    limitMe: await listen(limitMe),
+  };
   return {
     ports,
     async capture(plan) {
@@ -384,7 +475,8 @@ if (process.send && process.argv[2] === '--child') {
     else if (typeof message === 'object' && 'capture' in message) {
       running.capture(message.capture).then(
         (summary) => process.send?.({ captured: summary }),
-        (error: unknown) => process.send?.({ captureError: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+        (error: unknown) =>
+          process.send?.({ captureError: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
       );
     }
   });

@@ -17,13 +17,21 @@ export const BENCH_TEXT_PREFIX = 'bench:';
 export type DataSetSize = { users: number; posts: number; followsPerUser: number };
 
 /** A PostgreSQL server the benchmark may create databases on. */
-export type BenchServer = { adminUrl: string; urlFor(database: string): string; describe: string; stop(): Promise<void> };
+export type BenchServer = {
+  adminUrl: string;
+  urlFor(database: string): string;
+  describe: string;
+  stop(): Promise<void>;
+};
 
 /**
  * BENCH_DATABASE_URL when set (a server where that user may CREATE DATABASE; any database name in it);
  * otherwise the embedded PostgreSQL, persistent under .data/bench-postgres, or throwaway under the OS temp dir.
  */
-export async function startBenchServer(options: { throwaway: boolean; log: (line: string) => void }): Promise<BenchServer> {
+export async function startBenchServer(options: {
+  throwaway: boolean;
+  log: (line: string) => void;
+}): Promise<BenchServer> {
   const given = process.env.BENCH_DATABASE_URL;
   if (given) {
     const urlFor = (database: string) => {
@@ -38,9 +46,20 @@ export async function startBenchServer(options: { throwaway: boolean; log: (line
     : path.join(DATA_DIR, 'bench-postgres');
   const t0 = performance.now();
   // pg_stat_statements counts the statements each BFF row sends (its round trips per request).
-  const server = await startEmbeddedPostgres({ dataDir, persistent: !options.throwaway, settings: { shared_preload_libraries: 'pg_stat_statements' } });
-  options.log(`embedded PostgreSQL ${options.throwaway ? '(throwaway)' : `in ${path.relative(process.cwd(), dataDir) || dataDir}`} up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  return { adminUrl: server.adminUrl, urlFor: server.urlFor, describe: options.throwaway ? 'embedded PostgreSQL (throwaway)' : `embedded PostgreSQL (${dataDir})`, stop: () => server.stop() };
+  const server = await startEmbeddedPostgres({
+    dataDir,
+    persistent: !options.throwaway,
+    settings: { shared_preload_libraries: 'pg_stat_statements' },
+  });
+  options.log(
+    `embedded PostgreSQL ${options.throwaway ? '(throwaway)' : `in ${path.relative(process.cwd(), dataDir) || dataDir}`} up in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  return {
+    adminUrl: server.adminUrl,
+    urlFor: server.urlFor,
+    describe: options.throwaway ? 'embedded PostgreSQL (throwaway)' : `embedded PostgreSQL (${dataDir})`,
+    stop: () => server.stop(),
+  };
 }
 
 /**
@@ -81,7 +100,9 @@ function quoteIdent(name: string): string {
 /** Whether the database holds exactly this data set (as loaded by the scale seed, bench rows removed). */
 async function holdsDataSet(url: string, size: DataSetSize): Promise<{ ok: boolean; why: string }> {
   return withClient(url, async (client) => {
-    const tables = await client.query(`select 1 from pg_tables where tablename = 'microposts' and schemaname = current_schema()`);
+    const tables = await client.query(
+      `select 1 from pg_tables where tablename = 'microposts' and schemaname = current_schema()`,
+    );
     if (!tables.rowCount) return { ok: false, why: 'no schema' };
     const first = await client.query('select 1 from users where username_key = $1', [scaleUsername(1, size.users)]);
     if (!first.rowCount) return { ok: false, why: `no ${scaleUsername(1, size.users)}` };
@@ -110,13 +131,17 @@ export async function ensureDataSet(
   options: { reseed: boolean; log: (line: string) => void },
 ): Promise<{ url: string; loaded: boolean; seconds: number }> {
   const url = server.urlFor(name);
-  const exists = await withClient(server.adminUrl, async (c) => Boolean((await c.query('select 1 from pg_database where datname = $1', [name])).rowCount));
+  const exists = await withClient(server.adminUrl, async (c) =>
+    Boolean((await c.query('select 1 from pg_database where datname = $1', [name])).rowCount),
+  );
   if (exists && !options.reseed) {
     const applied = await migrate(url);
     if (applied.length) options.log(`${name}: applied migrations ${applied.join(', ')}`);
     const check = await holdsDataSet(url, size);
     if (check.ok) {
-      options.log(`${name}: data set already loaded (${size.users.toLocaleString('en-US')} users, ${size.posts.toLocaleString('en-US')} posts): reused`);
+      options.log(
+        `${name}: data set already loaded (${size.users.toLocaleString('en-US')} users, ${size.posts.toLocaleString('en-US')} posts): reused`,
+      );
       return { url, loaded: false, seconds: 0 };
     }
     options.log(`${name}: ${check.why}: reloading`);
@@ -126,7 +151,9 @@ export async function ensureDataSet(
     await c.query(`create database ${quoteIdent(name)}`);
   });
   await migrate(url);
-  options.log(`${name}: loading ${size.users.toLocaleString('en-US')} users, ${size.posts.toLocaleString('en-US')} posts, ${size.followsPerUser} follows per user`);
+  options.log(
+    `${name}: loading ${size.users.toLocaleString('en-US')} users, ${size.posts.toLocaleString('en-US')} posts, ${size.followsPerUser} follows per user`,
+  );
   const result = await seedScale(url, { ...size, log: (line) => options.log(`  ${line}`) });
   return { url, loaded: true, seconds: result.seconds };
 }
@@ -155,7 +182,9 @@ export async function resetBenchRows(url: string): Promise<{ posts: number; sess
     );
     const posts = Number((await client.query<{ n: string }>('select count(*) as n from bench_gone')).rows[0]?.n ?? 0);
     if (posts > 0) {
-      const feed = await client.query(`select 1 from pg_tables where tablename = 'home_feed' and schemaname = current_schema()`);
+      const feed = await client.query(
+        `select 1 from pg_tables where tablename = 'home_feed' and schemaname = current_schema()`,
+      );
       if (feed.rowCount) {
         // A few thousand posts times their authors' followers: probes of the primary key, never a scan of the
         // hundred million lines (which the planner would otherwise pick for a hash join).
@@ -183,7 +212,8 @@ export async function resetBenchRows(url: string): Promise<{ posts: number; sess
     await client.query('commit');
     // Not home_feed: vacuuming a hundred million lines reads all of its index; autovacuum and the index scans'
     // own clean-up of dead entries take care of the few that went.
-    if (posts || sessions.rowCount) await client.query('vacuum (analyze) microposts, users, sessions, idempotency_records');
+    if (posts || sessions.rowCount)
+      await client.query('vacuum (analyze) microposts, users, sessions, idempotency_records');
     return { posts, sessions: sessions.rowCount ?? 0 };
   });
 }

@@ -88,14 +88,20 @@ function clientAddress(n: number): string {
   return `10.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
-function toRequests(spec: LoadSpec, onStatus: (step: number, status: number, body: string) => void): AutocannonRequest[] {
+function toRequests(
+  spec: LoadSpec,
+  onStatus: (step: number, status: number, body: string) => void,
+): AutocannonRequest[] {
   return spec.steps.map((step, index) => {
     const base = step.request;
     const request: AutocannonRequest = { method: base.method, path: base.path, headers: { ...base.headers } };
     if (base.body !== undefined) request.body = base.body;
     const dynamic =
-      (step.variants?.length ?? 0) > 0 || step.uniqueHeader !== undefined || step.forwardedFor === true ||
-      base.path.includes('{n}') || (base.body ?? '').includes('{n}');
+      (step.variants?.length ?? 0) > 0 ||
+      step.uniqueHeader !== undefined ||
+      step.forwardedFor === true ||
+      base.path.includes('{n}') ||
+      (base.body ?? '').includes('{n}');
     let rotation = 0;
     if (dynamic) {
       request.setupRequest = (req) => {
@@ -136,7 +142,13 @@ async function runOnce(spec: LoadSpec, seconds: number, record: boolean): Promis
     lastStep = step;
     if ((status < 200 || status > 299) && failures.length < 5) failures.push(`${status} ${body.slice(0, 300)}`);
   });
-  const instance = autocannon({ url: spec.url, connections: spec.connections, duration: seconds, timeout: 30, requests });
+  const instance = autocannon({
+    url: spec.url,
+    connections: spec.connections,
+    duration: seconds,
+    timeout: 30,
+    requests,
+  });
   if (record) {
     instance.on('response', (_client, _status, _bytes, ms) => {
       latencies.push(ms);
@@ -146,7 +158,9 @@ async function runOnce(spec: LoadSpec, seconds: number, record: boolean): Promis
   const result = await instance;
   const sorted = Float64Array.from(latencies).sort();
   const responses = Object.values(statuses).reduce((a, b) => a + b, 0);
-  const non2xx = Object.entries(statuses).filter(([s]) => !s.startsWith('2')).reduce((a, [, c]) => a + c, 0);
+  const non2xx = Object.entries(statuses)
+    .filter(([s]) => !s.startsWith('2'))
+    .reduce((a, [, c]) => a + c, 0);
   return {
     name: spec.name,
     seconds: result.duration,
@@ -181,7 +195,8 @@ if (process.send && process.argv[2] === '--child') {
   process.on('message', (message: { id: number; spec: LoadSpec }) => {
     runLoad(message.spec).then(
       (result) => process.send?.({ id: message.id, result }),
-      (error: unknown) => process.send?.({ id: message.id, error: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) =>
+        process.send?.({ id: message.id, error: error instanceof Error ? error.message : String(error) }),
     );
   });
   process.on('disconnect', () => process.exit(0));

@@ -28,7 +28,12 @@ export type Bff = {
 function keepTail(child: ChildProcess): () => string {
   const lines: string[] = [];
   const take = (chunk: Buffer) => {
-    lines.push(...chunk.toString().split('\n').filter((l) => l !== ''));
+    lines.push(
+      ...chunk
+        .toString()
+        .split('\n')
+        .filter((l) => l !== ''),
+    );
     if (lines.length > 40) lines.splice(0, lines.length - 40);
   };
   child.stdout?.on('data', take);
@@ -53,7 +58,10 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', grac
  * TRUST_PROXY on (the load generator gives each sign-in its own X-Forwarded-For address, as clients behind a
  * proxy have), in-memory rate limits (no REDIS_URL), LOG_LEVEL warn; resolves once /readyz answers 200.
  */
-export async function startBff(name: Bff['name'], options: { databaseUrl: string; logLevel: string; nodeArgs?: string[] }): Promise<Bff> {
+export async function startBff(
+  name: Bff['name'],
+  options: { databaseUrl: string; logLevel: string; nodeArgs?: string[] },
+): Promise<Bff> {
   const port = await freePort();
   const tokenSecret = randomBytes(32).toString('base64url');
   const jwtSecret = randomBytes(32).toString('base64url');
@@ -67,15 +75,28 @@ export async function startBff(name: Bff['name'], options: { databaseUrl: string
     LOG_LEVEL: options.logLevel,
     // Any free port for the metrics endpoint: several BFFs of one kind may run side by side here.
     METRICS_PORT: '0',
-    ...(name === 'bff-web' ? { WEB_PORT: String(port) } : { MOBILE_PORT: String(port), PUSH_BASE_URL: 'http://127.0.0.1:9' }),
+    ...(name === 'bff-web'
+      ? { WEB_PORT: String(port) }
+      : { MOBILE_PORT: String(port), PUSH_BASE_URL: 'http://127.0.0.1:9' }),
   };
   for (const unset of ['REDIS_URL', 'DATABASE_REPLICA_URLS', 'PUBLIC_ORIGIN', 'MIN_APP_VERSION']) delete env[unset];
-  const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, ...(options.nodeArgs ?? []), `${name}/src/main.ts`], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [...PRODUCTION_NODE_FLAGS, ...(options.nodeArgs ?? []), `${name}/src/main.ts`],
+    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const output = keepTail(child);
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before it was ready:\n${output()}`);
-    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) break;
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with code ${child.exitCode} before it was ready:\n${output()}`);
+    if (
+      await fetch(`${url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (i > 300) {
       await stopChild(child);
       throw new Error(`${name} was not ready within a minute:\n${output()}`);
@@ -85,7 +106,10 @@ export async function startBff(name: Bff['name'], options: { databaseUrl: string
   return { name, url, pid: child.pid ?? 0, tokenSecret, jwtSecret, output, stop: () => stopChild(child) };
 }
 
-function forkChild<T>(file: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; first: T; output: () => string }> {
+function forkChild<T>(
+  file: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; first: T; output: () => string }> {
   // Its errors go straight to the terminal (a ceiling that fails a request says why there).
   const child = fork(fileURLToPath(new URL(file, import.meta.url)), ['--child'], {
     cwd: root,
@@ -102,10 +126,15 @@ function forkChild<T>(file: string, env: NodeJS.ProcessEnv): Promise<{ child: Ch
 }
 
 /** The ceiling servers (src/ceilings.ts) in a process of their own. */
-export async function startCeilings(
-  options: CeilingOptions,
-): Promise<{ ports: CeilingPorts; pid: number; capture(plan: CapturePlan): Promise<CaptureSummary>; stop(): Promise<void> }> {
-  const { child, first } = await forkChild<{ ports: CeilingPorts }>('./ceilings.ts', { BENCH_CEILING_OPTIONS: JSON.stringify(options) });
+export async function startCeilings(options: CeilingOptions): Promise<{
+  ports: CeilingPorts;
+  pid: number;
+  capture(plan: CapturePlan): Promise<CaptureSummary>;
+  stop(): Promise<void>;
+}> {
+  const { child, first } = await forkChild<{ ports: CeilingPorts }>('./ceilings.ts', {
+    BENCH_CEILING_OPTIONS: JSON.stringify(options),
+  });
   return {
     ports: first.ports,
     pid: child.pid ?? 0,
@@ -125,7 +154,10 @@ export async function startCeilings(
 }
 
 /** The load generator (src/load.ts) in a process of its own; `run` sends it one scenario. */
-export async function startLoadGenerator(): Promise<{ run(spec: LoadSpec): Promise<LoadResult>; stop(): Promise<void> }> {
+export async function startLoadGenerator(): Promise<{
+  run(spec: LoadSpec): Promise<LoadResult>;
+  stop(): Promise<void>;
+}> {
   const child = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), ['--child'], {
     cwd: root,
     execPath: process.execPath,
@@ -171,12 +203,14 @@ export function rssSampler(pids: Record<string, number>, intervalMs = 250) {
   const overall: Span = { peaks: {}, samples: 0 };
   open.add(overall);
   const timer = setInterval(() => {
-    void Promise.all(Object.entries(pids).map(async ([name, pid]) => [name, await residentKb(pid)] as const)).then((values) => {
-      for (const span of open) {
-        span.samples++;
-        for (const [name, kb] of values) if (kb !== null) span.peaks[name] = Math.max(span.peaks[name] ?? 0, kb);
-      }
-    });
+    void Promise.all(Object.entries(pids).map(async ([name, pid]) => [name, await residentKb(pid)] as const)).then(
+      (values) => {
+        for (const span of open) {
+          span.samples++;
+          for (const [name, kb] of values) if (kb !== null) span.peaks[name] = Math.max(span.peaks[name] ?? 0, kb);
+        }
+      },
+    );
   }, intervalMs);
   return {
     /** Starts a span; its `end()` gives the peak per process in kB and the number of samples taken. */

@@ -4,11 +4,21 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-type ProfileNode = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number };
+type ProfileNode = {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+};
 type CpuProfile = { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] };
 
 /** Self time per package and per function, as shares of the profile's samples. */
-export type ProfileSummary = { file: string; seconds: number; busySeconds: number; packages: { name: string; share: number }[]; functions: { name: string; share: number }[] };
+export type ProfileSummary = {
+  file: string;
+  seconds: number;
+  busySeconds: number;
+  packages: { name: string; share: number }[];
+  functions: { name: string; share: number }[];
+};
 
 function packageOf(url: string, functionName: string): string {
   if (functionName === '(garbage collector)') return '(garbage collector)';
@@ -46,15 +56,25 @@ export function summarizeProfile(file: string, profile: CpuProfile): ProfileSumm
     functions.set(name, (functions.get(name) ?? 0) + count);
   }
   const top = (m: Map<string, number>, n: number) =>
-    [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, count]) => ({ name, share: count / total }));
-  return { file, seconds, busySeconds: (seconds * busy) / (profile.samples.length || 1), packages: top(packages, 15), functions: top(functions, 20) };
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([name, count]) => ({ name, share: count / total }));
+  return {
+    file,
+    seconds,
+    busySeconds: (seconds * busy) / (profile.samples.length || 1),
+    packages: top(packages, 15),
+    functions: top(functions, 20),
+  };
 }
 
 /** Summaries of every profile in a directory. */
 export async function summarizeProfiles(dir: string): Promise<ProfileSummary[]> {
   const files = (await readdir(dir).catch(() => [])).filter((f) => f.endsWith('.cpuprofile'));
   const out: ProfileSummary[] = [];
-  for (const f of files) out.push(summarizeProfile(path.join(dir, f), JSON.parse(await readFile(path.join(dir, f), 'utf8')) as CpuProfile));
+  for (const f of files)
+    out.push(summarizeProfile(path.join(dir, f), JSON.parse(await readFile(path.join(dir, f), 'utf8')) as CpuProfile));
   return out;
 }
 

@@ -31,9 +31,34 @@ export type Report = {
   startedAt: string;
   mode: 'full' | 'quick';
   seconds: number;
-  settings: { connections: number; warmupSeconds: number; durationSeconds: number; readers: number; writers: number; deepItems: number; webDeepPage: number };
-  machine: { cpus: number; cpuModel: string; memoryMb: number; node: string; postgres: string; postgresSettings: Record<string, string>; database: string; loadAverageBefore: number[]; loadAverageAfter: number[] };
-  dataSets: { name: string; users: number; posts: number; followsPerUser: number; loaded: boolean; loadSeconds: number }[];
+  settings: {
+    connections: number;
+    warmupSeconds: number;
+    durationSeconds: number;
+    readers: number;
+    writers: number;
+    deepItems: number;
+    webDeepPage: number;
+  };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryMb: number;
+    node: string;
+    postgres: string;
+    postgresSettings: Record<string, string>;
+    database: string;
+    loadAverageBefore: number[];
+    loadAverageAfter: number[];
+  };
+  dataSets: {
+    name: string;
+    users: number;
+    posts: number;
+    followsPerUser: number;
+    loaded: boolean;
+    loadSeconds: number;
+  }[];
   rows: Row[];
   explain: { name: string; sql: string; plan: string }[];
   /** The statements each endpoint sends, as the SQL ceiling recorded them for its first user. */
@@ -87,14 +112,29 @@ function cells(row: Row): string[] {
   ];
 }
 
-const HEADER = ['endpoint', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'round trips', 'vs ceiling', 'target', 'measured', 'result'];
+const HEADER = [
+  'endpoint',
+  'req/s',
+  'p50 ms',
+  'p99 ms',
+  'errors',
+  'round trips',
+  'vs ceiling',
+  'target',
+  'measured',
+  'result',
+];
 const RIGHT = new Set([1, 2, 3, 4, 5]);
 
 /** The table as aligned plain text. */
 export function renderTable(rows: Row[]): string {
   const body = rows.map(cells);
   const widths = HEADER.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => (RIGHT.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (RIGHT.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
@@ -112,14 +152,36 @@ export function renderMarkdown(rows: Row[]): string {
 /** The same rows side by side with an earlier run's: throughput and p50 change per row. */
 export function renderComparison(rows: Row[], earlier: Report): string {
   const before = new Map(earlier.rows.map((r) => [r.id, r]));
-  const header = ['endpoint', 'req/s before', 'req/s now', 'change', 'p50 before', 'p50 now', 'result before', 'result now'];
+  const header = [
+    'endpoint',
+    'req/s before',
+    'req/s now',
+    'change',
+    'p50 before',
+    'p50 now',
+    'result before',
+    'result now',
+  ];
   const body = rows.map((row) => {
     const old = before.get(row.id);
     const change = old?.rps && row.rps !== null ? `${(((row.rps - old.rps) / old.rps) * 100).toFixed(0)}%` : '';
     const verdict = (r: Row | undefined) => (r?.target ? (r.target.pass ? 'pass' : 'FAIL') : '');
-    return [row.label, fmt.rps(old?.rps ?? null), fmt.rps(row.rps), change, fmt.ms(old?.p50 ?? null), fmt.ms(row.p50), verdict(old), verdict(row)];
+    return [
+      row.label,
+      fmt.rps(old?.rps ?? null),
+      fmt.rps(row.rps),
+      change,
+      fmt.ms(old?.p50 ?? null),
+      fmt.ms(row.p50),
+      verdict(old),
+      verdict(row),
+    ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 || i >= 6 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === 0 || i >= 6 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [`compared with ${earlier.startedAt} (${earlier.mode})`, line(header), ...body.map(line)].join('\n');
 }

@@ -18,7 +18,14 @@ export type ScaleOptions = {
 };
 
 /** What was generated, and how long it took in all. */
-export type ScaleResult = { users: number; posts: number; follows: number; mentions: number; seconds: number; phases: Phase[] };
+export type ScaleResult = {
+  users: number;
+  posts: number;
+  follows: number;
+  mentions: number;
+  seconds: number;
+  phases: Phase[];
+};
 
 /** Thrown when the database already holds scale data (it is never seeded twice). */
 export class SeedRefused extends Error {}
@@ -29,7 +36,8 @@ export function scaleUsername(n: number, users: number): string {
 }
 
 function wholeNumber(name: string, value: number, min: number): number {
-  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be a whole number >= ${min} (got ${value})`);
+  if (!Number.isSafeInteger(value) || value < min)
+    throw new Error(`${name} must be a whole number >= ${min} (got ${value})`);
   return value;
 }
 
@@ -47,11 +55,56 @@ function coprimeStride(m: number): number {
 }
 
 const WORDS = [
-  'coffee', 'morning', 'deploy', 'release', 'postgres', 'index', 'timeline', 'weekend', 'hiking', 'rain',
-  'sunshine', 'bicycle', 'garden', 'tomatoes', 'reading', 'novel', 'music', 'concert', 'guitar', 'train',
-  'meeting', 'lunch', 'pizza', 'bug', 'fix', 'refactor', 'test', 'benchmark', 'query', 'latency',
-  'cache', 'cat', 'dog', 'walk', 'river', 'mountain', 'city', 'night', 'stars', 'tea',
-  'bread', 'baking', 'paint', 'photo', 'museum', 'film', 'podcast', 'chess', 'football', 'snow',
+  'coffee',
+  'morning',
+  'deploy',
+  'release',
+  'postgres',
+  'index',
+  'timeline',
+  'weekend',
+  'hiking',
+  'rain',
+  'sunshine',
+  'bicycle',
+  'garden',
+  'tomatoes',
+  'reading',
+  'novel',
+  'music',
+  'concert',
+  'guitar',
+  'train',
+  'meeting',
+  'lunch',
+  'pizza',
+  'bug',
+  'fix',
+  'refactor',
+  'test',
+  'benchmark',
+  'query',
+  'latency',
+  'cache',
+  'cat',
+  'dog',
+  'walk',
+  'river',
+  'mountain',
+  'city',
+  'night',
+  'stars',
+  'tea',
+  'bread',
+  'baking',
+  'paint',
+  'photo',
+  'museum',
+  'film',
+  'podcast',
+  'chess',
+  'football',
+  'snow',
 ];
 
 /** One timed step of the load. */
@@ -88,13 +141,16 @@ export async function seedScale(url: string, options: ScaleOptions): Promise<Sca
     const seconds = (performance.now() - t0) / 1000;
     phases.push({ name, rows, seconds });
     const rate = rows > 0 && seconds > 0 ? `, ${Math.round(rows / seconds).toLocaleString('en-US')} rows/s` : '';
-    log(`${name.padEnd(22)} ${rows.toLocaleString('en-US').padStart(11)} rows in ${seconds.toFixed(2).padStart(7)} s${rate}`);
+    log(
+      `${name.padEnd(22)} ${rows.toLocaleString('en-US').padStart(11)} rows in ${seconds.toFixed(2).padStart(7)} s${rate}`,
+    );
     return rows;
   };
 
   try {
     const taken = await client.query('select 1 from users where username_key = $1', [first]);
-    if (taken.rowCount) throw new SeedRefused(`${first} already exists: this database already holds scale data; use a fresh one`);
+    if (taken.rowCount)
+      throw new SeedRefused(`${first} already exists: this database already holds scale data; use a fresh one`);
 
     const passwordHash = await hashPassword(SCALE_PASSWORD);
     // Session settings only: bigger sort memory for the index builds; no waiting for the WAL flush.
@@ -147,7 +203,12 @@ export async function seedScale(url: string, options: ScaleOptions): Promise<Sca
       // Foreign keys first ('f' sorts before 'u'), as one could depend on a unique index.
       for (const c of constraints.rows) {
         await client.query(`alter table ${c.table} drop constraint ${quoteIdent(c.name)}`);
-        dropped.push({ table: c.table, name: c.name, kind: c.kind === 'u' ? 'unique' : 'foreign', definition: c.definition });
+        dropped.push({
+          table: c.table,
+          name: c.name,
+          kind: c.kind === 'u' ? 'unique' : 'foreign',
+          definition: c.definition,
+        });
       }
       for (const index of indexes.rows) {
         await client.query(`drop index ${quoteIdent(index.name)}`);
@@ -231,7 +292,12 @@ export async function seedScale(url: string, options: ScaleOptions): Promise<Sca
          where m.id > $1::bigint and m.deleted_at is null`,
         [firstNewPost.toString()],
       );
-      dropped.push({ table: 'home_feed', name: 'home_feed_pkey', kind: 'unique', definition: 'primary key (owner_id, created_at, micropost_id)' });
+      dropped.push({
+        table: 'home_feed',
+        name: 'home_feed_pkey',
+        kind: 'unique',
+        definition: 'primary key (owner_id, created_at, micropost_id)',
+      });
       return result.rowCount ?? 0;
     });
 
@@ -239,7 +305,11 @@ export async function seedScale(url: string, options: ScaleOptions): Promise<Sca
       // Unique constraints and plain indexes, then the foreign keys (which need the referenced keys).
       const order = { unique: 0, index: 1, foreign: 2 } as const;
       for (const item of [...dropped].sort((a, b) => order[a.kind] - order[b.kind])) {
-        await client.query(item.kind === 'index' ? item.definition : `alter table ${item.table} add constraint ${quoteIdent(item.name)} ${item.definition}`);
+        await client.query(
+          item.kind === 'index'
+            ? item.definition
+            : `alter table ${item.table} add constraint ${quoteIdent(item.name)} ${item.definition}`,
+        );
       }
       return postRows + followRows + mentionRows + feedRows;
     });
@@ -285,7 +355,9 @@ export async function seedScale(url: string, options: ScaleOptions): Promise<Sca
 
     const seconds = (performance.now() - started) / 1000;
     const total = userRows + postRows + followRows + mentionRows;
-    log(`total                  ${total.toLocaleString('en-US').padStart(11)} rows in ${seconds.toFixed(2).padStart(7)} s, ${Math.round(total / seconds).toLocaleString('en-US')} rows/s`);
+    log(
+      `total                  ${total.toLocaleString('en-US').padStart(11)} rows in ${seconds.toFixed(2).padStart(7)} s, ${Math.round(total / seconds).toLocaleString('en-US')} rows/s`,
+    );
     return { users: userRows, posts: postRows, follows: followRows, mentions: mentionRows, seconds, phases };
   } catch (error) {
     await client.query('rollback').catch(() => {});

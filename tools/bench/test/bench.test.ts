@@ -39,14 +39,28 @@ const CEILING_ROWS = [
   'ceiling-sql-sign-in',
   'ceiling-sql-mixed',
 ];
-const TARGET_ROWS = ['me', 'timeline', 'timeline-deep', 'web-timeline-deep', 'create-post', 'mixed', 'timeline-growth', 'rss-bff-mobile', 'rss-bff-web'];
+const TARGET_ROWS = [
+  'me',
+  'timeline',
+  'timeline-deep',
+  'web-timeline-deep',
+  'create-post',
+  'mixed',
+  'timeline-growth',
+  'rss-bff-mobile',
+  'rss-bff-web',
+];
 
 function runQuickBench(outDir: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env };
     // Under `npm test` the suite's PostgreSQL server is reused (the harness makes and drops its own databases there).
     if (process.env.TEST_DATABASE_URL) env.BENCH_DATABASE_URL = process.env.TEST_DATABASE_URL;
-    const child = spawn(process.execPath, ['src/bench.ts', '--quick', '--out', outDir], { cwd: packageDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['src/bench.ts', '--quick', '--out', outDir], {
+      cwd: packageDir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -92,7 +106,9 @@ describe('npm run bench -- --quick', function () {
       expect(row.result?.responses, where).to.be.greaterThan(0);
       expect(row.rps, where).to.be.a('number').and.greaterThan(0);
       expect(row.p50, where).to.be.a('number').and.greaterThan(0);
-      expect(row.p99, where).to.be.a('number').and.at.least(row.p50 ?? 0);
+      expect(row.p99, where)
+        .to.be.a('number')
+        .and.at.least(row.p50 ?? 0);
       expect(row.errors, where).to.equal(0);
     }
   });
@@ -131,11 +147,15 @@ describe('npm run bench -- --quick', function () {
   it('when it runs, then the limit server answers GET /v1/me for the same tokens, and the BFF row is compared with it', () => {
     const limit = report.rows.find((r) => r.id === 'ceiling-limit-me');
     expect(limit?.result?.statuses).to.have.keys('200');
-    expect(report.rows.find((r) => r.id === 'me')?.detail?.ratioToLimitServer).to.be.a('number').and.greaterThan(0);
+    expect(report.rows.find((r) => r.id === 'me')?.detail?.ratioToLimitServer)
+      .to.be.a('number')
+      .and.greaterThan(0);
   });
 
   it('when it runs, then it prints the table with every row', () => {
-    expect(output).to.match(/endpoint\s+req\/s\s+p50 ms\s+p99 ms\s+errors\s+round trips\s+vs ceiling\s+target\s+measured\s+result/);
+    expect(output).to.match(
+      /endpoint\s+req\/s\s+p50 ms\s+p99 ms\s+errors\s+round trips\s+vs ceiling\s+target\s+measured\s+result/,
+    );
     for (const row of report.rows) expect(output, row.label).to.include(row.label);
     expect(output).to.match(/\d+ of \d+ targets pass/);
   });
@@ -143,6 +163,9 @@ describe('npm run bench -- --quick', function () {
   it('when it runs, then the plans of the hot queries are saved with the figures', () => {
     expect(report.explain.length).to.be.greaterThan(0);
     for (const e of report.explain) expect(e.plan, e.name).to.include('Execution Time');
-    expect(report.explain.map((e) => e.name).join('\n')).to.match(/first page/).and.to.match(/web page/).and.to.match(/microposts/);
+    expect(report.explain.map((e) => e.name).join('\n'))
+      .to.match(/first page/)
+      .and.to.match(/web page/)
+      .and.to.match(/microposts/);
   });
 });

@@ -49,7 +49,14 @@ describe('scale seed', () => {
 
   it('when it runs with small numbers, then it makes exactly that many users, posts and follows', async () => {
     expect(result).to.include({ users: 50, posts: 2000, follows: 500 });
-    const counts = await one<{ users: number; posts: number; follows: number; followers: number; min: number; max: number }>(
+    const counts = await one<{
+      users: number;
+      posts: number;
+      follows: number;
+      followers: number;
+      min: number;
+      max: number;
+    }>(
       `select (select count(*)::int from users where id in (${SEEDED})) as users,
               (select count(*)::int from microposts where author_id in (${SEEDED})) as posts,
               (select count(*)::int from follows where follower_id in (${SEEDED})) as follows,
@@ -75,7 +82,9 @@ describe('scale seed', () => {
   });
 
   it('when it is done, then nobody follows themselves and no pair is followed twice', async () => {
-    const self = await one<{ n: number }>(`select count(*)::int as n from follows where follower_id = followee_id and follower_id in (${SEEDED})`);
+    const self = await one<{ n: number }>(
+      `select count(*)::int as n from follows where follower_id = followee_id and follower_id in (${SEEDED})`,
+    );
     const duplicates = await sql(
       `select follower_id, followee_id from follows where follower_id in (${SEEDED}) group by 1, 2 having count(*) > 1`,
     );
@@ -90,7 +99,9 @@ describe('scale seed', () => {
        from mentions x join microposts p on p.id = x.micropost_id join users u on u.id = x.user_id
        where p.author_id in (${SEEDED})`,
     );
-    const written = await one<{ n: number }>(`select count(*)::int as n from microposts where author_id in (${SEEDED}) and text like '%@user%'`);
+    const written = await one<{ n: number }>(
+      `select count(*)::int as n from microposts where author_id in (${SEEDED}) and text like '%@user%'`,
+    );
     expect(mentions.total).to.be.greaterThan(0);
     expect(mentions.total).to.equal(written.n);
     expect(mentions.unmatched).to.equal(0);

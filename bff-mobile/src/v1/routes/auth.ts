@@ -30,7 +30,11 @@ export function authRoutes(router: Router, deps: RouteDeps): void {
   router.post('/v1/users', async (ctx) => {
     await throttles.signUp(ctx.ip);
     const input = parseBody(ctx, SignUpBody);
-    const user = await registerUser(domain(ctx), { username: input.username, password: input.password, displayName: input.displayName });
+    const user = await registerUser(domain(ctx), {
+      username: input.username,
+      password: input.password,
+      displayName: input.displayName,
+    });
     const { session, refreshToken } = await startDeviceSession(domain(ctx), { userId: user.id, device: input.device });
     ctx.status = 201;
     ctx.body = issue(ctx, user, session.id, refreshToken);

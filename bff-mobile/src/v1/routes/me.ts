@@ -22,7 +22,11 @@ export function meRoutes(router: Router, deps: RouteDeps): void {
 
   router.patch('/v1/me', deps.requireAuth, async (ctx) => {
     const input = parseBody(ctx, UpdateMeBody);
-    const profile = await updateProfile(domain(ctx), { userId: caller(ctx).userId, displayName: input.displayName, bio: input.bio });
+    const profile = await updateProfile(domain(ctx), {
+      userId: caller(ctx).userId,
+      displayName: input.displayName,
+      bio: input.bio,
+    });
     ctx.body = presentOwnProfile(profile);
   });
 
@@ -32,14 +36,23 @@ export function meRoutes(router: Router, deps: RouteDeps): void {
 
   router.put('/v1/me/markers/timeline', deps.requireAuth, async (ctx) => {
     const input = parseBody(ctx, MarkerUpdateBody);
-    const marker = await setTimelineMarker(domain(ctx), { userId: caller(ctx).userId, lastReadId: input.lastReadId, version: input.version });
+    const marker = await setTimelineMarker(domain(ctx), {
+      userId: caller(ctx).userId,
+      lastReadId: input.lastReadId,
+      version: input.version,
+    });
     ctx.body = presentMarker(marker);
   });
 
   router.post('/v1/me/push-tokens', deps.requireAuth, async (ctx) => {
     const input = parseBody(ctx, PushTokenBody);
     const { userId, sessionId } = caller(ctx);
-    const registration = await registerPushToken(domain(ctx), { userId, sessionId, token: input.token, platform: input.platform });
+    const registration = await registerPushToken(domain(ctx), {
+      userId,
+      sessionId,
+      token: input.token,
+      platform: input.platform,
+    });
     ctx.status = 201;
     ctx.body = presentPushToken(registration);
   });

@@ -11,7 +11,10 @@ import { parseBody, parseQuery } from '../parse.ts';
 export function notificationRoutes(router: Router, deps: RouteDeps): void {
   router.get('/v1/me/notifications', deps.requireAuth, async (ctx) => {
     const { cursor, limit } = parseQuery(ctx, CursorPageQuery);
-    const page = await listNotifications(domain(ctx), { userId: caller(ctx).userId, paging: { kind: 'cursor', cursor: cursor ?? null, limit } });
+    const page = await listNotifications(domain(ctx), {
+      userId: caller(ctx).userId,
+      paging: { kind: 'cursor', cursor: cursor ?? null, limit },
+    });
     ctx.body = presentNotificationPage(page);
   });
 
@@ -21,6 +24,8 @@ export function notificationRoutes(router: Router, deps: RouteDeps): void {
 
   router.put('/v1/me/notifications/read-marker', deps.requireAuth, async (ctx) => {
     const { lastReadId } = parseBody(ctx, NotificationReadBody);
-    ctx.body = presentUnread(await markNotificationsRead(domain(ctx), { userId: caller(ctx).userId, upToId: lastReadId }));
+    ctx.body = presentUnread(
+      await markNotificationsRead(domain(ctx), { userId: caller(ctx).userId, upToId: lastReadId }),
+    );
   });
 }

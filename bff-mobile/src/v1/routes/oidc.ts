@@ -41,9 +41,12 @@ function presentSignInMethods(methods: SignInMethods, providers: IdentityProvide
 function redemptionTarget(ctx: Context, deps: OidcRouteDeps, redirectUri: string): string {
   const { provider } = parseParams(ctx, ProviderParams);
   const setting = deps.providers.find(provider);
-  if (setting === null || setting.appRedirectUris.length === 0) throw new HttpProblem(404, 'not_found', 'no such sign-in provider for the app');
+  if (setting === null || setting.appRedirectUris.length === 0)
+    throw new HttpProblem(404, 'not_found', 'no such sign-in provider for the app');
   if (!setting.appRedirectUris.includes(redirectUri)) {
-    throw new HttpProblem(422, 'validation_failed', 'some fields are not valid', { errors: [{ field: 'redirectUri', message: 'is not a redirect URI configured for this provider' }] });
+    throw new HttpProblem(422, 'validation_failed', 'some fields are not valid', {
+      errors: [{ field: 'redirectUri', message: 'is not a redirect URI configured for this provider' }],
+    });
   }
   return provider;
 }
@@ -53,13 +56,24 @@ export function oidcRoutes(router: Router, deps: RouteDeps & OidcRouteDeps): voi
   const { tokens, throttles, providers } = deps;
   const issue = (ctx: Context, user: UserSummary, sessionId: string, refreshToken: string) => {
     ctx.set('Cache-Control', 'no-store');
-    return presentTokens({ accessToken: tokens.sign({ userId: user.id, sessionId }), expiresIn: tokens.ttlSeconds, refreshToken }, user);
+    return presentTokens(
+      { accessToken: tokens.sign({ userId: user.id, sessionId }), expiresIn: tokens.ttlSeconds, refreshToken },
+      user,
+    );
   };
 
   router.get('/v1/auth/providers', (ctx) => {
     ctx.body = {
-      items: providers.list().filter((p) => p.appRedirectUris.length > 0)
-        .map((p) => ({ id: p.id, name: p.name, issuer: p.issuer, clientId: p.clientId, redirectUris: p.appRedirectUris })),
+      items: providers
+        .list()
+        .filter((p) => p.appRedirectUris.length > 0)
+        .map((p) => ({
+          id: p.id,
+          name: p.name,
+          issuer: p.issuer,
+          clientId: p.clientId,
+          redirectUris: p.appRedirectUris,
+        })),
     };
   });
 
@@ -71,10 +85,18 @@ export function oidcRoutes(router: Router, deps: RouteDeps & OidcRouteDeps): voi
     const result = await signInWithIdentity(domain(ctx), identity);
     if (result.status === 'username_required') {
       ctx.set('Cache-Control', 'no-store');
-      ctx.body = { outcome: 'username_required', signupTicket: result.signupTicket, suggestedUsername: result.suggestedUsername };
+      ctx.body = {
+        outcome: 'username_required',
+        signupTicket: result.signupTicket,
+        suggestedUsername: result.suggestedUsername,
+      };
       return;
     }
-    const { session, refreshToken } = await startDeviceSession(domain(ctx), { userId: result.user.id, device: input.device, identityProvider: provider });
+    const { session, refreshToken } = await startDeviceSession(domain(ctx), {
+      userId: result.user.id,
+      device: input.device,
+      identityProvider: provider,
+    });
     ctx.body = { outcome: 'signed_in', ...issue(ctx, result.user, session.id, refreshToken) };
   });
 
@@ -94,11 +116,17 @@ export function oidcRoutes(router: Router, deps: RouteDeps & OidcRouteDeps): voi
   router.post('/v1/me/sign-in-methods/:provider', deps.requireAuth, async (ctx) => {
     const input = parseBody(ctx, ProviderLinkBody);
     const identity = await providers.redeemCode(redemptionTarget(ctx, deps, input.redirectUri), input);
-    ctx.body = presentSignInMethods(await linkIdentity(domain(ctx), { userId: caller(ctx).userId, identity }), providers);
+    ctx.body = presentSignInMethods(
+      await linkIdentity(domain(ctx), { userId: caller(ctx).userId, identity }),
+      providers,
+    );
   });
 
   router.delete('/v1/me/sign-in-methods/:provider', deps.requireAuth, async (ctx) => {
     const { provider } = parseParams(ctx, ProviderParams);
-    ctx.body = presentSignInMethods(await unlinkIdentity(domain(ctx), { userId: caller(ctx).userId, providerId: provider }), providers);
+    ctx.body = presentSignInMethods(
+      await unlinkIdentity(domain(ctx), { userId: caller(ctx).userId, providerId: provider }),
+      providers,
+    );
   });
 }

@@ -12,7 +12,9 @@ import { presentUserPage } from '../presenters.ts';
 export function peopleRoutes(router: Router, deps: RouteDeps): void {
   router.get('/v1/search/users', deps.optionalAuth, async (ctx) => {
     const { q, cursor, limit } = parseQuery(ctx, PeopleSearchQuery);
-    ctx.body = presentUserPage(await searchUsers(domain(ctx), { query: q, paging: { kind: 'cursor', cursor: cursor ?? null, limit } }));
+    ctx.body = presentUserPage(
+      await searchUsers(domain(ctx), { query: q, paging: { kind: 'cursor', cursor: cursor ?? null, limit } }),
+    );
   });
 
   router.get('/v1/me/suggestions', deps.requireAuth, async (ctx) => {

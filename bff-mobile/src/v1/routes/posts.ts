@@ -20,7 +20,9 @@ export function canonicalJson(value: unknown): string {
 
 /** What makes two requests "the same" for an idempotency key. */
 export function requestFingerprint(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method} ${path}\n${canonicalJson(body)}`)
+    .digest('hex');
 }
 
 /** Registers the /v1/posts and /v1/search routes on `router`. */
@@ -30,13 +32,17 @@ export function postRoutes(router: Router, deps: RouteDeps): void {
     const input = parseBody(ctx, PostTextBody);
     const { userId } = caller(ctx);
     const fingerprint = requestFingerprint(ctx.method, ctx.path, ctx.request.body);
-    const answer = await runIdempotent(domain(ctx), { userId, key: headers['idempotency-key'], fingerprint }, async (tx) => {
-      await deps.hooks.insideCreatePost?.();
-      // Counted inside the work: a replay is not a new post.
-      await deps.throttles.post(userId);
-      const post = await postMicropost(tx, { authorId: userId, text: input.text });
-      return { status: 201, body: presentMicropost(post) };
-    });
+    const answer = await runIdempotent(
+      domain(ctx),
+      { userId, key: headers['idempotency-key'], fingerprint },
+      async (tx) => {
+        await deps.hooks.insideCreatePost?.();
+        // Counted inside the work: a replay is not a new post.
+        await deps.throttles.post(userId);
+        const post = await postMicropost(tx, { authorId: userId, text: input.text });
+        return { status: 201, body: presentMicropost(post) };
+      },
+    );
     if (answer.replayed) ctx.set('Idempotent-Replayed', 'true');
     ctx.status = answer.status;
     ctx.body = answer.body;
@@ -45,7 +51,9 @@ export function postRoutes(router: Router, deps: RouteDeps): void {
   router.patch('/v1/posts/:id', deps.requireAuth, async (ctx) => {
     const { id } = parseParams(ctx, PostIdParams);
     const input = parseBody(ctx, PostTextBody);
-    ctx.body = presentMicropost(await editMicropost(domain(ctx), { actorId: caller(ctx).userId, micropostId: id, text: input.text }));
+    ctx.body = presentMicropost(
+      await editMicropost(domain(ctx), { actorId: caller(ctx).userId, micropostId: id, text: input.text }),
+    );
   });
 
   router.delete('/v1/posts/:id', deps.requireAuth, async (ctx) => {
@@ -56,6 +64,12 @@ export function postRoutes(router: Router, deps: RouteDeps): void {
 
   router.get('/v1/search', deps.optionalAuth, async (ctx) => {
     const { q, cursor, limit, order } = parseQuery(ctx, SearchQuery);
-    ctx.body = presentMicropostPage(await searchMicroposts(domain(ctx), { query: q, order, paging: { kind: 'cursor', cursor: cursor ?? null, limit } }));
+    ctx.body = presentMicropostPage(
+      await searchMicroposts(domain(ctx), {
+        query: q,
+        order,
+        paging: { kind: 'cursor', cursor: cursor ?? null, limit },
+      }),
+    );
   });
 }

@@ -14,12 +14,17 @@ export function timelineRoutes(router: Router, deps: RouteDeps): void {
     const viewerId = caller(ctx).userId;
     // Taken before the page is read, so a post written meanwhile shows up in the next sync rather than nowhere.
     const syncToken = cursor === undefined ? await issueSyncToken(domain(ctx), { viewerId }) : null;
-    const page = await homeTimeline(domain(ctx), { viewerId, paging: { kind: 'cursor', cursor: cursor ?? null, limit } });
+    const page = await homeTimeline(domain(ctx), {
+      viewerId,
+      paging: { kind: 'cursor', cursor: cursor ?? null, limit },
+    });
     ctx.body = presentTimelinePage(page, syncToken);
   });
 
   router.get('/v1/timeline/changes', deps.requireAuth, async (ctx) => {
     const { since, limit } = parseQuery(ctx, TimelineChangesQuery);
-    ctx.body = presentTimelineChanges(await timelineChanges(domain(ctx), { viewerId: caller(ctx).userId, since, limit }));
+    ctx.body = presentTimelineChanges(
+      await timelineChanges(domain(ctx), { viewerId: caller(ctx).userId, since, limit }),
+    );
   });
 }

@@ -1,5 +1,12 @@
 // Profiles, a user's posts, follows and the follower lists.
-import { followUser, getProfile, listFollowers, listFollowing, listUserMicroposts, unfollowUser } from '@microblog/domain';
+import {
+  followUser,
+  getProfile,
+  listFollowers,
+  listFollowing,
+  listUserMicroposts,
+  unfollowUser,
+} from '@microblog/domain';
 import { CursorPageQuery, UsernameParams } from '@microblog/mobile-contract';
 import type { Router } from '@koa/router';
 import { caller, domain, viewerId } from '../../state.ts';
@@ -18,7 +25,10 @@ export function userRoutes(router: Router, deps: RouteDeps): void {
   router.get('/v1/users/:username/posts', deps.optionalAuth, async (ctx) => {
     const { username } = parseParams(ctx, UsernameParams);
     const { cursor, limit } = parseQuery(ctx, CursorPageQuery);
-    const page = await listUserMicroposts(domain(ctx), { username, paging: { kind: 'cursor', cursor: cursor ?? null, limit } });
+    const page = await listUserMicroposts(domain(ctx), {
+      username,
+      paging: { kind: 'cursor', cursor: cursor ?? null, limit },
+    });
     ctx.body = presentMicropostPage(page);
   });
 
@@ -37,12 +47,16 @@ export function userRoutes(router: Router, deps: RouteDeps): void {
   router.get('/v1/users/:username/followers', deps.optionalAuth, async (ctx) => {
     const { username } = parseParams(ctx, UsernameParams);
     const { cursor, limit } = parseQuery(ctx, CursorPageQuery);
-    ctx.body = presentUserPage(await listFollowers(domain(ctx), { username, paging: { kind: 'cursor', cursor: cursor ?? null, limit } }));
+    ctx.body = presentUserPage(
+      await listFollowers(domain(ctx), { username, paging: { kind: 'cursor', cursor: cursor ?? null, limit } }),
+    );
   });
 
   router.get('/v1/users/:username/following', deps.optionalAuth, async (ctx) => {
     const { username } = parseParams(ctx, UsernameParams);
     const { cursor, limit } = parseQuery(ctx, CursorPageQuery);
-    ctx.body = presentUserPage(await listFollowing(domain(ctx), { username, paging: { kind: 'cursor', cursor: cursor ?? null, limit } }));
+    ctx.body = presentUserPage(
+      await listFollowing(domain(ctx), { username, paging: { kind: 'cursor', cursor: cursor ?? null, limit } }),
+    );
   });
 }

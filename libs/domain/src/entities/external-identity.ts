@@ -12,8 +12,14 @@ const ExternalIdentitySchema = defineEntity({
     /** The ID token's `iss` and `sub`: together they name one person at one provider, for good. */
     issuer: p.string().length(255),
     subject: p.string().length(255),
-    createdAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
-    lastUsedAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+    createdAt: p
+      .datetime(3)
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
+    lastUsedAt: p
+      .datetime(3)
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
   },
   uniques: [
     { name: 'external_identities_issuer_subject_unique', properties: ['issuer', 'subject'] },

@@ -8,12 +8,23 @@ const FollowSchema = defineEntity({
     id: p.bigint('string').primary().autoincrement(),
     follower: () => p.manyToOne(User).ref(),
     followee: () => p.manyToOne(User).ref(),
-    createdAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+    createdAt: p
+      .datetime(3)
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
   },
   uniques: [{ name: 'follows_pair_unique', properties: ['follower', 'followee'] }],
   indexes: [
-    { name: 'follows_followee_created_idx', expression: 'create index "follows_followee_created_idx" on "follows" ("followee_id", "created_at" desc, "id" desc)' },
-    { name: 'follows_follower_created_idx', expression: 'create index "follows_follower_created_idx" on "follows" ("follower_id", "created_at" desc, "id" desc)' },
+    {
+      name: 'follows_followee_created_idx',
+      expression:
+        'create index "follows_followee_created_idx" on "follows" ("followee_id", "created_at" desc, "id" desc)',
+    },
+    {
+      name: 'follows_follower_created_idx',
+      expression:
+        'create index "follows_follower_created_idx" on "follows" ("follower_id", "created_at" desc, "id" desc)',
+    },
   ],
   checks: [{ name: 'follows_not_self', expression: 'follower_id <> followee_id' }],
 });

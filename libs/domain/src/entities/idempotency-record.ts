@@ -12,7 +12,10 @@ const IdempotencyRecordSchema = defineEntity({
     fingerprint: p.string().length(64),
     responseStatus: p.integer(),
     responseBody: p.json<unknown>(),
-    createdAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+    createdAt: p
+      .datetime(3)
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
     expiresAt: p.datetime(3).index('idempotency_records_expires_idx'),
   },
   uniques: [{ name: 'idempotency_records_user_key_unique', properties: ['user', 'key'] }],

@@ -15,9 +15,20 @@ import { UserSchema } from './user.ts';
 
 /** Every entity the ORM maps. */
 export const entities = [
-  UserSchema, MicropostSchema, MentionSchema, FollowSchema, SessionSchema,
-  IdempotencyRecordSchema, PushTokenSchema, OutboxEventSchema, TimelineMarkerSchema, HomeFeedEntrySchema,
-  FollowQuotaSchema, NotificationSchema, NotificationMarkerSchema, ExternalIdentitySchema,
+  UserSchema,
+  MicropostSchema,
+  MentionSchema,
+  FollowSchema,
+  SessionSchema,
+  IdempotencyRecordSchema,
+  PushTokenSchema,
+  OutboxEventSchema,
+  TimelineMarkerSchema,
+  HomeFeedEntrySchema,
+  FollowQuotaSchema,
+  NotificationSchema,
+  NotificationMarkerSchema,
+  ExternalIdentitySchema,
 ];
 
 export { ExternalIdentity } from './external-identity.ts';

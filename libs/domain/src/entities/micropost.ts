@@ -11,7 +11,10 @@ const MicropostSchema = defineEntity({
     id: p.bigint('string').primary().autoincrement(),
     author: () => p.manyToOne(User).ref(),
     text: p.text(),
-    createdAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+    createdAt: p
+      .datetime(3)
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
     editedAt: p.datetime(3).nullable(),
     deletedAt: p.datetime(3).nullable(),
     // Full-text search document (English stemming), maintained by PostgreSQL itself.
@@ -26,14 +29,34 @@ const MicropostSchema = defineEntity({
     changeSeq: p.bigint('string').lazy().hidden().nullable(),
   },
   indexes: [
-    { name: 'microposts_author_created_idx', expression: 'create index "microposts_author_created_idx" on "microposts" ("author_id", "created_at" desc, "id" desc) where "deleted_at" is null' },
-    { name: 'microposts_created_idx', expression: 'create index "microposts_created_idx" on "microposts" ("created_at" desc, "id" desc) where "deleted_at" is null' },
-    { name: 'microposts_author_change_seq_idx', expression: 'create index "microposts_author_change_seq_idx" on "microposts" ("author_id", "change_seq")' },
-    { name: 'microposts_search_idx', expression: 'create index "microposts_search_idx" on "microposts" using gin ("search_vector")' },
+    {
+      name: 'microposts_author_created_idx',
+      expression:
+        'create index "microposts_author_created_idx" on "microposts" ("author_id", "created_at" desc, "id" desc) where "deleted_at" is null',
+    },
+    {
+      name: 'microposts_created_idx',
+      expression:
+        'create index "microposts_created_idx" on "microposts" ("created_at" desc, "id" desc) where "deleted_at" is null',
+    },
+    {
+      name: 'microposts_author_change_seq_idx',
+      expression: 'create index "microposts_author_change_seq_idx" on "microposts" ("author_id", "change_seq")',
+    },
+    {
+      name: 'microposts_search_idx',
+      expression: 'create index "microposts_search_idx" on "microposts" using gin ("search_vector")',
+    },
   ],
   triggers: [
     // See change-order.ts: the gate lock, then the number, then the number's own lock, all held until commit.
-    { name: 'microposts_change_seq', timing: 'before', events: ['insert', 'update'], forEach: 'row', body: CHANGE_SEQ_TRIGGER_BODY },
+    {
+      name: 'microposts_change_seq',
+      timing: 'before',
+      events: ['insert', 'update'],
+      forEach: 'row',
+      body: CHANGE_SEQ_TRIGGER_BODY,
+    },
     // Tells listeners (the live timeline) at commit whose posts changed.
     {
       name: 'microposts_notify_change',

@@ -7,7 +7,11 @@ const NotificationMarkerSchema = defineEntity({
   properties: {
     user: () => p.oneToOne(User).ref().primary().deleteRule('cascade'),
     lastReadId: p.bigint('string'),
-    updatedAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime(3)
+      .defaultRaw('now()')
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

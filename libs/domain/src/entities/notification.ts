@@ -14,14 +14,33 @@ const NotificationSchema = defineEntity({
     micropost: () => p.manyToOne(Micropost).ref().nullable().deleteRule('cascade'),
     /** The UTC day of a follow notification: one per follower per recipient per day, whatever the churn. */
     followDay: p.date().nullable(),
-    createdAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+    createdAt: p
+      .datetime(3)
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
   },
   indexes: [
-    { name: 'notifications_recipient_id_idx', expression: 'create index "notifications_recipient_id_idx" on "notifications" ("recipient_id", "id" desc)' },
-    { name: 'notifications_micropost_idx', expression: 'create index "notifications_micropost_idx" on "notifications" ("micropost_id") where "micropost_id" is not null' },
-    { name: 'notifications_actor_idx', expression: 'create index "notifications_actor_idx" on "notifications" ("actor_id")' },
-    { name: 'notifications_follow_day_unique', expression: `create unique index "notifications_follow_day_unique" on "notifications" ("recipient_id", "actor_id", "follow_day") where "kind" = 'follow'` },
-    { name: 'notifications_mention_unique', expression: `create unique index "notifications_mention_unique" on "notifications" ("recipient_id", "micropost_id") where "kind" = 'mention'` },
+    {
+      name: 'notifications_recipient_id_idx',
+      expression: 'create index "notifications_recipient_id_idx" on "notifications" ("recipient_id", "id" desc)',
+    },
+    {
+      name: 'notifications_micropost_idx',
+      expression:
+        'create index "notifications_micropost_idx" on "notifications" ("micropost_id") where "micropost_id" is not null',
+    },
+    {
+      name: 'notifications_actor_idx',
+      expression: 'create index "notifications_actor_idx" on "notifications" ("actor_id")',
+    },
+    {
+      name: 'notifications_follow_day_unique',
+      expression: `create unique index "notifications_follow_day_unique" on "notifications" ("recipient_id", "actor_id", "follow_day") where "kind" = 'follow'`,
+    },
+    {
+      name: 'notifications_mention_unique',
+      expression: `create unique index "notifications_mention_unique" on "notifications" ("recipient_id", "micropost_id") where "kind" = 'mention'`,
+    },
   ],
   checks: [{ name: 'notifications_kind_check', expression: `kind in ('mention', 'follow')` }],
 });

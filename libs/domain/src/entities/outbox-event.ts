@@ -8,15 +8,25 @@ const OutboxEventSchema = defineEntity({
     /** What happened, e.g. `user.followed`, `user.mentioned`. */
     type: p.string().length(64),
     payload: p.json<Record<string, unknown>>(),
-    createdAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+    createdAt: p
+      .datetime(3)
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
     /** Not to be delivered before this time (retry backoff and claim leases move it). */
-    availableAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+    availableAt: p
+      .datetime(3)
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
     attempts: p.integer().default(0),
     lastError: p.text().nullable(),
     processedAt: p.datetime(3).nullable(),
   },
   indexes: [
-    { name: 'outbox_events_pending_idx', expression: 'create index "outbox_events_pending_idx" on "outbox_events" ("available_at", "id") where "processed_at" is null' },
+    {
+      name: 'outbox_events_pending_idx',
+      expression:
+        'create index "outbox_events_pending_idx" on "outbox_events" ("available_at", "id") where "processed_at" is null',
+    },
   ],
 });
 

@@ -11,7 +11,10 @@ const PushTokenSchema = defineEntity({
     session: () => p.manyToOne(Session).ref().deleteRule('cascade').index('push_tokens_session_idx'),
     token: p.string().length(255).unique('push_tokens_token_unique'),
     platform: p.string().length(16),
-    createdAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+    createdAt: p
+      .datetime(3)
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
   },
 });
 

@@ -17,8 +17,14 @@ const SessionSchema = defineEntity({
     /** How many times the refresh token was rotated; part of every token of the family. */
     rotation: p.integer().default(0),
     rotatedAt: p.datetime(3).nullable(),
-    createdAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
-    lastUsedAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+    createdAt: p
+      .datetime(3)
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
+    lastUsedAt: p
+      .datetime(3)
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
     expiresAt: p.datetime(3),
     revokedAt: p.datetime(3).nullable(),
     revokedReason: p.string().length(32).nullable(),

@@ -8,7 +8,11 @@ const TimelineMarkerSchema = defineEntity({
     user: () => p.oneToOne(User).ref().primary(),
     lastReadId: p.bigint('string').nullable(),
     version: p.integer().default(0),
-    updatedAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime(3)
+      .defaultRaw('now()')
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

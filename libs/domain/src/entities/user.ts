@@ -19,14 +19,29 @@ const UserSchema = defineEntity({
     postsCount: p.integer().default(0),
     followersCount: p.integer().default(0),
     followingCount: p.integer().default(0),
-    createdAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
-    passwordChangedAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+    createdAt: p
+      .datetime(3)
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
+    passwordChangedAt: p
+      .datetime(3)
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
   },
   indexes: [
     // People search: username and display-name prefixes (LIKE 'q%' on C-ordered operator classes), and suggestions.
-    { name: 'users_username_key_prefix_idx', expression: 'create index "users_username_key_prefix_idx" on "users" ("username_key" text_pattern_ops)' },
-    { name: 'users_display_name_prefix_idx', expression: 'create index "users_display_name_prefix_idx" on "users" (lower("display_name") text_pattern_ops)' },
-    { name: 'users_followers_count_idx', expression: 'create index "users_followers_count_idx" on "users" ("followers_count" desc, "id")' },
+    {
+      name: 'users_username_key_prefix_idx',
+      expression: 'create index "users_username_key_prefix_idx" on "users" ("username_key" text_pattern_ops)',
+    },
+    {
+      name: 'users_display_name_prefix_idx',
+      expression: 'create index "users_display_name_prefix_idx" on "users" (lower("display_name") text_pattern_ops)',
+    },
+    {
+      name: 'users_followers_count_idx',
+      expression: 'create index "users_followers_count_idx" on "users" ("followers_count" desc, "id")',
+    },
   ],
 });
 

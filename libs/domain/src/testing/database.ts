@@ -46,7 +46,8 @@ export async function createTestDatabase(label: string): Promise<{ url: string; 
   await migrate(url);
   return {
     url,
-    drop: () => admin(serverUrl, (c) => c.query(`drop database if exists "${name}" with (force)`)).then(() => undefined),
+    drop: () =>
+      admin(serverUrl, (c) => c.query(`drop database if exists "${name}" with (force)`)).then(() => undefined),
   };
 }
 

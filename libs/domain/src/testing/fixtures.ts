@@ -16,7 +16,10 @@ export function uniqueUsername(prefix = 'u'): string {
 }
 
 /** Registers a user with a unique name (or the given one) and the test password. */
-export async function makeUser(ctx: DomainContext, overrides: { username?: string; displayName?: string } = {}): Promise<UserProfile> {
+export async function makeUser(
+  ctx: DomainContext,
+  overrides: { username?: string; displayName?: string } = {},
+): Promise<UserProfile> {
   return registerUser(ctx, {
     username: overrides.username ?? uniqueUsername(),
     password: TEST_PASSWORD,
@@ -28,7 +31,11 @@ export async function makeUser(ctx: DomainContext, overrides: { username?: strin
  * Mocha root hooks for a package's suite: one fresh, migrated database for the whole run (tests isolate
  * themselves by making their own users), opened before the first test and dropped after the last.
  */
-export function databaseSuite(label: string): { database(): Database; url(): string; mochaHooks: Record<string, () => Promise<void>> } {
+export function databaseSuite(label: string): {
+  database(): Database;
+  url(): string;
+  mochaHooks: Record<string, () => Promise<void>>;
+} {
   let db: Database | undefined;
   let handle: { url: string; drop(): Promise<void> } | undefined;
   return {

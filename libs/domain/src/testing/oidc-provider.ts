@@ -26,7 +26,10 @@ export type RunningProvider = {
   /** The issuer URL (`http://127.0.0.1:<port>`). */
   issuer: string;
   /** Signs an ID token with the provider's own key (or a stranger's), for forged-answer tests. */
-  signIdToken(claims: Record<string, unknown>, options?: { key?: 'provider' | 'unknown'; alg?: 'RS256' | 'none' }): Promise<string>;
+  signIdToken(
+    claims: Record<string, unknown>,
+    options?: { key?: 'provider' | 'unknown'; alg?: 'RS256' | 'none' },
+  ): Promise<string>;
   /** Registers one more client; only before the first request (the provider is built then). */
   addClient(client: ProviderClient): void;
   close(): Promise<void>;
@@ -47,7 +50,11 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 }
 
 /** Starts a provider on 127.0.0.1 (port 0: a free one). */
-export async function startOidcProvider(options: { port?: number; users: ProviderUser[]; clients?: ProviderClient[] }): Promise<RunningProvider> {
+export async function startOidcProvider(options: {
+  port?: number;
+  users: ProviderUser[];
+  clients?: ProviderClient[];
+}): Promise<RunningProvider> {
   const clients = [...(options.clients ?? [])];
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const stranger = await generateKeyPair('RS256', { extractable: true });
@@ -85,10 +92,20 @@ export async function startOidcProvider(options: { port?: number; users: Provide
       async findAccount(_ctx: unknown, sub: string) {
         const user = options.users.find((candidate) => candidate.sub === sub);
         if (!user) return undefined;
-        return { accountId: sub, claims: async () => ({ sub, preferred_username: user.username, ...(user.name ? { name: user.name } : {}) }) };
+        return {
+          accountId: sub,
+          claims: async () => ({ sub, preferred_username: user.username, ...(user.name ? { name: user.name } : {}) }),
+        };
       },
       // First-party clients: grant what they ask for without a consent screen.
-      async loadExistingGrant(ctx: { oidc: { client: { clientId: string }; session: { accountId: string; grantIdFor(id: string): string | undefined }; result?: { consent?: { grantId?: string } }; provider: Provider } }) {
+      async loadExistingGrant(ctx: {
+        oidc: {
+          client: { clientId: string };
+          session: { accountId: string; grantIdFor(id: string): string | undefined };
+          result?: { consent?: { grantId?: string } };
+          provider: Provider;
+        };
+      }) {
         const { oidc } = ctx;
         const grantId = oidc.result?.consent?.grantId ?? oidc.session.grantIdFor(oidc.client.clientId);
         if (grantId) {
@@ -117,23 +134,42 @@ export async function startOidcProvider(options: { port?: number; users: Provide
         const details = await provider.interactionDetails(req, res);
         // Consent is asked even of first-party native clients (custom-scheme redirects): grant what they ask for.
         if (details.prompt.name === 'consent') {
-          const grant = new provider.Grant({ clientId: String(details.params.client_id), accountId: String(details.session?.accountId) });
+          const grant = new provider.Grant({
+            clientId: String(details.params.client_id),
+            accountId: String(details.session?.accountId),
+          });
           grant.addOIDCScope(String(details.params.scope ?? 'openid'));
-          await provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
+          await provider.interactionFinished(
+            req,
+            res,
+            { consent: { grantId: await grant.save() } },
+            { mergeWithLastSubmission: true },
+          );
           return;
         }
         if (req.method === 'POST') {
           const form = await readForm(req);
-          const user = options.users.find((candidate) => candidate.username === form.get('username') && candidate.password === form.get('password'));
+          const user = options.users.find(
+            (candidate) => candidate.username === form.get('username') && candidate.password === form.get('password'),
+          );
           if (user) {
-            await provider.interactionFinished(req, res, { login: { accountId: user.sub } }, { mergeWithLastSubmission: false });
+            await provider.interactionFinished(
+              req,
+              res,
+              { login: { accountId: user.sub } },
+              { mergeWithLastSubmission: false },
+            );
             return;
           }
         }
         const failed = req.method === 'POST' ? '<p role="alert">Unknown username or wrong password.</p>' : '';
         const hint = options.users.map((user) => escape(user.username)).join(', ');
         res.writeHead(req.method === 'POST' ? 401 : 200, { 'Content-Type': 'text/html; charset=utf-8' });
-        res.end(page(`<h1>Development sign-in provider</h1>${failed}<form method="post"><label>Username <input name="username" autocomplete="username"></label><label>Password <input name="password" type="password" autocomplete="current-password"></label><button type="submit">Sign in</button></form><p><small>Users: ${hint}</small></p>`));
+        res.end(
+          page(
+            `<h1>Development sign-in provider</h1>${failed}<form method="post"><label>Username <input name="username" autocomplete="username"></label><label>Password <input name="password" type="password" autocomplete="current-password"></label><button type="submit">Sign in</button></form><p><small>Users: ${hint}</small></p>`,
+          ),
+        );
       } catch {
         res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' });
         res.end('this sign-in has expired; start again');
@@ -166,7 +202,10 @@ export async function startOidcProvider(options: { port?: number; users: Provide
  * Plays the person at the provider's sign-in page without a browser: follows the authorization request,
  * submits the credentials and returns the URL the provider redirects back to (carrying code, state and iss).
  */
-export async function signInAtProvider(authorizationUrl: string, credentials: { username: string; password: string }): Promise<URL> {
+export async function signInAtProvider(
+  authorizationUrl: string,
+  credentials: { username: string; password: string },
+): Promise<URL> {
   const jar = new Map<string, string>();
   const origin = new URL(authorizationUrl).origin;
   const remember = (response: Response) => {

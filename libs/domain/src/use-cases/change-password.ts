@@ -27,7 +27,10 @@ export async function changePassword(
     user.passwordHash = passwordHash;
     user.passwordChangedAt = new Date();
     await em.flush();
-    await run(em, 'delete from push_tokens where user_id = ? and session_id <> coalesce(?::bigint, 0)', [user.id, input.keepSessionId]);
+    await run(em, 'delete from push_tokens where user_id = ? and session_id <> coalesce(?::bigint, 0)', [
+      user.id,
+      input.keepSessionId,
+    ]);
     const revokedSessions = await run(
       em,
       `update sessions set revoked_at = now(), revoked_reason = 'password_changed', refresh_token_hash = null

@@ -14,12 +14,19 @@ const TOUCH_INTERVAL_MS = 60_000;
  * expired, so sign-out and revocation take effect on the next request. Extends the idle expiry as it is used.
  * Answered from this process's session cache when warm (no round trip), else by one prepared statement.
  */
-export async function checkSession(ctx: DomainContext, input: { sessionId: string; userId: string }): Promise<SessionView> {
+export async function checkSession(
+  ctx: DomainContext,
+  input: { sessionId: string; userId: string },
+): Promise<SessionView> {
   if (!isId(input.sessionId) || !isId(input.userId)) throw new Unauthenticated();
   let session = ctx.sessionCache?.get(input.sessionId, input.userId);
   if (session === undefined) {
     const store = ctx.sessionCache?.beginFill();
-    const row = await checkLiveSession(ctx.pool, { ...input, touchAfterMs: TOUCH_INTERVAL_MS, idleTtlMs: SESSION_IDLE_TTL_MS });
+    const row = await checkLiveSession(ctx.pool, {
+      ...input,
+      touchAfterMs: TOUCH_INTERVAL_MS,
+      idleTtlMs: SESSION_IDLE_TTL_MS,
+    });
     if (row === null) throw new Unauthenticated();
     session = sessionViewOf(row);
     store?.(session);

@@ -9,7 +9,10 @@ export const UNREAD_COUNT_CAP = 100;
 export type UnreadNotifications = { unread: number; lastReadId: string | null };
 
 /** How many notifications are above the user's read marker, counting at most UNREAD_COUNT_CAP. */
-export async function countUnreadNotifications(ctx: DomainContext, input: { userId: string }): Promise<UnreadNotifications> {
+export async function countUnreadNotifications(
+  ctx: DomainContext,
+  input: { userId: string },
+): Promise<UnreadNotifications> {
   if (!isId(input.userId)) throw new NotFound('user');
   const [row] = await query<{ unread: number; last_read_id: string | null }>(
     ctx.em,

@@ -18,11 +18,15 @@ export type DeletedAccount = { posts: number; follows: number; sessions: number 
  * A wrong password is a ValidationError on `password` and changes nothing. An account without a password (provider
  * sign-in only) confirms with a session signed in within the last 10 minutes instead.
  */
-export async function deleteAccount(ctx: DomainContext, input: { userId: string; password: string; sessionId?: string }): Promise<DeletedAccount> {
+export async function deleteAccount(
+  ctx: DomainContext,
+  input: { userId: string; password: string; sessionId?: string },
+): Promise<DeletedAccount> {
   const user = await loadUserById(ctx.em, input.userId);
   if (user.passwordHash) {
     // A validation error on the field, not a 401: the caller's session is fine, only the confirmation is wrong.
-    if (!(await passwordMatches(user.passwordHash, input.password.slice(0, 1024)))) throw ValidationError.field('password', 'is incorrect');
+    if (!(await passwordMatches(user.passwordHash, input.password.slice(0, 1024))))
+      throw ValidationError.field('password', 'is incorrect');
   } else {
     // An account that signs in only through a provider confirms by a fresh sign-in instead (the password is ignored).
     const [fresh] = await query<{ ok: boolean }>(
@@ -30,7 +34,11 @@ export async function deleteAccount(ctx: DomainContext, input: { userId: string;
       `select created_at > now() - ? * interval '1 millisecond' as ok from sessions where id = ? and user_id = ? and revoked_at is null`,
       [RECENT_SIGN_IN_MS, input.sessionId ?? null, user.id],
     );
-    if (!fresh?.ok) throw ValidationError.field('password', 'this account has no password: sign in again with your provider, then delete it within 10 minutes');
+    if (!fresh?.ok)
+      throw ValidationError.field(
+        'password',
+        'this account has no password: sign in again with your provider, then delete it within 10 minutes',
+      );
   }
   const deleted = await ctx.em.transactional(async (em) => {
     const id = user.id;
@@ -42,13 +50,29 @@ export async function deleteAccount(ctx: DomainContext, input: { userId: string;
          or id in (select follower_id from follows where followee_id = ?) order by id for update`,
       [id, id, id],
     );
-    await run(em, 'update users set followers_count = followers_count - 1 where id in (select followee_id from follows where follower_id = ?)', [id]);
-    await run(em, 'update users set following_count = following_count - 1 where id in (select follower_id from follows where followee_id = ?)', [id]);
+    await run(
+      em,
+      'update users set followers_count = followers_count - 1 where id in (select followee_id from follows where follower_id = ?)',
+      [id],
+    );
+    await run(
+      em,
+      'update users set following_count = following_count - 1 where id in (select follower_id from follows where followee_id = ?)',
+      [id],
+    );
     // The user's posts leave their followers' feeds (per follower: a primary-key range each), then the user's own feed.
-    await run(em, 'delete from home_feed h using follows f where f.followee_id = ? and h.owner_id = f.follower_id and h.author_id = ?', [id, id]);
+    await run(
+      em,
+      'delete from home_feed h using follows f where f.followee_id = ? and h.owner_id = f.follower_id and h.author_id = ?',
+      [id, id],
+    );
     await run(em, 'delete from home_feed where owner_id = ?', [id]);
     const follows = await run(em, 'delete from follows where follower_id = ? or followee_id = ?', [id, id]);
-    await run(em, 'delete from mentions where user_id = ? or micropost_id in (select id from microposts where author_id = ?)', [id, id]);
+    await run(
+      em,
+      'delete from mentions where user_id = ? or micropost_id in (select id from microposts where author_id = ?)',
+      [id, id],
+    );
     // Notifications go by cascade (recipient, actor, micropost); pending pushes about the user are dropped.
     await run(
       em,

@@ -7,7 +7,10 @@ import { withdrawMentions } from '../notifications.ts';
 import { isId, run } from '../sql.ts';
 
 /** Soft-deletes a post (author only): it leaves every timeline, and delta sync reports it as deleted. */
-export async function deleteMicropost(ctx: DomainContext, input: { actorId: string; micropostId: string }): Promise<void> {
+export async function deleteMicropost(
+  ctx: DomainContext,
+  input: { actorId: string; micropostId: string },
+): Promise<void> {
   if (!isId(input.micropostId)) throw new NotFound('micropost');
   await ctx.em.transactional(async (em) => {
     const post = await em.findOne(Micropost, { id: input.micropostId }, { lockMode: LockMode.PESSIMISTIC_WRITE });

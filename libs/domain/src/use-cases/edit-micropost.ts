@@ -13,7 +13,11 @@ export async function editMicropost(
 ): Promise<MicropostView> {
   if (!isId(input.micropostId)) throw new NotFound('micropost');
   return ctx.em.transactional(async (em) => {
-    const post = await em.findOne(Micropost, { id: input.micropostId }, { populate: ['author'], lockMode: LockMode.PESSIMISTIC_WRITE });
+    const post = await em.findOne(
+      Micropost,
+      { id: input.micropostId },
+      { populate: ['author'], lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
     if (!post) throw new NotFound('micropost');
     post.edit(input.actorId, input.text);
     const author = post.author.getEntity();

@@ -13,7 +13,10 @@ export async function getProfile(
   const user = await loadUserByUsername(ctx.em, input.username);
   const viewerId = input.viewerId ?? null;
   if (viewerId === null || viewerId === user.id) {
-    return { profile: toUserProfile(user), relationship: { isSelf: viewerId === user.id, isFollowing: false, followsYou: false } };
+    return {
+      profile: toUserProfile(user),
+      relationship: { isSelf: viewerId === user.id, isFollowing: false, followsYou: false },
+    };
   }
   const [row] = await query<{ is_following: boolean; follows_you: boolean }>(
     ctx.em,

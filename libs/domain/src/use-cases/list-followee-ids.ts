@@ -2,7 +2,10 @@ import type { DomainContext } from '../database.ts';
 import { query } from '../sql.ts';
 
 /** The ids of everyone the user follows (for routing live timeline updates; bounded by `limit`). */
-export async function listFolloweeIds(ctx: DomainContext, input: { userId: string; limit?: number }): Promise<string[]> {
+export async function listFolloweeIds(
+  ctx: DomainContext,
+  input: { userId: string; limit?: number },
+): Promise<string[]> {
   const rows = await query<{ id: string }>(
     ctx.em,
     'select followee_id::text as id from follows where follower_id = ? limit ?',

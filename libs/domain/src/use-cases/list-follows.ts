@@ -26,7 +26,11 @@ async function listFollows<P extends Paging>(
     [user.id, after?.createdAt ?? null, after?.createdAt ?? null, after?.id ?? null, limit, offset],
     { replica: true },
   );
-  const toSummary = (row: FollowRow): UserSummary => ({ id: row.user_id, username: row.username, displayName: row.display_name });
+  const toSummary = (row: FollowRow): UserSummary => ({
+    id: row.user_id,
+    username: row.username,
+    displayName: row.display_name,
+  });
   if (input.paging.kind === 'page') {
     const total = direction === 'followers' ? user.followersCount : user.followingCount;
     return numberedPage(rows.map(toSummary), input.paging, total) as Paged<P, UserSummary>;
@@ -36,11 +40,17 @@ async function listFollows<P extends Paging>(
 }
 
 /** Who follows a user, most recent follower first. */
-export function listFollowers<P extends Paging>(ctx: DomainContext, input: { username: string; paging: P }): Promise<Paged<P, UserSummary>> {
+export function listFollowers<P extends Paging>(
+  ctx: DomainContext,
+  input: { username: string; paging: P },
+): Promise<Paged<P, UserSummary>> {
   return listFollows(ctx, 'followers', input);
 }
 
 /** Whom a user follows, most recently followed first. */
-export function listFollowing<P extends Paging>(ctx: DomainContext, input: { username: string; paging: P }): Promise<Paged<P, UserSummary>> {
+export function listFollowing<P extends Paging>(
+  ctx: DomainContext,
+  input: { username: string; paging: P },
+): Promise<Paged<P, UserSummary>> {
   return listFollows(ctx, 'following', input);
 }

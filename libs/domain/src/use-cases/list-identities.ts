@@ -11,7 +11,11 @@ export type SignInMethods = { hasPassword: boolean; identities: LinkedIdentityVi
 /** The account's password (whether it has one) and linked provider identities, oldest link first. */
 export async function listIdentities(ctx: DomainContext, input: { userId: string }): Promise<SignInMethods> {
   const user = await loadUserById(ctx.em, input.userId);
-  const identities = await ctx.em.find(ExternalIdentity, { user: user.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  const identities = await ctx.em.find(
+    ExternalIdentity,
+    { user: user.id },
+    { orderBy: { createdAt: 'asc', id: 'asc' } },
+  );
   return {
     hasPassword: user.passwordHash !== null,
     identities: identities.map((identity) => ({

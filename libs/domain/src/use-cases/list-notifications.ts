@@ -47,14 +47,17 @@ export async function listNotifications<P extends Paging>(
     [input.userId, after?.id ?? null, after?.id ?? null, limit, offset],
   );
   const postIds = [...new Set(rows.flatMap((r) => (r.micropost_id === null ? [] : [r.micropost_id])))];
-  const posts = postIds.length === 0
-    ? []
-    : toMicropostViews(await query<MicropostRow>(
-      ctx.em,
-      `select ${MICROPOST_COLUMNS} from microposts p join users u on u.id = p.author_id
+  const posts =
+    postIds.length === 0
+      ? []
+      : toMicropostViews(
+          await query<MicropostRow>(
+            ctx.em,
+            `select ${MICROPOST_COLUMNS} from microposts p join users u on u.id = p.author_id
        where p.id = any(?::bigint[]) and p.deleted_at is null`,
-      [`{${postIds.join(',')}}`],
-    ));
+            [`{${postIds.join(',')}}`],
+          ),
+        );
   const byId = new Map(posts.map((post) => [post.id, post]));
   const toView = (row: NotificationRow): NotificationView => ({
     id: row.id,
@@ -65,7 +68,11 @@ export async function listNotifications<P extends Paging>(
     read: BigInt(row.id) <= BigInt(row.last_read_id),
   });
   if (input.paging.kind === 'page') {
-    const [total] = await query<{ n: number }>(ctx.em, 'select count(*)::int as n from notifications where recipient_id = ?', [input.userId]);
+    const [total] = await query<{ n: number }>(
+      ctx.em,
+      'select count(*)::int as n from notifications where recipient_id = ?',
+      [input.userId],
+    );
     return numberedPage(rows.map(toView), input.paging, total?.n ?? 0) as Paged<P, NotificationView>;
   }
   const positioned = rows.map((row) => Object.assign(row, { createdAt: toDate(row.created_at) }));

@@ -7,7 +7,10 @@ import { countUnreadNotifications, type UnreadNotifications } from './count-unre
  * Marks the user's notifications read up to and including `upToId`. The marker only moves forward (a device with an
  * older view cannot mark newer ones unread again) and never past the user's newest notification.
  */
-export async function markNotificationsRead(ctx: DomainContext, input: { userId: string; upToId: string }): Promise<UnreadNotifications> {
+export async function markNotificationsRead(
+  ctx: DomainContext,
+  input: { userId: string; upToId: string },
+): Promise<UnreadNotifications> {
   if (!isId(input.userId)) throw new NotFound('user');
   if (!isId(input.upToId)) throw new NotFound('notification');
   await run(

@@ -12,7 +12,10 @@ import { toMicropostView, type MicropostView } from '../views.ts';
  * Publishes a micropost: the post, its mentions, the author's post count, its line in every follower's home feed
  * and the notifications commit together. Inside a caller's transaction (an idempotent request) it joins it.
  */
-export async function postMicropost(ctx: DomainContext, input: { authorId: string; text: string }): Promise<MicropostView> {
+export async function postMicropost(
+  ctx: DomainContext,
+  input: { authorId: string; text: string },
+): Promise<MicropostView> {
   const text = normalizeMicropostText(input.text);
   if (!isId(input.authorId)) throw new NotFound('user');
   return ctx.em.transactional(

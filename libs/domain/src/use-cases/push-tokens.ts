@@ -15,11 +15,22 @@ export async function registerPushToken(
   ctx: DomainContext,
   input: { userId: string; sessionId: string; token: string; platform: string },
 ): Promise<{ token: string; platform: string }> {
-  if (typeof input.token !== 'string' || input.token.length < 1 || input.token.length > 255 || !/^[\x21-\x7E]+$/.test(input.token)) {
+  if (
+    typeof input.token !== 'string' ||
+    input.token.length < 1 ||
+    input.token.length > 255 ||
+    !/^[\x21-\x7E]+$/.test(input.token)
+  ) {
     throw ValidationError.field('token', 'must be 1 to 255 printable characters without spaces');
   }
-  if (input.platform !== 'ios' && input.platform !== 'android') throw ValidationError.field('platform', "must be 'ios' or 'android'");
-  const session = await ctx.em.findOne(Session, { id: input.sessionId, user: input.userId, kind: 'mobile', revokedAt: null });
+  if (input.platform !== 'ios' && input.platform !== 'android')
+    throw ValidationError.field('platform', "must be 'ios' or 'android'");
+  const session = await ctx.em.findOne(Session, {
+    id: input.sessionId,
+    user: input.userId,
+    kind: 'mobile',
+    revokedAt: null,
+  });
   if (!session) throw new Unauthenticated();
   await run(
     ctx.em,
@@ -32,9 +43,15 @@ export async function registerPushToken(
 }
 
 /** Removes one of the user's push tokens; removing an unknown one changes nothing (idempotent). */
-export async function unregisterPushToken(ctx: DomainContext, input: { userId: string; token: string }): Promise<{ removed: boolean }> {
+export async function unregisterPushToken(
+  ctx: DomainContext,
+  input: { userId: string; token: string },
+): Promise<{ removed: boolean }> {
   if (typeof input.token !== 'string') return { removed: false };
-  const removed = await run(ctx.em, 'delete from push_tokens where user_id = ? and token = ?', [input.userId, input.token]);
+  const removed = await run(ctx.em, 'delete from push_tokens where user_id = ? and token = ?', [
+    input.userId,
+    input.token,
+  ]);
   return { removed: removed > 0 };
 }
 

@@ -26,10 +26,18 @@ export async function revokeSession(
 }
 
 /** The user's live sessions, most recently used first. */
-export async function listSessions(ctx: DomainContext, input: { userId: string; kind?: 'web' | 'mobile' }): Promise<SessionView[]> {
+export async function listSessions(
+  ctx: DomainContext,
+  input: { userId: string; kind?: 'web' | 'mobile' },
+): Promise<SessionView[]> {
   const sessions = await ctx.em.find(
     Session,
-    { user: input.userId, revokedAt: null, expiresAt: { $gt: new Date() }, ...(input.kind ? { kind: input.kind } : {}) },
+    {
+      user: input.userId,
+      revokedAt: null,
+      expiresAt: { $gt: new Date() },
+      ...(input.kind ? { kind: input.kind } : {}),
+    },
     { orderBy: { lastUsedAt: 'desc', id: 'desc' }, limit: 100 },
   );
   return sessions.map(toSessionView);

@@ -42,7 +42,8 @@ function offsetOf(ctx: DomainContext, scope: string, cursor: string): number {
   } catch {
     throw new InvalidCursor();
   }
-  if (parsed.s !== scope) throw new InvalidCursor(payload === null ? 'cursor is invalid' : 'cursor belongs to another list');
+  if (parsed.s !== scope)
+    throw new InvalidCursor(payload === null ? 'cursor is invalid' : 'cursor belongs to another list');
   if (typeof parsed.o !== 'number' || !Number.isSafeInteger(parsed.o) || parsed.o < 0) throw new InvalidCursor();
   return parsed.o;
 }
@@ -92,7 +93,12 @@ export async function searchMicroposts<P extends Paging>(
   assertPaging(input.paging);
   const paging: Paging = input.paging;
   const size = paging.kind === 'page' ? paging.size : paging.limit;
-  const offset = paging.kind === 'page' ? (paging.number - 1) * paging.size : paging.cursor ? offsetOf(ctx, scope, paging.cursor) : 0;
+  const offset =
+    paging.kind === 'page'
+      ? (paging.number - 1) * paging.size
+      : paging.cursor
+        ? offsetOf(ctx, scope, paging.cursor)
+        : 0;
   const rows = await query<MicropostRow>(
     ctx.em,
     `select ${MICROPOST_COLUMNS} from microposts p join users u on u.id = p.author_id, ${QUERY}

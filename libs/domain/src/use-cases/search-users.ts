@@ -28,7 +28,10 @@ function normalizePeopleQuery(raw: unknown): string {
  * first, then display names, each alphabetical by username. Two prefix range scans
  * (`users_username_key_prefix_idx`, `users_display_name_prefix_idx`), so fast whatever the number of users.
  */
-export async function searchUsers<P extends Paging>(ctx: DomainContext, input: { query: string; paging: P }): Promise<Paged<P, UserSummary>> {
+export async function searchUsers<P extends Paging>(
+  ctx: DomainContext,
+  input: { query: string; paging: P },
+): Promise<Paged<P, UserSummary>> {
   const q = normalizePeopleQuery(input.query);
   assertPaging(input.paging);
   const paging: Paging = input.paging;
@@ -43,7 +46,8 @@ export async function searchUsers<P extends Paging>(ctx: DomainContext, input: {
         return null;
       }
     })();
-    if (!parsed || parsed.s !== scope || typeof parsed.u !== 'boolean' || typeof parsed.k !== 'string') throw new InvalidCursor();
+    if (!parsed || parsed.s !== scope || typeof parsed.u !== 'boolean' || typeof parsed.k !== 'string')
+      throw new InvalidCursor();
     after = { byUsername: parsed.u, key: parsed.k };
   }
   const size = paging.kind === 'page' ? paging.size : paging.limit;
@@ -59,10 +63,23 @@ export async function searchUsers<P extends Paging>(ctx: DomainContext, input: {
      ) m
      where (?::boolean is null or (not by_username, username_key) > (not ?::boolean, ?::text))
      order by not by_username, username_key limit ? offset ?`,
-    [prefix, prefix, prefix, after?.byUsername ?? null, after?.byUsername ?? null, after?.key ?? null, size + (paging.kind === 'cursor' ? 1 : 0), offset],
+    [
+      prefix,
+      prefix,
+      prefix,
+      after?.byUsername ?? null,
+      after?.byUsername ?? null,
+      after?.key ?? null,
+      size + (paging.kind === 'cursor' ? 1 : 0),
+      offset,
+    ],
     { replica: true },
   );
-  const toSummary = (row: UserRow): UserSummary => ({ id: row.id, username: row.username, displayName: row.display_name });
+  const toSummary = (row: UserRow): UserSummary => ({
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+  });
   if (paging.kind === 'page') {
     const [total] = await query<{ n: number }>(
       ctx.em,
@@ -79,7 +96,10 @@ export async function searchUsers<P extends Paging>(ctx: DomainContext, input: {
   const page: CursorPage<UserSummary> = {
     kind: 'cursor',
     items: shown.map(toSummary),
-    nextCursor: hasMore && last ? sign(ctx.keys.cursor, JSON.stringify({ s: scope, u: last.by_username, k: last.username_key })) : null,
+    nextCursor:
+      hasMore && last
+        ? sign(ctx.keys.cursor, JSON.stringify({ s: scope, u: last.by_username, k: last.username_key }))
+        : null,
   };
   return page as Paged<P, UserSummary>;
 }

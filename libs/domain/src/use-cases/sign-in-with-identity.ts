@@ -14,16 +14,33 @@ export type IdentitySignIn =
 /** The provider's preferred name made to fit the username rules, or null when nothing usable is left. */
 export function suggestUsername(preferred: string | null): string | null {
   if (preferred === null) return null;
-  const cleaned = preferred.normalize('NFKD').replace(/@.*$/, '').replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 30);
+  const cleaned = preferred
+    .normalize('NFKD')
+    .replace(/@.*$/, '')
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 30);
   return checkUsername(cleaned) === null ? cleaned : null;
 }
 
 /** Creates a passwordless user linked to this identity; the caller has checked the username. */
-export async function createUserWithIdentity(ctx: DomainContext, identity: VerifiedIdentity, username: string): Promise<User> {
+export async function createUserWithIdentity(
+  ctx: DomainContext,
+  identity: VerifiedIdentity,
+  username: string,
+): Promise<User> {
   return ctx.em.transactional(async (em) => {
-    const displayName = identity.displayName && checkDisplayName(identity.displayName) === null ? identity.displayName.normalize('NFC') : '';
+    const displayName =
+      identity.displayName && checkDisplayName(identity.displayName) === null
+        ? identity.displayName.normalize('NFC')
+        : '';
     const user = em.create(User, { username, usernameKey: usernameKey(username), displayName, passwordHash: null });
-    em.create(ExternalIdentity, { user, providerId: identity.providerId, issuer: identity.issuer, subject: identity.subject });
+    em.create(ExternalIdentity, {
+      user,
+      providerId: identity.providerId,
+      issuer: identity.issuer,
+      subject: identity.subject,
+    });
     // A concurrent sign-up with the same name or identity loses on a unique index: nothing is half-written.
     await em.flush();
     return user;
@@ -36,7 +53,11 @@ export async function createUserWithIdentity(ctx: DomainContext, identity: Verif
  * matched by e-mail address: only an explicit link joins an identity to an existing account.
  */
 export async function signInWithIdentity(ctx: DomainContext, identity: VerifiedIdentity): Promise<IdentitySignIn> {
-  const linked = await ctx.em.findOne(ExternalIdentity, { issuer: identity.issuer, subject: identity.subject }, { populate: ['user'] });
+  const linked = await ctx.em.findOne(
+    ExternalIdentity,
+    { issuer: identity.issuer, subject: identity.subject },
+    { populate: ['user'] },
+  );
   if (linked) {
     linked.lastUsedAt = new Date();
     await ctx.em.flush();
@@ -47,5 +68,9 @@ export async function signInWithIdentity(ctx: DomainContext, identity: VerifiedI
     const user = await createUserWithIdentity(ctx, identity, suggested);
     return { status: 'signed_in', user: toUserProfile(user), created: true };
   }
-  return { status: 'username_required', suggestedUsername: suggested, signupTicket: issueSignupTicket(ctx.keys, identity) };
+  return {
+    status: 'username_required',
+    suggestedUsername: suggested,
+    signupTicket: issueSignupTicket(ctx.keys, identity),
+  };
 }

@@ -43,7 +43,10 @@ export function toSessionView(session: Session): SessionView {
 }
 
 /** Opens a browser session for a signed-in user. */
-export async function startWebSession(ctx: DomainContext, input: { userId: string; identityProvider?: string }): Promise<SessionView> {
+export async function startWebSession(
+  ctx: DomainContext,
+  input: { userId: string; identityProvider?: string },
+): Promise<SessionView> {
   const user = await loadUserById(ctx.em, input.userId);
   const session = ctx.em.create(Session, {
     user,
@@ -65,7 +68,11 @@ export async function startDeviceSession(
 ): Promise<{ session: SessionView; refreshToken: string }> {
   const user = await loadUserById(ctx.em, input.userId);
   const started = await ctx.em.transactional(async (em) => {
-    await run(em, `delete from push_tokens where session_id in (select id from sessions where user_id = ? and device_id = ? and revoked_at is null)`, [user.id, input.device.id]);
+    await run(
+      em,
+      `delete from push_tokens where session_id in (select id from sessions where user_id = ? and device_id = ? and revoked_at is null)`,
+      [user.id, input.device.id],
+    );
     const replaced = await run(
       em,
       `update sessions set revoked_at = now(), revoked_reason = 'replaced', refresh_token_hash = null

@@ -11,7 +11,10 @@ export type Suggestion = { user: UserSummary; followedByYourFollows: number };
  * someone already followed. A viewer who follows nobody yet (or whose follows lead nowhere new) gets the most
  * followed accounts instead, so the empty home page has somewhere to start.
  */
-export async function suggestUsers(ctx: DomainContext, input: { viewerId: string; limit: number }): Promise<Suggestion[]> {
+export async function suggestUsers(
+  ctx: DomainContext,
+  input: { viewerId: string; limit: number },
+): Promise<Suggestion[]> {
   if (!isId(input.viewerId)) throw new NotFound('user');
   const limit = Math.min(Math.max(1, Math.trunc(input.limit) || 1), 50);
   const rows = await query<{ id: string; username: string; display_name: string; via: number }>(
@@ -36,5 +39,8 @@ export async function suggestUsers(ctx: DomainContext, input: { viewerId: string
     [input.viewerId, input.viewerId, limit, input.viewerId, limit, limit],
     { replica: true },
   );
-  return rows.map((row) => ({ user: { id: row.id, username: row.username, displayName: row.display_name }, followedByYourFollows: row.via }));
+  return rows.map((row) => ({
+    user: { id: row.id, username: row.username, displayName: row.display_name },
+    followedByYourFollows: row.via,
+  }));
 }

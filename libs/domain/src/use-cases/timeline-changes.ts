@@ -35,7 +35,8 @@ function decodeSyncToken(ctx: DomainContext, viewerId: string, token: string): S
   }
   if (parsed.s !== `sync:${viewerId}`) throw new InvalidCursor('sync token belongs to another timeline');
   // Tokens of the former transaction-id scheme have no `q`: the app reloads its first page, as after any bad token.
-  if (typeof parsed.q !== 'string' || !SEQ.test(parsed.q)) throw new InvalidCursor('sync token is invalid or from an older version; reload the timeline');
+  if (typeof parsed.q !== 'string' || !SEQ.test(parsed.q))
+    throw new InvalidCursor('sync token is invalid or from an older version; reload the timeline');
   return { seq: BigInt(parsed.q) };
 }
 

@@ -12,7 +12,9 @@ export async function getTimelineMarker(ctx: DomainContext, input: { userId: str
     'select last_read_id, version, updated_at from timeline_markers where user_id = ?',
     [input.userId],
   );
-  return row ? { lastReadId: row.last_read_id, version: row.version, updatedAt: toDate(row.updated_at) } : { lastReadId: null, version: 0, updatedAt: null };
+  return row
+    ? { lastReadId: row.last_read_id, version: row.version, updatedAt: toDate(row.updated_at) }
+    : { lastReadId: null, version: 0, updatedAt: null };
 }
 
 /**
@@ -23,8 +25,10 @@ export async function setTimelineMarker(
   ctx: DomainContext,
   input: { userId: string; lastReadId: string; version: number },
 ): Promise<TimelineMarkerView> {
-  if (typeof input.lastReadId !== 'string' || !isId(input.lastReadId)) throw ValidationError.field('lastReadId', 'must be a micropost id');
-  if (!Number.isSafeInteger(input.version) || input.version < 0) throw ValidationError.field('version', 'must be a non-negative integer');
+  if (typeof input.lastReadId !== 'string' || !isId(input.lastReadId))
+    throw ValidationError.field('lastReadId', 'must be a micropost id');
+  if (!Number.isSafeInteger(input.version) || input.version < 0)
+    throw ValidationError.field('version', 'must be a non-negative integer');
   // Insert the first marker, or update only if nobody moved it since `version`: one statement, no race.
   const rows = await query<{ last_read_id: string; version: number; updated_at: Date | string }>(
     ctx.em,

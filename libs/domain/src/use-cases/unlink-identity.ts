@@ -9,7 +9,10 @@ import { listIdentities, type SignInMethods } from './list-identities.ts';
  * Removes a provider sign-in from the user's account. Conflict when it is the last way to sign in (no
  * password, no other identity): an account never locks its owner out.
  */
-export async function unlinkIdentity(ctx: DomainContext, input: { userId: string; providerId: string }): Promise<SignInMethods> {
+export async function unlinkIdentity(
+  ctx: DomainContext,
+  input: { userId: string; providerId: string },
+): Promise<SignInMethods> {
   await ctx.em.transactional(async (em) => {
     // The user row is locked so two unlinks at once cannot each leave the other as the "remaining" way in.
     const user = await em.findOne(User, { id: input.userId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
