@@ -11,7 +11,15 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const packages = ['libs/domain', 'libs/bff-kit', 'contracts/web', 'contracts/mobile', 'bff-web', 'bff-mobile', 'tools/bench'];
+const packages = [
+  'libs/domain',
+  'libs/bff-kit',
+  'contracts/web',
+  'contracts/mobile',
+  'bff-web',
+  'bff-mobile',
+  'tools/bench',
+];
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
