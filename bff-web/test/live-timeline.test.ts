@@ -211,6 +211,22 @@ describe('the live home timeline (Server-Sent Events)', () => {
     expect(deliveries, 'what was already seen is not replayed').not.to.include(JSON.parse(seen.data).posts[0].id);
   });
 
+  it('when someone follows me while my stream is open, then a notifications event brings the unread count within a heartbeat', async () => {
+    const app = await instance({ heartbeatSeconds: 1 });
+    const reader = await signUp(app, 'reader');
+    const fan = await signUp(app, 'fan');
+    const events = await stream(app, reader);
+    const first = await events.waitFor((e) => e.event === 'notifications');
+    expect(JSON.parse(first.data)).to.deep.equal({ unread: 0 });
+    await follow(app, fan, reader);
+    const after = await events.waitFor((e) => e.event === 'notifications' && JSON.parse(e.data).unread === 1, 5000);
+    expect(after.id, 'notification counts are not resume positions').to.equal(null);
+    const unread = await call(app, 'getUnreadNotifications', 'GET', '/api/v1/notifications/unread', {
+      cookie: reader.cookie,
+    });
+    expect(unread.body.unread).to.equal(1);
+  });
+
   it('when the session is signed out, then the stream says so and ends at the next heartbeat', async () => {
     const app = await instance({ heartbeatSeconds: 1 });
     const reader = await signUp(app, 'reader');

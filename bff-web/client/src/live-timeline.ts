@@ -2,9 +2,10 @@
 // show as an "n new posts" banner floating over the top of page 1 (nothing on the page moves); a click loads
 // them. Edits replace the post in place; deletions leave a short note where the post was. The browser
 // reconnects by itself with Last-Event-ID, and the server resumes from there; ids already seen are ignored.
-import type { Micropost, TimelineChangesEvent } from '@microblog/web-contract';
+import type { Micropost, TimelineChangesEvent, TimelineNotificationsEvent } from '@microblog/web-contract';
 import { el } from './dom.ts';
 import { micropostItem } from './micropost-view.ts';
+import { showUnreadNotifications } from './notification-badge.ts';
 import { navigate } from './router.ts';
 import { currentUser, setCurrentUser } from './session.ts';
 
@@ -74,6 +75,10 @@ export function followLiveTimeline(options: {
       banner.textContent = waiting.size === 1 ? '1 new post' : `${waiting.size} new posts`;
       banner.hidden = false;
     }
+  });
+  events.addEventListener('notifications', (message) => {
+    const { unread } = JSON.parse((message as MessageEvent<string>).data) as TimelineNotificationsEvent;
+    showUnreadNotifications(unread);
   });
   events.addEventListener('signed-out', () => {
     stop();

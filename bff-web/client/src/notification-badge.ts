@@ -1,4 +1,5 @@
-// The header's link to the notifications page with its unread badge, refreshed every minute and after reading.
+// The header's link to the notifications page with its unread badge, refreshed every minute, after reading, and
+// whenever the live timeline's stream says the count changed.
 import { api } from './api.ts';
 import { el } from './dom.ts';
 
@@ -6,15 +7,20 @@ const POLL_MS = 60_000;
 let badge: HTMLElement | null = null;
 let timer: number | undefined;
 
-/** Fetches the unread count and shows it ("99+" at the cap); hides the badge at zero. */
+/** Shows `unread` on the badge ("99+" at the cap); hides it at zero. */
+export function showUnreadNotifications(unread: number): void {
+  if (!badge) return;
+  badge.textContent = unread >= 100 ? '99+' : String(unread);
+  badge.hidden = unread === 0;
+  badge.setAttribute('aria-label', `${unread >= 100 ? 'more than 99' : unread} unread`);
+}
+
+/** Fetches the unread count and shows it (the live timeline also pushes it while it is open). */
 export async function refreshNotificationBadge(): Promise<void> {
   if (!badge) return;
-  const target = badge;
   try {
     const { unread } = await api.unreadNotifications();
-    target.textContent = unread >= 100 ? '99+' : String(unread);
-    target.hidden = unread === 0;
-    target.setAttribute('aria-label', `${unread >= 100 ? 'more than 99' : unread} unread`);
+    showUnreadNotifications(unread);
   } catch {
     // The badge is a hint: a failed poll keeps the last count.
   }

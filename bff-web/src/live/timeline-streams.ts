@@ -4,10 +4,12 @@
 // the durable order is the microposts' commit order, not the notifications. Notifications (PostgreSQL
 // LISTEN/NOTIFY, from every instance and both BFFs) only say "look now"; each heartbeat also looks, so a lost
 // notification delays an event by one heartbeat at most. Every heartbeat re-checks the session: sign-out or
-// revocation ends the stream.
+// revocation ends the stream. A `notifications` event carries the viewer's unread count whenever it changed, checked
+// after each catch-up and at each heartbeat (so a new follower shows on the badge within a heartbeat).
 import { PassThrough } from 'node:stream';
 import {
   checkSession,
+  countUnreadNotifications,
   DomainError,
   issueSyncToken,
   listenForMicropostChanges,
@@ -42,6 +44,8 @@ type Stream = {
   busy: boolean;
   again: boolean;
   closed: boolean;
+  /** The unread count last sent, or null before the first. */
+  unread: number | null;
 };
 
 const BATCH = 50;
@@ -103,6 +107,12 @@ export function timelineStreams(options: {
             stream,
             `id: ${changes.syncToken}\nevent: changes\ndata: ${JSON.stringify({ posts, edited, deleted: changes.deleted })}\n\n`,
           );
+        }
+        // Inside the loop: a change that wakes the stream while this is asked is not left for the next heartbeat.
+        const { unread } = await countUnreadNotifications(db.context(), { userId: stream.viewer.userId });
+        if (unread !== stream.unread) {
+          stream.unread = unread;
+          send(stream, `event: notifications\ndata: ${JSON.stringify({ unread })}\n\n`);
         }
       } while (stream.again && !stream.closed);
     } catch (error) {
@@ -184,13 +194,12 @@ export function timelineStreams(options: {
           () => null,
         );
       }
-      const resumed = since !== null;
       since ??= await issueSyncToken(domain, { viewerId: viewer.userId });
       const followees = new Set(await listFolloweeIds(domain, { userId: viewer.userId }));
 
       const out = new PassThrough();
       out.on('error', () => end(stream));
-      const stream: Stream = { viewer, followees, since, out, busy: false, again: false, closed: false };
+      const stream: Stream = { viewer, followees, since, out, busy: false, again: false, closed: false, unread: null };
       streams.add(stream);
       ensureRunning();
       ctx.req.socket.setTimeout(0);
@@ -203,7 +212,8 @@ export function timelineStreams(options: {
       ctx.body = out;
       // The first event names the starting position, so even a reconnect before any change resumes without a gap.
       out.write(`retry: 3000\nid: ${since}\nevent: ready\ndata: {}\n\n`);
-      if (resumed) void pump(stream);
+      // A resumed stream catches up at once; a fresh one has nothing to catch up on, but learns its unread count.
+      void pump(stream);
     },
 
     async close() {

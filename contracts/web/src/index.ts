@@ -117,7 +117,7 @@ export {
 } from './identity-schemas.ts';
 
 /** The live timeline stream: the `changes` event's data and the stream body. */
-export { TimelineChangesEvent, TimelineEventStream } from './live-operations.ts';
+export { TimelineChangesEvent, TimelineEventStream, TimelineNotificationsEvent } from './live-operations.ts';
 
 /** The table of every bff-web operation: method, path, auth, request and response schemas. */
 export { operations } from './operations.ts';

@@ -15,10 +15,19 @@ export const TimelineChangesEvent = z
   .meta({ id: 'TimelineChangesEvent' });
 export type TimelineChangesEvent = z.infer<typeof TimelineChangesEvent>;
 
+/** The `data` of a `notifications` event (JSON): the viewer's unread notifications, as `GET /api/v1/notifications/unread` counts them. */
+export const TimelineNotificationsEvent = z
+  .strictObject({
+    unread: z.int().min(0).meta({ description: 'Unread notifications (stops at 100, like the unread count).' }),
+  })
+  .meta({ id: 'TimelineNotificationsEvent' });
+export type TimelineNotificationsEvent = z.infer<typeof TimelineNotificationsEvent>;
+
 /** The body of GET /api/v1/timeline/events. */
 export const TimelineEventStream = z.string().meta({
   description:
     'A `text/event-stream` (Server-Sent Events). Events: `ready` (first, data `{}`), `changes` (data: a TimelineChangesEvent), ' +
+    '`notifications` (data: a TimelineNotificationsEvent; sent on connecting and whenever the unread count changes, within a heartbeat), ' +
     '`signed-out` (the session ended; the stream closes). Every `ready` and `changes` event has an `id`; reconnecting with ' +
     '`Last-Event-ID` resumes right after it (a change may come twice across a reconnect; clients de-duplicate by post id). ' +
     'A `: heartbeat` comment comes every 15 s (STREAM_HEARTBEAT_SECONDS); `retry: 3000`.',
