@@ -1,10 +1,9 @@
 // Runs bff-mobile: settings from the environment (one line per bad one, exit 2), the database, metrics on their own
 // port, the app on MOBILE_PORT behind the kit's HTTP server (timeouts that suit a balancer, graceful shutdown), and
 // push delivery, which hands back the outbox events it holds when the process stops.
-import { subscribe } from 'node:diagnostics_channel';
 import { createLogger, createThrottles, exitWithProblems, logEntries, settingsOrExit } from '@microblog/bff-kit';
 import { startHttpServer } from '@microblog/bff-kit/http-server';
-import { createMetrics, serveMetrics } from '@microblog/bff-kit/metrics';
+import { createMetrics, databaseOptions, serveMetrics, watchStatementTimeouts } from '@microblog/bff-kit/metrics';
 import { openDatabase, STATEMENT_TIMEOUT_CHANNEL } from '@microblog/domain';
 import { createApp } from './app.ts';
 import { appVersionMix, reportAppVersionMix } from './app-version-mix.ts';
@@ -18,22 +17,14 @@ const log = logEntries(logger);
 const { runtime } = settings;
 
 const metrics = createMetrics({ service: 'bff-mobile' });
-subscribe(STATEMENT_TIMEOUT_CHANNEL, () => {
-  metrics.statementTimedOut();
+watchStatementTimeouts(metrics, STATEMENT_TIMEOUT_CHANNEL, () =>
   log({
     level: 'warn',
     msg: 'database statement cancelled at statement_timeout',
     statementTimeoutMs: runtime.databaseStatementTimeoutMs,
-  });
-});
-const db = await openDatabase({
-  url: settings.databaseUrl,
-  replicaUrls: settings.databaseReplicaUrls,
-  tokenSecret: settings.tokenSecret,
-  statementTimeoutMs: runtime.databaseStatementTimeoutMs,
-  idleInTransactionTimeoutMs: runtime.databaseIdleInTransactionTimeoutMs,
-  onConnectionAcquired: metrics.connectionAcquired,
-});
+  }),
+);
+const db = await openDatabase(databaseOptions(metrics, { ...settings, databaseUrl: settings.databaseUrl }));
 metrics.observeDatabase(db);
 const throttles = createThrottles('bff-mobile', {}, settings.redisUrl);
 const mix = appVersionMix({ onRecorded: metrics.appVersionSeen });

@@ -1,9 +1,8 @@
 // Starts bff-web: settings from the environment (one line per bad one, exit 2), the database, metrics on their own
 // port, the app on WEB_PORT behind the kit's HTTP server (timeouts that suit a balancer, graceful shutdown).
-import { subscribe } from 'node:diagnostics_channel';
 import { createLogger, createThrottles, exitWithProblems, settingsOrExit } from '@microblog/bff-kit';
 import { startHttpServer } from '@microblog/bff-kit/http-server';
-import { createMetrics, serveMetrics } from '@microblog/bff-kit/metrics';
+import { createMetrics, databaseOptions, serveMetrics, watchStatementTimeouts } from '@microblog/bff-kit/metrics';
 import { openDatabase, STATEMENT_TIMEOUT_CHANNEL } from '@microblog/domain';
 import { createApp, timelineStreams } from './app.ts';
 import { readSettings } from './settings.ts';
@@ -14,21 +13,13 @@ const logger = createLogger({ service: 'bff-web', level: settings.logLevel, form
 const { runtime } = settings;
 
 const metrics = createMetrics({ service: 'bff-web' });
-subscribe(STATEMENT_TIMEOUT_CHANNEL, () => {
-  metrics.statementTimedOut();
+watchStatementTimeouts(metrics, STATEMENT_TIMEOUT_CHANNEL, () =>
   logger.warn(
     { statementTimeoutMs: runtime.databaseStatementTimeoutMs },
     'database statement cancelled at statement_timeout',
-  );
-});
-const db = await openDatabase({
-  url: settings.databaseUrl,
-  replicaUrls: settings.databaseReplicaUrls,
-  tokenSecret: settings.tokenSecret,
-  statementTimeoutMs: runtime.databaseStatementTimeoutMs,
-  idleInTransactionTimeoutMs: runtime.databaseIdleInTransactionTimeoutMs,
-  onConnectionAcquired: metrics.connectionAcquired,
-});
+  ),
+);
+const db = await openDatabase(databaseOptions(metrics, { ...settings, databaseUrl: settings.databaseUrl }));
 metrics.observeDatabase(db);
 const throttles = createThrottles('bff-web', {}, settings.redisUrl);
 const streams = timelineStreams({ db, settings: settings.streams, listenUrl: settings.databaseUrl, logger });

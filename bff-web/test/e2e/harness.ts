@@ -11,6 +11,15 @@ import { TEST_PASSWORD, TEST_TOKEN_SECRET } from '@microblog/domain/testing';
 import { suite } from '../setup.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
+
+/** Skips the suite, saying why, when Debian's Chromium is missing; with REQUIRE_BROWSER=1 that is a failure. */
+export function skipWithoutBrowser(suite: Mocha.Context): void {
+  if (existsSync(CHROMIUM)) return;
+  if (process.env.REQUIRE_BROWSER === '1')
+    throw new Error(`${CHROMIUM} is not installed, and REQUIRE_BROWSER=1 requires the browser tests`);
+  console.log(`      (skipping: ${CHROMIUM} is not installed; REQUIRE_BROWSER=1 makes this a failure)`);
+  suite.skip();
+}
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

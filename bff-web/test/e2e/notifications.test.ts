@@ -1,17 +1,16 @@
 // The notifications page and the header badge in the browser, at desktop and phone width.
-import { existsSync } from 'node:fs';
 import { expect } from 'chai';
 import { followUser, postMicropost } from '@microblog/domain';
 import { makeUser } from '@microblog/domain/testing';
 import { suite } from '../setup.ts';
 import {
-  CHROMIUM,
   openPage,
   screenshot,
   signInThroughTheForm,
   startBrowserHarness,
   VIEWPORTS,
   type BrowserHarness,
+  skipWithoutBrowser,
 } from './harness.ts';
 
 describe('notifications in the browser', function () {
@@ -19,7 +18,7 @@ describe('notifications in the browser', function () {
   let harness: BrowserHarness | undefined;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) this.skip();
+    skipWithoutBrowser(this);
     harness = await startBrowserHarness();
   });
   after(async () => harness?.close());

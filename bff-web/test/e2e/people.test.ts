@@ -1,18 +1,17 @@
 // Finding people in the browser: the empty home page's suggestions, people search, and @-completion in the composer.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { expect } from 'chai';
 import { followUser, registerUser } from '@microblog/domain';
 import { makeUser, TEST_PASSWORD } from '@microblog/domain/testing';
 import { suite } from '../setup.ts';
 import {
-  CHROMIUM,
   openPage,
   screenshot,
   signInThroughTheForm,
   startBrowserHarness,
   VIEWPORTS,
   type BrowserHarness,
+  skipWithoutBrowser,
 } from './harness.ts';
 
 describe('finding people in the browser', function () {
@@ -20,7 +19,7 @@ describe('finding people in the browser', function () {
   let harness: BrowserHarness | undefined;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) this.skip();
+    skipWithoutBrowser(this);
     harness = await startBrowserHarness();
   });
   after(async () => harness?.close());

@@ -2,16 +2,15 @@
 import { expect } from 'chai';
 import { postMicropost } from '@microblog/domain';
 import { makeUser } from '@microblog/domain/testing';
-import { existsSync } from 'node:fs';
 import { suite } from '../setup.ts';
 import {
-  CHROMIUM,
   openPage,
   screenshot,
   signInThroughTheForm,
   startBrowserHarness,
   VIEWPORTS,
   type BrowserHarness,
+  skipWithoutBrowser,
 } from './harness.ts';
 
 describe('the post page in the browser', function () {
@@ -19,7 +18,7 @@ describe('the post page in the browser', function () {
   let harness: BrowserHarness | undefined;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) this.skip();
+    skipWithoutBrowser(this);
     harness = await startBrowserHarness();
   });
   after(async () => harness?.close());

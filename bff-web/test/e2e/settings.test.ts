@@ -1,18 +1,17 @@
 // Account control in the browser: profile, password, signed-in devices and account deletion, at desktop and phone width.
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { expect } from 'chai';
 import { getProfile, startDeviceSession } from '@microblog/domain';
 import { makeUser, TEST_PASSWORD } from '@microblog/domain/testing';
 import { suite } from '../setup.ts';
 import {
-  CHROMIUM,
   openPage,
   screenshot,
   signInThroughTheForm,
   startBrowserHarness,
   VIEWPORTS,
   type BrowserHarness,
+  skipWithoutBrowser,
 } from './harness.ts';
 
 describe('settings in the browser', function () {
@@ -20,7 +19,7 @@ describe('settings in the browser', function () {
   let harness: BrowserHarness | undefined;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) this.skip();
+    skipWithoutBrowser(this);
     harness = await startBrowserHarness();
   });
   after(async () => harness?.close());

@@ -5,6 +5,7 @@ import { subscribe, unsubscribe, channel } from 'node:diagnostics_channel';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import client from 'prom-client';
+import type { RuntimeSettings } from './settings.ts';
 
 /** What the metrics read from the database handle (structural, so the kit needs no domain or ORM import). */
 export type DatabaseGauges = {
@@ -256,5 +257,31 @@ export async function serveMetrics(
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+/** Counts every statement the domain reports cancelled at statement_timeout on `channelName`, then calls `onTimeout`. */
+export function watchStatementTimeouts(metrics: Metrics, channelName: string, onTimeout: () => void): void {
+  subscribe(channelName, () => {
+    metrics.statementTimedOut();
+    onTimeout();
+  });
+}
+
+/**
+ * What a BFF hands the domain's `openDatabase`: where the database is, the signing secret, the per-connection limits
+ * of its runtime settings, and this registry's timer of pool checkouts.
+ */
+export function databaseOptions(
+  metrics: Metrics,
+  settings: { databaseUrl: string; databaseReplicaUrls: string[]; tokenSecret: string; runtime: RuntimeSettings },
+) {
+  return {
+    url: settings.databaseUrl,
+    replicaUrls: settings.databaseReplicaUrls,
+    tokenSecret: settings.tokenSecret,
+    statementTimeoutMs: settings.runtime.databaseStatementTimeoutMs,
+    idleInTransactionTimeoutMs: settings.runtime.databaseIdleInTransactionTimeoutMs,
+    onConnectionAcquired: metrics.connectionAcquired,
   };
 }
