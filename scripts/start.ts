@@ -30,27 +30,32 @@ if (process.env.NODE_ENV === 'production') {
 
 type Secrets = { web: { tokenSecret: string; jwtSecret: string }; mobile: { tokenSecret: string; jwtSecret: string } };
 
-// Development secrets are generated once and kept (git-ignored) so sessions survive restarts.
-async function developmentSecrets(): Promise<Secrets> {
+// Development secrets are generated once and kept (git-ignored) so sessions survive restarts; new ones are written
+// only once every setting has been checked (`save`), so a start that stops at a bad setting leaves nothing behind.
+async function developmentSecrets(): Promise<{ secrets: Secrets; save(): Promise<void> }> {
   const file = path.join(DATA_DIR, 'secrets.json');
   const existing = await readFile(file, 'utf8').then(
     (t) => JSON.parse(t) as Secrets,
     () => null,
   );
-  if (existing) return existing;
+  if (existing) return { secrets: existing, save: async () => {} };
   const fresh = () => randomBytes(32).toString('base64url');
   const secrets = {
     web: { tokenSecret: fresh(), jwtSecret: fresh() },
     mobile: { tokenSecret: fresh(), jwtSecret: fresh() },
   };
-  await mkdir(DATA_DIR, { recursive: true });
-  await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  return secrets;
+  return {
+    secrets,
+    async save() {
+      await mkdir(DATA_DIR, { recursive: true });
+      await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+    },
+  };
 }
 
 // 1. Every setting, then every port, before anything starts.
 const { settings, problems } = readLauncherSettings();
-const secrets = await developmentSecrets();
+const { secrets, save: saveSecrets } = await developmentSecrets();
 // A secret given in the environment is used as it is; the generated ones only fill what is not given.
 const given = (name: string, generated: string) => process.env[name] || generated;
 // In development, V8's compile cache (kept in node_modules/.cache) saves about a third of each restart.
@@ -92,6 +97,8 @@ for (const [name, port] of ports) {
     process.exit(1);
   }
 }
+
+await saveSecrets();
 
 // 2. The database.
 let database: Awaited<ReturnType<typeof startDatabase>>;

@@ -37,9 +37,9 @@ import { v1Router, type V1Router } from './v1/router.ts';
 export type { Settings } from './settings.ts';
 export { readSettings, settingsFrom } from './settings.ts';
 export { timelineStreams, type TimelineStreams } from './live/timeline-streams.ts';
+export { serveFrontend } from './frontend.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-export { serveFrontend } from './frontend.ts';
 
 /** What every domain error code means to a browser (complete: a new code fails the type-check until mapped). */
 export const DOMAIN_PROBLEMS: DomainProblems = {

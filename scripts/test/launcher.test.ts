@@ -51,6 +51,7 @@ describe('npm start', function () {
     expect(run.stderr).not.to.match(/^\s+at /m); // no stack trace
     expect(run.stdout).not.to.include('is running');
     expect(existsSync(join(dataDir, 'postgres'))).to.equal(false);
+    expect(existsSync(join(dataDir, 'secrets.json')), 'no secrets generated either').to.equal(false);
   });
 
   describe('when a port it needs is taken (another npm start, say)', () => {
