@@ -62,7 +62,22 @@ export async function startBff(
   name: Bff['name'],
   options: { databaseUrl: string; logLevel: string; nodeArgs?: string[] },
 ): Promise<Bff> {
-  const port = await freePort();
+  // A port that was free a moment ago can be taken before the BFF binds it (another process's port 0, say): try
+  // another one, a few times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startBffOnce(name, options, await freePort());
+    } catch (error) {
+      if (attempt >= 3 || !(error as Error).message.includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
+async function startBffOnce(
+  name: Bff['name'],
+  options: { databaseUrl: string; logLevel: string; nodeArgs?: string[] },
+  port: number,
+): Promise<Bff> {
   const tokenSecret = randomBytes(32).toString('base64url');
   const jwtSecret = randomBytes(32).toString('base64url');
   const env: NodeJS.ProcessEnv = {
