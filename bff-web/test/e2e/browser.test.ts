@@ -1,5 +1,5 @@
 // The browser frontend end to end: the built client served by the real app, driven in headless Chromium.
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -10,37 +10,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createApp } from '../../src/app.ts';
 import { settingsFrom } from '../../src/settings.ts';
 import { suite } from '../setup.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const packageDir = path.resolve(import.meta.dirname, '../..');
-const clientDir = path.join(packageDir, 'client');
-const distDir = path.join(clientDir, 'dist');
-const outputDir = path.join(packageDir, 'test-output');
-
-function newestMtime(entry: string): number {
-  const stat = statSync(entry);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(entry).map((name) => newestMtime(path.join(entry, name))));
-}
-
-// Builds client/dist when it is missing or older than the client's sources.
-async function buildClientIfStale(): Promise<void> {
-  const builtIndex = path.join(distDir, 'index.html');
-  const sources = ['index.html', 'src', 'vite.config.ts'].map((name) => path.join(clientDir, name));
-  if (existsSync(builtIndex) && statSync(builtIndex).mtimeMs >= Math.max(...sources.map(newestMtime))) return;
-  const { build } = await import('vite');
-  await build({ configFile: path.join(clientDir, 'vite.config.ts'), logLevel: 'warn' });
-}
+import { buildClientIfStale, CHROMIUM, CHROMIUM_ARGS, distDir, outputDir, skipWithoutBrowser } from './harness.ts';
 
 async function postMany(author: UserProfile, count: number): Promise<void> {
   const ctx = suite.database().context();
@@ -56,14 +26,7 @@ describe('the browser frontend', function () {
   let origin = '';
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.REQUIRE_BROWSER === '1')
-        throw new Error(`${CHROMIUM} is not installed, and REQUIRE_BROWSER=1 requires the browser tests`);
-      console.log(
-        `      (skipping the browser tests: ${CHROMIUM} is not installed; REQUIRE_BROWSER=1 makes this a failure)`,
-      );
-      this.skip();
-    }
+    skipWithoutBrowser(this);
     await buildClientIfStale();
     // The allowed Origin must name the port, so listen first and attach the app after.
     server = http.createServer();

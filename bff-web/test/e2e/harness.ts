@@ -20,7 +20,8 @@ export function skipWithoutBrowser(suite: Mocha.Context): void {
   console.log(`      (skipping: ${CHROMIUM} is not installed; REQUIRE_BROWSER=1 makes this a failure)`);
   suite.skip();
 }
-const CHROMIUM_ARGS = [
+/** Headless, and quiet on a machine without outside network (no background requests, no updates, no sync). */
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -32,7 +33,8 @@ const CHROMIUM_ARGS = [
 ];
 const packageDir = path.resolve(import.meta.dirname, '../..');
 const clientDir = path.join(packageDir, 'client');
-const distDir = path.join(clientDir, 'dist');
+/** Where the built client is served from. */
+export const distDir = path.join(clientDir, 'dist');
 export const outputDir = path.join(packageDir, 'test-output');
 
 /** Desktop and phone widths every new screen is checked at. */
@@ -47,7 +49,8 @@ function newestMtime(entry: string): number {
   return Math.max(stat.mtimeMs, ...readdirSync(entry).map((name) => newestMtime(path.join(entry, name))));
 }
 
-async function buildClientIfStale(): Promise<void> {
+/** Builds the client with Vite unless `dist` is newer than every source. */
+export async function buildClientIfStale(): Promise<void> {
   const builtIndex = path.join(distDir, 'index.html');
   const sources = ['index.html', 'src', 'vite.config.ts'].map((name) => path.join(clientDir, name));
   if (existsSync(builtIndex) && statSync(builtIndex).mtimeMs >= Math.max(...sources.map(newestMtime))) return;

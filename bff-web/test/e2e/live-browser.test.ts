@@ -1,11 +1,9 @@
 // The live timeline in two real Chromium browsers on two bff-web instances: one posts, the other's "new posts"
 // banner appears (through PostgreSQL NOTIFY across instances) without moving the page; after the reader's
 // connection is cut and restored, the post made meanwhile still arrives, once.
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { expect } from 'chai';
 import { followUser } from '@microblog/domain';
 import { makeUser, TEST_PASSWORD, TEST_TOKEN_SECRET } from '@microblog/domain/testing';
@@ -15,34 +13,7 @@ import { settingsFrom } from '../../src/settings.ts';
 import { timelineStreams } from '../../src/live/timeline-streams.ts';
 import { createLogger } from '@microblog/bff-kit';
 import { suite } from '../setup.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const clientDir = path.resolve(import.meta.dirname, '../../client');
-const distDir = path.join(clientDir, 'dist');
-
-function newestMtime(entry: string): number {
-  const stat = statSync(entry);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(entry).map((name) => newestMtime(path.join(entry, name))));
-}
-
-async function buildClientIfStale(): Promise<void> {
-  const builtIndex = path.join(distDir, 'index.html');
-  const sources = ['index.html', 'src', 'vite.config.ts'].map((name) => path.join(clientDir, name));
-  if (existsSync(builtIndex) && statSync(builtIndex).mtimeMs >= Math.max(...sources.map(newestMtime))) return;
-  const { build } = await import('vite');
-  await build({ configFile: path.join(clientDir, 'vite.config.ts'), logLevel: 'warn' });
-}
+import { buildClientIfStale, CHROMIUM, CHROMIUM_ARGS, distDir, skipWithoutBrowser } from './harness.ts';
 
 async function listen(server: net.Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -116,11 +87,7 @@ describe('the live timeline in the browser', function () {
   }
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.REQUIRE_BROWSER === '1')
-        throw new Error(`${CHROMIUM} is not installed, and REQUIRE_BROWSER=1 requires the browser tests`);
-      this.skip();
-    }
+    skipWithoutBrowser(this);
     await buildClientIfStale();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });

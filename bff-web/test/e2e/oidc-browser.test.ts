@@ -1,10 +1,8 @@
 // "Sign in with …" end to end in headless Chromium: the built client, the real app, and the development OpenID
 // provider that `npm start` offers (oidc-provider on a loopback port): redirect to the provider, its sign-in
 // page, the redirect back to /oidc/callback, the username choice, and RP-initiated logout.
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { expect } from 'chai';
 import { makeUser, TEST_PASSWORD, TEST_TOKEN_SECRET, uniqueUsername } from '@microblog/domain/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -12,34 +10,7 @@ import { linkDevIdentities, startDevProvider, type DevProvider } from '../../../
 import { createApp } from '../../src/app.ts';
 import { settingsFrom } from '../../src/settings.ts';
 import { suite } from '../setup.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const clientDir = path.resolve(import.meta.dirname, '../../client');
-const distDir = path.join(clientDir, 'dist');
-
-function newestMtime(entry: string): number {
-  const stat = statSync(entry);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(stat.mtimeMs, ...readdirSync(entry).map((name) => newestMtime(path.join(entry, name))));
-}
-
-async function buildClientIfStale(): Promise<void> {
-  const builtIndex = path.join(distDir, 'index.html');
-  const sources = ['index.html', 'src', 'vite.config.ts'].map((name) => path.join(clientDir, name));
-  if (existsSync(builtIndex) && statSync(builtIndex).mtimeMs >= Math.max(...sources.map(newestMtime))) return;
-  const { build } = await import('vite');
-  await build({ configFile: path.join(clientDir, 'vite.config.ts'), logLevel: 'warn' });
-}
+import { buildClientIfStale, CHROMIUM, CHROMIUM_ARGS, distDir, skipWithoutBrowser } from './harness.ts';
 
 async function signInAtProvider(page: Page, username: string, password: string): Promise<void> {
   await page.getByTestId('sign-in-with-dev').click();
@@ -60,11 +31,7 @@ describe('signing in with an OpenID Connect provider in the browser', function (
   const linker = { username: uniqueUsername('linker'), password: 'linker-password-1' };
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.REQUIRE_BROWSER === '1')
-        throw new Error(`${CHROMIUM} is not installed, and REQUIRE_BROWSER=1 requires the browser tests`);
-      this.skip();
-    }
+    skipWithoutBrowser(this);
     await buildClientIfStale();
     server = http.createServer();
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
