@@ -1,9 +1,9 @@
-// Two bff-mobile instances over one database, each with its own session cache (its own Database handle).
+// Two bff-mobile instances over one database, each with its own session and answer caches (its own Database handle).
 import { openDatabase, type Database, type SentStatement } from '@microblog/domain';
 import { TEST_TOKEN_SECRET } from '@microblog/domain/testing';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
-import { JWT_SECRET, signUp, startApp, TEST_PASSWORD, type AppUser, type TestApp } from './helpers.ts';
+import { follow, JWT_SECRET, post, signUp, startApp, TEST_PASSWORD, type AppUser, type TestApp } from './helpers.ts';
 import { suite } from './setup.ts';
 
 const opened: Database[] = [];
@@ -110,14 +110,130 @@ describe('session cache across two instances', () => {
     expect((await b.call('getMe', 'GET', '/v1/me', { token: bob.token })).body.id).to.equal(bob.id);
   });
 
-  it('when GET /v1/me is served warm, then it sends exactly one statement (the profile), prepared with its values apart', async () => {
+  it('when GET /v1/me is served warm, then it sends no statement; once the profile changed, exactly one (the profile, prepared with its values apart)', async () => {
     const { a, b } = await twoInstances();
     const user = await signUp(a);
     await warmOnB(b, user.token);
     sentByB = [];
     expect((await b.call('getMe', 'GET', '/v1/me', { token: user.token })).status).to.equal(200);
+    expect(sentByB).to.have.length(0);
+
+    expect(
+      (await a.call('updateMe', 'PATCH', '/v1/me', { token: user.token, body: { displayName: 'Renamed' } })).status,
+    ).to.equal(200);
+    const deadline = Date.now() + 100;
+    for (;;) {
+      sentByB = [];
+      const answer = await b.call('getMe', 'GET', '/v1/me', { token: user.token });
+      if (answer.body.displayName === 'Renamed') break;
+      expect(sentByB, 'an answer still from the cache').to.have.length(0);
+      if (Date.now() > deadline) expect.fail('instance B still served the old profile 100 ms after the change');
+    }
     expect(sentByB).to.have.length(1);
     expect(sentByB[0]?.sql).to.match(/from users where id = \$1/);
     expect(sentByB[0]?.values).to.deep.equal([user.id]);
+  });
+});
+
+/** Polls `check` on B's answers until it holds; fails if that takes longer than `withinMs`. */
+async function answeredWithin(
+  b: TestApp,
+  token: string,
+  path: string,
+  check: (body: any) => boolean,
+  withinMs: number,
+): Promise<any> {
+  const since = Date.now();
+  for (;;) {
+    const answer = await b.call(path === '/v1/me' ? 'getMe' : 'getTimeline', 'GET', path, { token });
+    expect(answer.status).to.equal(200);
+    if (check(answer.body)) return answer.body;
+    if (Date.now() - since > withinMs) expect.fail(`instance B still answered the old ${path} after ${withinMs} ms`);
+  }
+}
+
+describe('answer cache across two instances', () => {
+  it('when the first timeline page is warm, then it sends no statement, with the same body and ETag as when it was read', async () => {
+    const { a, b } = await twoInstances();
+    const alice = await signUp(a, 'alice');
+    await post(a, alice, 'first');
+    await warmOnB(b, alice.token);
+    const cold = await b.call('getTimeline', 'GET', '/v1/timeline', { token: alice.token });
+    sentByB = [];
+    const warm = await b.call('getTimeline', 'GET', '/v1/timeline', { token: alice.token });
+    expect(sentByB).to.have.length(0);
+    expect(warm.body).to.deep.equal(cold.body);
+    expect(warm.headers.get('etag')).to.equal(cold.headers.get('etag'));
+    const revalidated = await b.call('getTimeline', 'GET', '/v1/timeline', {
+      token: alice.token,
+      headers: { 'if-none-match': String(cold.headers.get('etag')) },
+    });
+    expect(revalidated.status).to.equal(304);
+  });
+
+  it('when someone followed posts, edits, deletes, or the viewer follows or unfollows on A, then B serves the new first page within 100 ms, and its sync token yields nothing older', async () => {
+    const { a, b } = await twoInstances();
+    const alice = await signUp(a, 'alice');
+    const bob = await signUp(a, 'bob');
+    const carol = await signUp(a, 'carol');
+    await post(a, carol, 'carol was here');
+    await follow(a, alice, bob);
+    await warmOnB(b, alice.token);
+    const texts = (body: any) => body.items.map((item: any) => item.text);
+    await answeredWithin(b, alice.token, '/v1/timeline', (body) => texts(body).length === 0, 100);
+
+    const posted = await post(a, bob, 'hello from bob');
+    await answeredWithin(b, alice.token, '/v1/timeline', (body) => texts(body).includes('hello from bob'), 100);
+
+    await a.call('editPost', 'PATCH', `/v1/posts/${posted.id}`, { token: bob.token, body: { text: 'edited by bob' } });
+    await answeredWithin(b, alice.token, '/v1/timeline', (body) => texts(body).includes('edited by bob'), 100);
+
+    await a.call('updateMe', 'PATCH', '/v1/me', { token: bob.token, body: { displayName: 'Robert' } });
+    await answeredWithin(b, alice.token, '/v1/timeline', (body) => body.users[bob.id]?.displayName === 'Robert', 100);
+
+    await follow(a, alice, carol);
+    await answeredWithin(b, alice.token, '/v1/timeline', (body) => texts(body).includes('carol was here'), 100);
+
+    await a.call('unfollow', 'DELETE', `/v1/users/${carol.username}/follow`, { token: alice.token });
+    await answeredWithin(b, alice.token, '/v1/timeline', (body) => !texts(body).includes('carol was here'), 100);
+
+    await a.call('deletePost', 'DELETE', `/v1/posts/${posted.id}`, { token: bob.token });
+    const last = await answeredWithin(b, alice.token, '/v1/timeline', (body) => texts(body).length === 0, 100);
+    const changes = await b.call(
+      'getTimelineChanges',
+      'GET',
+      `/v1/timeline/changes?since=${encodeURIComponent(last.syncToken)}`,
+      {
+        token: alice.token,
+      },
+    );
+    expect(changes.status).to.equal(200);
+    expect(changes.body.items).to.deep.equal([]);
+  });
+
+  it('when two users read their first pages on the same instance, then each gets only their own', async () => {
+    const { a, b } = await twoInstances();
+    const alice = await signUp(a, 'alice');
+    const bob = await signUp(a, 'bob');
+    await post(a, alice, 'only alice sees this');
+    await post(a, bob, 'only bob sees this');
+    for (let i = 0; i < 3; i++) {
+      const forAlice = await b.call('getTimeline', 'GET', '/v1/timeline', { token: alice.token });
+      const forBob = await b.call('getTimeline', 'GET', '/v1/timeline', { token: bob.token });
+      expect(forAlice.body.items.map((item: any) => item.text)).to.deep.equal(['only alice sees this']);
+      expect(forBob.body.items.map((item: any) => item.text)).to.deep.equal(['only bob sees this']);
+      expect(forAlice.headers.get('etag')).to.not.equal(forBob.headers.get('etag'));
+    }
+  });
+
+  it('when a user posts on an instance, then their very next read there shows it (no wait for the notification)', async () => {
+    const { b } = await twoInstances();
+    const alice = await signUp(b, 'alice');
+    await b.call('getTimeline', 'GET', '/v1/timeline', { token: alice.token });
+    await b.call('getMe', 'GET', '/v1/me', { token: alice.token });
+    await post(b, alice, 'mine');
+    const timeline = await b.call('getTimeline', 'GET', '/v1/timeline', { token: alice.token });
+    expect(timeline.body.items.map((item: any) => item.text)).to.deep.equal(['mine']);
+    expect((await b.call('getMe', 'GET', '/v1/me', { token: alice.token })).body.counts.posts).to.equal(1);
   });
 });

@@ -1,18 +1,93 @@
 // What every BFF does to what it sends: compression (brotli or gzip over 1 KiB) and validation (a weak ETag on
-// every GET 200 that has none yet, 304 when If-None-Match has it).
+// every GET 200 that has none yet, 304 when If-None-Match has it); and answers kept by the domain's answer cache,
+// sent with the ETag and compressed bytes made once, when they were first needed.
 import { createHash } from 'node:crypto';
-import { constants as zlib } from 'node:zlib';
-import type { Middleware } from 'koa';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import type { AnswerCache } from '@microblog/domain';
+import type { Context, Middleware } from 'koa';
 import compress from 'koa-compress';
+
+const COMPRESSION_THRESHOLD = 1024;
+const BROTLI_QUALITY = 4;
+const GZIP_LEVEL = 6;
 
 /** Brotli (quality 4, cheap enough per request) or gzip, for answers of 1 KiB and more. */
 export function compression(): Middleware {
   return compress({
-    threshold: 1024,
-    br: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
-    gzip: { level: 6 },
+    threshold: COMPRESSION_THRESHOLD,
+    br: { params: { [zlib.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } },
+    gzip: { level: GZIP_LEVEL },
     deflate: false,
   });
+}
+
+/** A JSON answer serialized once: its bytes, their ETag, and each compressed form once it has been asked for. */
+export type SerializedAnswer = {
+  readonly json: Buffer;
+  readonly etag: string;
+  readonly encoded: { br?: Buffer; gzip?: Buffer };
+};
+
+/** The weak ETag of a body's bytes. */
+function etagOf(content: string | Buffer): string {
+  return `W/"${createHash('sha256').update(content).digest('base64url').slice(0, 27)}"`;
+}
+
+/** Serializes `body` as the JSON a route would send. */
+export function serializeAnswer(body: unknown): SerializedAnswer {
+  const json = Buffer.from(JSON.stringify(body));
+  return { json, etag: etagOf(json), encoded: {} };
+}
+
+// Set by sendAnswer: the ETag the etags middleware uses instead of hashing the (possibly compressed) body again.
+const answerETags = new WeakMap<Context, string>();
+
+/**
+ * Sends a serialized answer as `compression()` and `etags()` would have sent its body: the same Content-Type, the
+ * encoding koa-compress would choose (brotli first) over the same threshold, made once and kept on the answer.
+ */
+export function sendAnswer(ctx: Context, answer: SerializedAnswer): void {
+  ctx.type = 'application/json';
+  answerETags.set(ctx, answer.etag);
+  if (answer.json.length < COMPRESSION_THRESHOLD) {
+    ctx.body = answer.json;
+    return;
+  }
+  ctx.vary('Accept-Encoding');
+  const encoding = ctx.acceptsEncodings('br', 'gzip', 'identity');
+  if (encoding === 'br') {
+    answer.encoded.br ??= brotliCompressSync(answer.json, {
+      params: { [zlib.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: answer.json.length },
+    });
+    ctx.set('Content-Encoding', 'br');
+    ctx.body = answer.encoded.br;
+  } else if (encoding === 'gzip') {
+    answer.encoded.gzip ??= gzipSync(answer.json, { level: GZIP_LEVEL });
+    ctx.set('Content-Encoding', 'gzip');
+    ctx.body = answer.encoded.gzip;
+  } else {
+    ctx.body = answer.json;
+  }
+}
+
+/**
+ * Answers from the answer cache under `key` (which must name the user and everything else the answer varies with),
+ * or with what `load` reads, serialized once and cached unless something it depends on changed meanwhile. Without a
+ * cache (turned off), every request loads.
+ */
+export async function sendCachedAnswer(
+  ctx: Context,
+  cache: AnswerCache | null,
+  key: string,
+  load: () => Promise<{ body: unknown; dependsOn: readonly string[] }>,
+): Promise<void> {
+  const read = async () => {
+    const { body, dependsOn } = await load();
+    const answer = serializeAnswer(body);
+    // Room for the JSON and up to two compressed forms, which are smaller.
+    return { value: answer, dependsOn, bytes: 2 * answer.json.length + 256 };
+  };
+  sendAnswer(ctx, cache === null ? (await read()).value : await cache.answer(key, read));
 }
 
 /** Whether an If-None-Match header names `etag` (weak comparison, RFC 9110 13.1.2). */
@@ -38,9 +113,10 @@ export function etags(options: { vary?: string } = {}): Middleware {
   return async (ctx, next) => {
     await next();
     if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.status !== 200 || ctx.body == null) return;
-    const content = hashable(ctx.body);
-    if (content === null || ctx.response.get('ETag')) return;
-    const etag = `W/"${createHash('sha256').update(content).digest('base64url').slice(0, 27)}"`;
+    const preset = answerETags.get(ctx);
+    const content = preset === undefined ? hashable(ctx.body) : null;
+    if ((preset === undefined && content === null) || ctx.response.get('ETag')) return;
+    const etag = preset ?? etagOf(content!);
     ctx.set('ETag', etag);
     if (!ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'private, no-cache');
     if (options.vary !== undefined) ctx.vary(options.vary);

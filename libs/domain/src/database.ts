@@ -5,11 +5,14 @@ import { Client, type Pool } from 'pg';
 import { entities } from './entities/index.ts';
 import { deriveKeys, type DomainKeys } from './keys.ts';
 import { trackRequest, type ReplicaState } from './replica-reads.ts';
+import { answerCache, type AnswerCache, type AnswerCacheOptions } from './answer-cache.ts';
+import { changeNotifications } from './change-notifications.ts';
 import { sessionCache, type SessionCache, type SessionCacheOptions } from './session-cache.ts';
 import { reportingClient, type StatementListener } from './statement-reporting.ts';
 
 export type { SentStatement, StatementListener } from './statement-reporting.ts';
 export type { SessionCache, SessionCacheOptions } from './session-cache.ts';
+export type { AnswerCache, AnswerCacheOptions } from './answer-cache.ts';
 
 /** Where the committed migrations live. */
 export const MIGRATIONS_PATH = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -42,6 +45,11 @@ export type DatabaseOptions = {
    * `false` turns it off (every session check asks PostgreSQL).
    */
   sessionCache?: SessionCacheOptions | false;
+  /**
+   * The in-process cache of finished answers to hot reads (`answer-cache.ts`): on by default, sized by these
+   * options; `false` turns it off (every read asks PostgreSQL).
+   */
+  answerCache?: AnswerCacheOptions | false;
 };
 
 /** The connection pool right now, as metrics see it. */
@@ -143,6 +151,8 @@ export type DomainContext = {
   readonly pool: Pool;
   /** This process's session cache, or null when it is off. */
   readonly sessionCache: SessionCache | null;
+  /** This process's answer cache, or null when it is off. */
+  readonly answers: AnswerCache | null;
 };
 
 /** The MikroORM configuration for these entities and migrations. */
@@ -163,6 +173,9 @@ export function ormConfig(
     entities,
     extensions: [Migrator],
     migrations: { path: MIGRATIONS_PATH, glob: '!(*.d).ts', snapshot: false, silent: true },
+    // The database functions (microblog_change_horizon, home_timeline_first_page, ...) are written by migrations and
+    // called by name; the ORM neither declares nor drops them.
+    schemaGenerator: { ignoreRoutines: true },
     pool: { min: 0, max: options.poolSize ?? 10 },
     // Fail a request rather than queue it for ever when the database is gone.
     // JIT compilation costs tens of milliseconds and pays off only for analytics, never for these short queries.
@@ -186,6 +199,8 @@ export type Database = {
   readonly orm: MikroORM;
   /** The session cache of this handle, or null when it is off. */
   readonly sessionCache: SessionCache | null;
+  /** The answer cache of this handle, or null when it is off. */
+  readonly answers: AnswerCache | null;
   /** A fresh context (its own identity map) for one request or job. */
   context(): DomainContext;
   /**
@@ -221,14 +236,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   // MikroORM's own pg pool (same connections, same statement reporting), reached through its documented accessor:
   // the hot paths send named prepared statements through it (src/sql/).
   const pgPool = (await orm.em.getConnection('write').getNativeClient()) as Pool;
-  const sessions = options.sessionCache === false ? null : sessionCache(options.url, options.sessionCache);
+  // One LISTEN connection feeds both caches.
+  const changes = changeNotifications(options.url);
+  const sessions = options.sessionCache === false ? null : sessionCache(changes, options.sessionCache);
+  const answers = options.answerCache === false ? null : answerCache(changes, options.answerCache);
   return {
     orm,
     sessionCache: sessions,
+    answers,
     context: () => {
       const em = orm.em.fork();
       trackRequest(em, replicas);
-      return { em, keys, pool: pgPool, sessionCache: sessions };
+      return { em, keys, pool: pgPool, sessionCache: sessions, answers };
     },
     isReachable: () => answersWithin(options.url, READINESS_TIMEOUT_MS),
     poolStats() {
@@ -244,7 +263,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     },
     outboxBacklog: (timeoutMs = 1000) => outboxBacklog(options.url, timeoutMs),
     async close() {
-      await sessions?.close();
+      sessions?.close();
+      answers?.close();
+      await changes.close();
       await orm.close(true);
     },
   };

@@ -54,6 +54,25 @@ function isStatementTimeout(error: unknown): boolean {
   return false;
 }
 
+/**
+ * SQLSTATE raised by the database functions when they give up on something the client should just retry
+ * (microblog_change_horizon, when writers keep it waiting): answered as Unavailable with the function's message.
+ */
+export const RETRY_LATER_SQLSTATE = 'MB503';
+
+// The driver's own error (deepest in the chain) carries the function's message without the statement.
+function retryLaterMessage(error: unknown): string | null {
+  let message: string | null = null;
+  for (
+    let e: unknown = error, depth = 0;
+    e instanceof Error && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
+    if ((e as { code?: unknown }).code === RETRY_LATER_SQLSTATE) message = e.message;
+  }
+  return message;
+}
+
 /** Maps what the ORM and driver throw to domain errors; anything else (a bug) passes through unchanged. */
 export function translateError(error: unknown): unknown {
   if (error instanceof DomainError) return error;
@@ -66,6 +85,8 @@ export function translateError(error: unknown): unknown {
   // A row written here points at one a concurrent request just deleted (an account deleted mid-follow).
   if (error instanceof ForeignKeyConstraintViolationException) return new NotFound('user');
   if (isConnectionLoss(error)) return new Unavailable();
+  const retryLater = retryLaterMessage(error);
+  if (retryLater !== null) return new Unavailable(retryLater);
   if (isStatementTimeout(error)) {
     // The database is overloaded or a lock is held too long: the client may retry later, like a lost connection.
     if (statementTimeouts.hasSubscribers) statementTimeouts.publish({ message: 'a database statement took too long' });

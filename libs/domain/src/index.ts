@@ -9,7 +9,10 @@ import { editMicropost as editMicropostUseCase } from './use-cases/edit-micropos
 import { followUser as followUserUseCase, unfollowUser as unfollowUserUseCase } from './use-cases/follow-user.ts';
 import { getMicropost as getMicropostUseCase } from './use-cases/get-micropost.ts';
 import { getOwnProfile as getOwnProfileUseCase, getProfile as getProfileUseCase } from './use-cases/get-profile.ts';
-import { homeTimeline as homeTimelineUseCase } from './use-cases/home-timeline.ts';
+import {
+  homeTimeline as homeTimelineUseCase,
+  homeTimelineFirstPage as homeTimelineFirstPageUseCase,
+} from './use-cases/home-timeline.ts';
 import {
   listFollowers as listFollowersUseCase,
   listFollowing as listFollowingUseCase,
@@ -91,6 +94,8 @@ export type { Suggestion } from './use-cases/suggest-users.ts';
 export type { DeletedAccount } from './use-cases/delete-account.ts';
 export type { SearchOrder } from './use-cases/search-microposts.ts';
 export { HOME_TIMELINE_SQL } from './use-cases/home-timeline.ts';
+export type { FirstTimelinePage } from './use-cases/home-timeline.ts';
+export { answerDependency, type CacheableAnswer } from './answer-cache.ts';
 // For bulk loaders and benchmarks: the password rules and the stored form (argon2id) the use cases apply.
 export { checkPassword, hashPassword, passwordMatches } from './passwords.ts';
 export { recordWrite, REPLICA_RETRY_AFTER_MS } from './replica-reads.ts';
@@ -144,6 +149,8 @@ export const getMicropost = atTheEdge(getMicropostUseCase);
 export const listUserMicroposts = atTheEdge(listUserMicropostsUseCase);
 /** The home timeline, paged. */
 export const homeTimeline = atTheEdge(homeTimelineUseCase);
+/** The first page of a home timeline and its sync token in one round trip, with what it depends on (answer cache). */
+export const homeTimelineFirstPage = atTheEdge(homeTimelineFirstPageUseCase);
 /** Full-text search over microposts, paged. */
 export const searchMicroposts = atTheEdge(searchMicropostsUseCase);
 /** Follows a user (idempotent). */

@@ -6,6 +6,8 @@
 // - fallback: a replica that cannot be reached (or cancels a read in a recovery conflict) sends reads to the
 //   primary for REPLICA_RETRY_AFTER_MS, with no failed request; after that the replica is tried again.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Pool, QueryConfig, QueryResultRow } from 'pg';
+import { answerDependency, type AnswerCache } from './answer-cache.ts';
 import type { SessionCache } from './session-cache.ts';
 import { SESSIONS_REVOKED_CHANNEL } from './sql/sessions.ts';
 
@@ -35,17 +37,24 @@ export function rememberSessionWrites(em: EntityManager, userId: string, lastWri
 }
 
 /**
- * After a successful write by a signed-in user: records the primary's WAL position on all their live sessions, so
- * their next reads (on any instance, any device) see the write. Nothing to do without replicas. Best effort: the
- * write itself has committed, so a failure here is not the request's; at worst the user's next read is a bit stale.
+ * After a successful write by a signed-in user: drops this process's cached answers about them and, with replicas,
+ * records the primary's WAL position on all their live sessions, so their next reads (on any instance, any device)
+ * see the write. Best effort: the write itself has committed, so a failure here is not the request's; at worst the
+ * user's next read is a bit stale.
  */
 export async function recordWrite(ctx: {
   readonly em: EntityManager;
   readonly sessionCache?: SessionCache | null;
+  readonly answers?: AnswerCache | null;
 }): Promise<void> {
   const { em } = ctx;
   const mark = marks.get(em);
-  if (!mark?.replicas.enabled || mark.userId === null) return;
+  if (!mark || mark.userId === null) return;
+  // This process's cached answers about the writer go at once (their next read here sees the write); other processes
+  // drop theirs when the write's notifications arrive (answer-cache.ts).
+  ctx.answers?.forget(answerDependency.user(mark.userId));
+  ctx.answers?.forget(answerDependency.homeFeed(mark.userId));
+  if (!mark.replicas.enabled) return;
   // Cached sessions carry the old mark: the same statement tells every session cache to drop this user's entries
   // (as a revocation does), and this process drops its own at once.
   const rows = await em
@@ -84,6 +93,37 @@ export async function replicaRead<T>(em: EntityManager, sql: string, params: unk
       if (!caughtUp?.ok) return await primary();
     }
     return await replica.execute<T[]>(sql, params, 'all');
+  } catch (error) {
+    if (!isReplicaUnavailable(error)) throw error;
+    mark.replicas.downUntil = Date.now() + REPLICA_RETRY_AFTER_MS;
+    return primary();
+  }
+}
+
+/**
+ * Like `replicaRead`, for a named prepared statement (src/sql/): sent through the replica's pg pool when that is
+ * safe and the replica answers, through `primary` (the context's pool) otherwise.
+ */
+export async function preparedReplicaRead<T extends QueryResultRow>(
+  ctx: { readonly em: EntityManager; readonly pool: Pool },
+  statement: QueryConfig,
+): Promise<T[]> {
+  const mark = marks.get(ctx.em);
+  const primary = async () => (await ctx.pool.query<T>(statement)).rows;
+  if (!mark?.replicas.enabled || ctx.em.getTransactionContext() !== undefined || Date.now() < mark.replicas.downUntil) {
+    return primary();
+  }
+  try {
+    const replica = (await ctx.em.getConnection('read').getNativeClient()) as Pool;
+    if (mark.readAfterLsn !== null) {
+      const caughtUp = await replica.query<{ ok: boolean }>({
+        name: 'replica_caught_up',
+        text: 'select coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, true) as ok',
+        values: [mark.readAfterLsn],
+      });
+      if (!caughtUp.rows[0]?.ok) return await primary();
+    }
+    return (await replica.query<T>(statement)).rows;
   } catch (error) {
     if (!isReplicaUnavailable(error)) throw error;
     mark.replicas.downUntil = Date.now() + REPLICA_RETRY_AFTER_MS;

@@ -1,14 +1,14 @@
 // The session cache: live sessions `checkSession` found, kept in this process so a warm request needs no
 // database round trip. Correctness rests on PostgreSQL notifications: every revoking transaction notifies
-// SESSIONS_REVOKED_CHANNEL with the user id (delivered at commit), and a dedicated connection LISTENs on it here,
-// dropping that user's entries. Rules that keep it honest:
-// - it serves only while its listener is connected; losing the connection, or (re)connecting, empties it, because
+// SESSIONS_REVOKED_CHANNEL with the user id (delivered at commit), and the process's listener (change-notifications.ts)
+// hears it here, dropping that user's entries. Rules that keep it honest:
+// - it serves only while the listener is connected; losing the connection, or (re)connecting, empties it, because
 //   notifications sent meanwhile are lost;
 // - an answer read before an invalidation is not stored after it (a generation counter);
 // - entries live at most `ttlMs` (a safety net), never past the session's own expiry, and never answer for
 //   another user than the one they were read for;
 // - at most `maxEntries` entries, least recently used dropped first.
-import { Client } from 'pg';
+import type { ChangeNotifications } from './change-notifications.ts';
 import { isId } from './sql.ts';
 import { SESSIONS_REVOKED_CHANNEL } from './sql/sessions.ts';
 import type { SessionView } from './use-cases/start-session.ts';
@@ -36,27 +36,18 @@ export type SessionCache = {
   readonly listening: boolean;
   /** How many sessions are cached. */
   readonly size: number;
-  /** Stops listening and empties the cache. */
-  close(): Promise<void>;
+  /** Empties the cache (the listener is closed by its owner, the database handle). */
+  close(): void;
 };
-
-const LISTENER_NAME = 'microblog-sessions-listener';
-const RECONNECT_MIN_MS = 100;
-const RECONNECT_MAX_MS = 5_000;
 
 type Entry = { session: CachedSession; storedAt: number };
 
-/** A session cache invalidated by notifications on the database at `url` (the listener connects on first use). */
-export function sessionCache(url: string, options: SessionCacheOptions = {}): SessionCache {
+/** A session cache invalidated by the notifications `changes` hears (it connects on first use). */
+export function sessionCache(changes: ChangeNotifications, options: SessionCacheOptions = {}): SessionCache {
   const maxEntries = options.maxEntries ?? 10_000;
   const ttlMs = options.ttlMs ?? 30_000;
   const entries = new Map<string, Entry>();
   let generation = 0;
-  let listener: Client | null = null;
-  let listening = false;
-  let closed = false;
-  let failures = 0;
-  let retry: NodeJS.Timeout | null = null;
 
   const flush = () => {
     generation += 1;
@@ -72,57 +63,17 @@ export function sessionCache(url: string, options: SessionCacheOptions = {}): Se
     for (const [sessionId, entry] of entries) if (entry.session.userId === userId) entries.delete(sessionId);
   };
 
-  const lost = (client: Client) => {
-    if (listener !== client) return;
-    listener = null;
-    listening = false;
-    flush();
-    client.end().catch(() => undefined);
-    if (closed) return;
-    // Exponential backoff with jitter, so many instances do not reconnect in step after a database restart.
-    const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** failures) * (0.5 + Math.random() / 2);
-    failures += 1;
-    retry = setTimeout(() => {
-      retry = null;
-      listen();
-    }, delay);
-    retry.unref();
-  };
-
-  const listen = () => {
-    if (closed || listener !== null || retry !== null) return;
-    const client = new Client({
-      connectionString: url,
-      application_name: LISTENER_NAME,
-      keepAlive: true,
-      connectionTimeoutMillis: 5000,
-    });
-    listener = client;
-    // Without an 'error' listener a dropped connection would crash the process.
-    client.on('error', () => lost(client));
-    client.on('end', () => lost(client));
-    client.on('notification', (message) => {
-      if (message.channel === SESSIONS_REVOKED_CHANNEL) forgetUser(message.payload ?? '');
-    });
-    client
-      .connect()
-      .then(() => client.query(`listen ${SESSIONS_REVOKED_CHANNEL}`))
-      .then(
-        () => {
-          if (listener !== client) return;
-          // Whatever was revoked while nobody listened is unknown: start empty.
-          flush();
-          listening = true;
-          failures = 0;
-        },
-        () => lost(client),
-      );
-  };
+  changes.subscribe({
+    notification(channel, payload) {
+      if (channel === SESSIONS_REVOKED_CHANNEL) forgetUser(payload);
+    },
+    reset: flush,
+  });
 
   return {
     get(sessionId, userId) {
-      if (!listening) {
-        listen();
+      if (!changes.listening) {
+        changes.start();
         return undefined;
       }
       const entry = entries.get(sessionId);
@@ -143,7 +94,7 @@ export function sessionCache(url: string, options: SessionCacheOptions = {}): Se
       // The entry's age counts from the read, not from when its answer arrived.
       const readAt = Date.now();
       return (session) => {
-        if (!listening || generation !== startedAt) return;
+        if (!changes.listening || generation !== startedAt) return;
         entries.delete(session.id);
         entries.set(session.id, { session, storedAt: readAt });
         while (entries.size > maxEntries) {
@@ -155,20 +106,13 @@ export function sessionCache(url: string, options: SessionCacheOptions = {}): Se
     },
     forgetUser,
     get listening() {
-      return listening;
+      return changes.listening;
     },
     get size() {
       return entries.size;
     },
-    async close() {
-      closed = true;
-      if (retry !== null) clearTimeout(retry);
-      retry = null;
-      const client = listener;
-      listener = null;
-      listening = false;
+    close() {
       flush();
-      await client?.end().catch(() => undefined);
     },
   };
 }

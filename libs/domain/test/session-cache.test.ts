@@ -156,7 +156,7 @@ describe('session cache across instances', () => {
     await warm(b, input);
 
     await sql(`select pg_terminate_backend(pid) from pg_stat_activity
-               where datname = current_database() and application_name = 'microblog-sessions-listener'`);
+               where datname = current_database() and application_name = 'microblog-cache-listener'`);
     const deadline = Date.now() + 5000;
     while (b.sessionCache?.listening && Date.now() < deadline) await pause(5);
     expect(b.sessionCache?.listening).to.equal(false);

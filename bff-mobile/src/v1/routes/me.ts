@@ -1,5 +1,7 @@
 // The signed-in user's own things: profile, timeline read marker, push tokens.
+import { sendCachedAnswer } from '@microblog/bff-kit';
 import {
+  answerDependency,
   getOwnProfile,
   getTimelineMarker,
   registerPushToken,
@@ -17,7 +19,12 @@ import { presentMarker, presentOwnProfile, presentPushToken } from '../presenter
 /** Registers the /v1/me routes on `router`. */
 export function meRoutes(router: Router, deps: RouteDeps): void {
   router.get('/v1/me', deps.requireAuth, async (ctx) => {
-    ctx.body = presentOwnProfile(await getOwnProfile(domain(ctx), { userId: caller(ctx).userId }));
+    const { userId } = caller(ctx);
+    // Cached until the user's row changes (profile, counters), which every instance hears.
+    await sendCachedAnswer(ctx, domain(ctx).answers, `mobile:me:${userId}`, async () => ({
+      body: presentOwnProfile(await getOwnProfile(domain(ctx), { userId })),
+      dependsOn: [answerDependency.user(userId)],
+    }));
   });
 
   router.patch('/v1/me', deps.requireAuth, async (ctx) => {

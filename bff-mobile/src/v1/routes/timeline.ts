@@ -1,5 +1,6 @@
 // The home timeline (cursor pages; the first one carries a sync token) and its delta sync.
-import { homeTimeline, issueSyncToken, timelineChanges } from '@microblog/domain';
+import { sendCachedAnswer } from '@microblog/bff-kit';
+import { homeTimeline, homeTimelineFirstPage, timelineChanges } from '@microblog/domain';
 import { CursorPageQuery, TimelineChangesQuery } from '@microblog/mobile-contract';
 import type { Router } from '@koa/router';
 import { caller, domain } from '../../state.ts';
@@ -12,13 +13,18 @@ export function timelineRoutes(router: Router, deps: RouteDeps): void {
   router.get('/v1/timeline', deps.requireAuth, async (ctx) => {
     const { cursor, limit } = parseQuery(ctx, CursorPageQuery);
     const viewerId = caller(ctx).userId;
-    // Taken before the page is read, so a post written meanwhile shows up in the next sync rather than nowhere.
-    const syncToken = cursor === undefined ? await issueSyncToken(domain(ctx), { viewerId }) : null;
-    const page = await homeTimeline(domain(ctx), {
-      viewerId,
-      paging: { kind: 'cursor', cursor: cursor ?? null, limit },
-    });
-    ctx.body = presentTimelinePage(page, syncToken);
+    if (cursor === undefined) {
+      // The first page and its sync token (taken before the page was read, so a post written meanwhile shows up in
+      // the next sync rather than nowhere), from the answer cache when nothing it shows has changed since.
+      const { answers } = domain(ctx);
+      await sendCachedAnswer(ctx, answers, `mobile:timeline:${viewerId}:${limit}`, async () => {
+        const first = await homeTimelineFirstPage(domain(ctx), { viewerId, limit });
+        return { body: presentTimelinePage(first.page, first.syncToken), dependsOn: first.dependsOn };
+      });
+      return;
+    }
+    const page = await homeTimeline(domain(ctx), { viewerId, paging: { kind: 'cursor', cursor, limit } });
+    ctx.body = presentTimelinePage(page, null);
   });
 
   router.get('/v1/timeline/changes', deps.requireAuth, async (ctx) => {

@@ -11,6 +11,26 @@ const HomeFeedEntrySchema = defineEntity({
     micropost: p.bigint('string').primary().fieldName('micropost_id'),
     author: p.bigint('string').fieldName('author_id'),
   },
+  // Each statement that adds or removes lines counts them per owner (home_feed_sizes) and notifies the owners
+  // (home_feed_changed), through one function written by migration 20261125170000.
+  triggers: [
+    {
+      name: 'home_feed_added',
+      timing: 'after',
+      events: ['insert'],
+      forEach: 'statement',
+      expression:
+        'create trigger "home_feed_added" after insert on "home_feed" referencing new table as changed for each statement execute function "home_feed_changed_fn"()',
+    },
+    {
+      name: 'home_feed_removed',
+      timing: 'after',
+      events: ['delete'],
+      forEach: 'statement',
+      expression:
+        'create trigger "home_feed_removed" after delete on "home_feed" referencing old table as changed for each statement execute function "home_feed_changed_fn"()',
+    },
+  ],
 });
 
 /**

@@ -4,6 +4,7 @@ import { FollowQuotaSchema } from './follow-quota.ts';
 import { NotificationSchema } from './notification.ts';
 import { NotificationMarkerSchema } from './notification-marker.ts';
 import { HomeFeedEntrySchema } from './home-feed-entry.ts';
+import { HomeFeedSizeSchema } from './home-feed-size.ts';
 import { IdempotencyRecordSchema } from './idempotency-record.ts';
 import { MentionSchema } from './mention.ts';
 import { MicropostSchema } from './micropost.ts';
@@ -25,6 +26,7 @@ export const entities = [
   OutboxEventSchema,
   TimelineMarkerSchema,
   HomeFeedEntrySchema,
+  HomeFeedSizeSchema,
   FollowQuotaSchema,
   NotificationSchema,
   NotificationMarkerSchema,
@@ -37,6 +39,7 @@ export { FollowQuota } from './follow-quota.ts';
 export { Notification } from './notification.ts';
 export { NotificationMarker } from './notification-marker.ts';
 export { HomeFeedEntry } from './home-feed-entry.ts';
+export { HomeFeedSize } from './home-feed-size.ts';
 export { IdempotencyRecord } from './idempotency-record.ts';
 export { Mention } from './mention.ts';
 export { Micropost } from './micropost.ts';

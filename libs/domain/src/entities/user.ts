@@ -43,6 +43,16 @@ const UserSchema = defineEntity({
       expression: 'create index "users_followers_count_idx" on "users" ("followers_count" desc, "id")',
     },
   ],
+  triggers: [
+    // Tells the answer caches of every instance at commit whose profile, counters or name changed (answer-cache.ts).
+    {
+      name: 'users_notify_change',
+      timing: 'after',
+      events: ['update', 'delete'],
+      forEach: 'row',
+      body: "perform pg_notify('users_changed', coalesce(NEW.id, OLD.id)::text); RETURN NULL;",
+    },
+  ],
 });
 
 /** A registered user; the profile edits it accepts are checked here. */

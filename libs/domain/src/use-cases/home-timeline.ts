@@ -1,8 +1,11 @@
 import type { DomainContext } from '../database.ts';
-import { MICROPOST_COLUMNS, micropostPage, type MicropostRow } from '../micropost-reads.ts';
-import { keysetWindow, type Paged, type Paging } from '../pagination.ts';
+import { MICROPOST_COLUMNS, micropostPage } from '../micropost-reads.ts';
+import { answerDependency } from '../answer-cache.ts';
+import { keysetWindow, type CursorPage, type Paged, type Paging } from '../pagination.ts';
 import { NotFound } from '../errors.ts';
-import { isId, query } from '../sql.ts';
+import { isId } from '../sql.ts';
+import { homeFeedFirstPage, homeFeedNumberedPage, homeFeedPageAfter } from '../sql/feed.ts';
+import { syncTokenAt } from './timeline-changes.ts';
 import type { MicropostView } from '../views.ts';
 
 /**
@@ -23,31 +26,55 @@ export const HOME_TIMELINE_SQL = `select ${MICROPOST_COLUMNS}
 /**
  * The viewer's home timeline: their own posts and those of everyone they follow, newest first, ties by id.
  * Fan-out on write: the timeline is materialized in `home_feed` (kept exact by the writes, see home-feed.ts),
- * so a page is one range scan of its primary key, whatever the size of the history or the number followed.
+ * so a page is one range scan of its primary key, whatever the size of the history or the number followed; each
+ * page is one prepared statement, a numbered page's total included (home_feed_sizes, kept by triggers).
  */
 export async function homeTimeline<P extends Paging>(
   ctx: DomainContext,
   input: { viewerId: string; paging: P },
 ): Promise<Paged<P, MicropostView>> {
-  const scope = `home:${input.viewerId}`;
+  const scope = homeScope(input.viewerId);
   const { after, limit, offset } = keysetWindow(ctx.keys, scope, input.paging);
   if (!isId(input.viewerId)) throw new NotFound('user');
-  const rows = await query<MicropostRow>(
-    ctx.em,
-    HOME_TIMELINE_SQL,
-    [input.viewerId, after?.createdAt ?? null, after?.createdAt ?? null, after?.id ?? null, limit, offset],
-    { replica: true },
-  );
-  // Totals from counter columns: cheap whatever the size of the history.
-  return micropostPage(ctx, scope, input.paging, rows, async () => {
-    const [total] = await query<{ total: number }>(
-      ctx.em,
-      `select (u.posts_count + coalesce((select sum(f.posts_count) from follows fw join users f on f.id = fw.followee_id
-                                         where fw.follower_id = u.id), 0))::int as total
-       from users u where u.id = ?`,
-      [input.viewerId],
-      { replica: true },
-    );
-    return total?.total ?? 0;
-  });
+  if (after !== null) {
+    const rows = await homeFeedPageAfter(ctx, { viewerId: input.viewerId, after, limit });
+    return micropostPage(ctx, scope, input.paging, rows, () => Promise.reject(new Error('a keyset page has no total')));
+  }
+  const { total, rows } = await homeFeedNumberedPage(ctx, { viewerId: input.viewerId, limit, offset });
+  return micropostPage(ctx, scope, input.paging, rows, async () => total);
+}
+
+/** The first page of a home timeline with its sync token, and what it was read from (for the answer cache). */
+export type FirstTimelinePage = {
+  page: CursorPage<MicropostView>;
+  /** Delta sync from here returns every change the page does not hold (timeline-changes.ts). */
+  syncToken: string;
+  /** The answer-cache dependencies: the owner's feed and every author shown. */
+  dependsOn: string[];
+};
+
+/**
+ * The first `limit` posts of the viewer's home timeline and a sync token taken before they were read, in one round
+ * trip on the primary (sql/feed.ts).
+ */
+export async function homeTimelineFirstPage(
+  ctx: DomainContext,
+  input: { viewerId: string; limit: number },
+): Promise<FirstTimelinePage> {
+  const paging = { kind: 'cursor', cursor: null, limit: input.limit } as const;
+  const scope = homeScope(input.viewerId);
+  const { limit } = keysetWindow(ctx.keys, scope, paging);
+  if (!isId(input.viewerId)) throw new NotFound('user');
+  const { horizon, rows } = await homeFeedFirstPage(ctx.pool, { viewerId: input.viewerId, limit });
+  const page = await micropostPage(ctx, scope, paging, rows, () => Promise.reject(new Error('no total')));
+  const authors = new Set(rows.map((row) => row.author_id));
+  return {
+    page,
+    syncToken: syncTokenAt(ctx, input.viewerId, horizon),
+    dependsOn: [answerDependency.homeFeed(input.viewerId), ...[...authors].map(answerDependency.user)],
+  };
+}
+
+function homeScope(viewerId: string): string {
+  return `home:${viewerId}`;
 }

@@ -42,7 +42,12 @@ function decodeSyncToken(ctx: DomainContext, viewerId: string, token: string): S
 
 /** A sync token for "now": taken before reading the first page, so nothing written after that read is missed. */
 export async function issueSyncToken(ctx: DomainContext, input: { viewerId: string }): Promise<string> {
-  return encodeSyncToken(ctx, input.viewerId, { seq: await changeHorizon(ctx.em) });
+  return syncTokenAt(ctx, input.viewerId, await changeHorizon(ctx.em));
+}
+
+/** The sync token at a change horizon read before the page it goes with (home-timeline.ts). */
+export function syncTokenAt(ctx: DomainContext, viewerId: string, horizon: bigint): string {
+  return encodeSyncToken(ctx, viewerId, { seq: horizon });
 }
 
 /**
