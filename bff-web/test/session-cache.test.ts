@@ -3,7 +3,7 @@ import { openDatabase, type Database, type SentStatement } from '@microblog/doma
 import { TEST_PASSWORD, TEST_TOKEN_SECRET } from '@microblog/domain/testing';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
-import { call, expectProblem, signIn, signUp, startApp, TEST_JWT_SECRET, type TestApp } from './helpers.ts';
+import { call, expectProblem, post, signIn, signUp, startApp, TEST_JWT_SECRET, type TestApp } from './helpers.ts';
 import { suite } from './setup.ts';
 
 const opened: Database[] = [];
@@ -101,5 +101,51 @@ describe('session cache across two instances', () => {
     expect((await call(b, 'getSession', 'GET', '/api/v1/session', { cookie: bob.cookie })).body.user.username).to.equal(
       bob.username,
     );
+  });
+});
+
+describe('answer cache across two instances', () => {
+  it('when page 1 of the home timeline is warm on B, then it sends no statement and keeps its Link header; a followed user posting on A shows there within 100 ms with the new total', async () => {
+    const { a, b } = await twoInstances();
+    const reader = await signUp(a, 'reader');
+    const writer = await signUp(a, 'writer');
+    await post(a, writer, 'before');
+    expect(
+      (await call(a, 'follow', 'PUT', `/api/v1/users/${writer.username}/follow`, { cookie: reader.cookie })).status,
+    ).to.equal(200);
+    await warmOnB(b, reader.cookie);
+    const path = '/api/v1/timeline?page=1&per_page=20';
+    const cold = await call(b, 'getTimeline', 'GET', path, { cookie: reader.cookie });
+    expect(cold.body.page.totalItems).to.equal(1);
+    sentByB = [];
+    const warm = await call(b, 'getTimeline', 'GET', path, { cookie: reader.cookie });
+    expect(sentByB).to.have.length(0);
+    expect(warm.body).to.deep.equal(cold.body);
+    expect(warm.headers.get('link')).to.equal(cold.headers.get('link'));
+    expect(warm.headers.get('etag')).to.equal(cold.headers.get('etag'));
+
+    await post(a, writer, 'after');
+    const since = Date.now();
+    for (;;) {
+      const answer = await call(b, 'getTimeline', 'GET', path, { cookie: reader.cookie });
+      if (answer.body.page.totalItems === 2) {
+        expect(answer.body.items.map((item: any) => item.text)).to.deep.equal(['after', 'before']);
+        break;
+      }
+      if (Date.now() - since > 100) expect.fail('instance B still served the old page 1 after 100 ms');
+    }
+  });
+
+  it('when the query holds more than the page parameters, then the answer is read again and its Link header keeps them', async () => {
+    const { a, b } = await twoInstances();
+    const reader = await signUp(a, 'reader');
+    await post(a, reader, 'mine');
+    await warmOnB(b, reader.cookie);
+    await call(b, 'getTimeline', 'GET', '/api/v1/timeline?page=1', { cookie: reader.cookie });
+    sentByB = [];
+    const answer = await call(b, 'getTimeline', 'GET', '/api/v1/timeline?page=1&utm=x', { cookie: reader.cookie });
+    expect(answer.status).to.equal(200);
+    expect(sentByB).to.have.length(1);
+    expect(answer.headers.get('link')).to.include('utm=x');
   });
 });

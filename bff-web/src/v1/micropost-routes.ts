@@ -7,8 +7,10 @@ import {
   listUserMicroposts,
   postMicropost,
   searchMicroposts,
+  timelinePageDependencies,
   type NumberedPage,
 } from '@microblog/domain';
+import { sendCachedAnswer } from '@microblog/bff-kit';
 import {
   MicropostIdParams,
   MicropostTextRequest,
@@ -32,6 +34,10 @@ export function respondWithPage<T, R>(
   ctx.set('Link', pageLinks(ctx.path, ctx.querystring, page));
   ctx.body = presentPage(page, present);
 }
+
+// The Link header repeats the request's other query parameters: only answers to page and per_page alone are cached.
+const onlyPaging = (query: Record<string, unknown>) =>
+  Object.keys(query).every((k) => k === 'page' || k === 'per_page');
 
 const paging = (query: PageQuery) => ({ kind: 'page', number: query.page, size: query.per_page }) as const;
 
@@ -69,8 +75,17 @@ export function micropostRoutes(router: V1Router, deps: V1Deps): void {
   router.get('getTimeline', '/timeline', requireViewer(deps.cookies), async (ctx) => {
     const viewer = signedIn(ctx);
     const query = parseParams(PageQuery, ctx.query);
-    const page = await homeTimeline(ctx.state.domain, { viewerId: viewer.userId, paging: paging(query) });
-    respondWithPage(ctx, page, (post) => presentMicropost(post, viewer.userId));
+    const read = async () => {
+      const page = await homeTimeline(ctx.state.domain, { viewerId: viewer.userId, paging: paging(query) });
+      return {
+        body: presentPage(page, (post) => presentMicropost(post, viewer.userId)),
+        headers: { Link: pageLinks(ctx.path, ctx.querystring, page) },
+        dependsOn: timelinePageDependencies(viewer.userId, page.items),
+      };
+    };
+    // From the answer cache until the viewer's feed or an author shown changes (every instance hears it).
+    const key = `web:timeline:${viewer.userId}:${query.page}:${query.per_page}`;
+    await sendCachedAnswer(ctx, onlyPaging(ctx.query) ? ctx.state.domain.answers : null, key, read);
   });
 
   router.get('listUserMicroposts', '/users/:username/microposts', optionalViewer(deps.cookies), async (ctx) => {

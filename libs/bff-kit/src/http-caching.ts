@@ -21,10 +21,14 @@ export function compression(): Middleware {
   });
 }
 
-/** A JSON answer serialized once: its bytes, their ETag, and each compressed form once it has been asked for. */
+/**
+ * A JSON answer serialized once: its bytes, their ETag, the headers that go with it (a Link header), and each
+ * compressed form once it has been asked for.
+ */
 export type SerializedAnswer = {
   readonly json: Buffer;
   readonly etag: string;
+  readonly headers: Readonly<Record<string, string>>;
   readonly encoded: { br?: Buffer; gzip?: Buffer };
 };
 
@@ -33,10 +37,10 @@ function etagOf(content: string | Buffer): string {
   return `W/"${createHash('sha256').update(content).digest('base64url').slice(0, 27)}"`;
 }
 
-/** Serializes `body` as the JSON a route would send. */
-export function serializeAnswer(body: unknown): SerializedAnswer {
+/** Serializes `body` as the JSON a route would send, with the headers that go with it. */
+export function serializeAnswer(body: unknown, headers: Record<string, string> = {}): SerializedAnswer {
   const json = Buffer.from(JSON.stringify(body));
-  return { json, etag: etagOf(json), encoded: {} };
+  return { json, etag: etagOf(json), headers, encoded: {} };
 }
 
 // Set by sendAnswer: the ETag the etags middleware uses instead of hashing the (possibly compressed) body again.
@@ -47,6 +51,7 @@ const answerETags = new WeakMap<Context, string>();
  * encoding koa-compress would choose (brotli first) over the same threshold, made once and kept on the answer.
  */
 export function sendAnswer(ctx: Context, answer: SerializedAnswer): void {
+  ctx.set(answer.headers);
   ctx.type = 'application/json';
   answerETags.set(ctx, answer.etag);
   if (answer.json.length < COMPRESSION_THRESHOLD) {
@@ -79,11 +84,11 @@ export async function sendCachedAnswer(
   ctx: Context,
   cache: AnswerCache | null,
   key: string,
-  load: () => Promise<{ body: unknown; dependsOn: readonly string[] }>,
+  load: () => Promise<{ body: unknown; dependsOn: readonly string[]; headers?: Record<string, string> }>,
 ): Promise<void> {
   const read = async () => {
-    const { body, dependsOn } = await load();
-    const answer = serializeAnswer(body);
+    const { body, dependsOn, headers } = await load();
+    const answer = serializeAnswer(body, headers);
     // Room for the JSON and up to two compressed forms, which are smaller.
     return { value: answer, dependsOn, bytes: 2 * answer.json.length + 256 };
   };

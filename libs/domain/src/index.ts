@@ -94,7 +94,7 @@ export type { Suggestion } from './use-cases/suggest-users.ts';
 export type { DeletedAccount } from './use-cases/delete-account.ts';
 export type { SearchOrder } from './use-cases/search-microposts.ts';
 export { HOME_TIMELINE_SQL } from './use-cases/home-timeline.ts';
-export type { FirstTimelinePage } from './use-cases/home-timeline.ts';
+export { timelinePageDependencies, type FirstTimelinePage } from './use-cases/home-timeline.ts';
 export { answerDependency, type CacheableAnswer } from './answer-cache.ts';
 // For bulk loaders and benchmarks: the password rules and the stored form (argon2id) the use cases apply.
 export { checkPassword, hashPassword, passwordMatches } from './passwords.ts';

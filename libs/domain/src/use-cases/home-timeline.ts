@@ -67,12 +67,20 @@ export async function homeTimelineFirstPage(
   if (!isId(input.viewerId)) throw new NotFound('user');
   const { horizon, rows } = await homeFeedFirstPage(ctx.pool, { viewerId: input.viewerId, limit });
   const page = await micropostPage(ctx, scope, paging, rows, () => Promise.reject(new Error('no total')));
-  const authors = new Set(rows.map((row) => row.author_id));
   return {
     page,
     syncToken: syncTokenAt(ctx, input.viewerId, horizon),
-    dependsOn: [answerDependency.homeFeed(input.viewerId), ...[...authors].map(answerDependency.user)],
+    dependsOn: timelinePageDependencies(input.viewerId, page.items),
   };
+}
+
+/**
+ * What a page of `viewerId`'s home timeline holding `items` was read from, for the answer cache: the viewer's feed
+ * (lines added, removed) and each author shown (their posts edited, their name changed).
+ */
+export function timelinePageDependencies(viewerId: string, items: readonly MicropostView[]): string[] {
+  const authors = new Set(items.map((item) => item.author.id));
+  return [answerDependency.homeFeed(viewerId), ...[...authors].map(answerDependency.user)];
 }
 
 function homeScope(viewerId: string): string {
