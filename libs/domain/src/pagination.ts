@@ -49,6 +49,16 @@ export function encodeCursor(keys: DomainKeys, scope: string, position: KeysetPo
 
 /** The position in a cursor; InvalidCursor when it was altered, is malformed, or belongs to another list. */
 export function decodeCursor(keys: DomainKeys, scope: string, cursor: string): KeysetPosition {
+  const { scope: named, position } = decodeAnyCursor(keys, cursor);
+  if (named !== scope) throw new InvalidCursor('cursor belongs to another list');
+  return position;
+}
+
+/**
+ * The list a cursor names and its position, for a read that learns its own scope in the same statement (then it
+ * must compare the two, and answer InvalidCursor when they differ); InvalidCursor when altered or malformed.
+ */
+export function decodeAnyCursor(keys: DomainKeys, cursor: string): { scope: string; position: KeysetPosition } {
   const payload = verifySigned(keys.cursor, cursor);
   if (payload === null) throw new InvalidCursor();
   let parsed: unknown;
@@ -58,11 +68,11 @@ export function decodeCursor(keys: DomainKeys, scope: string, cursor: string): K
     throw new InvalidCursor();
   }
   const { s, t, i } = (parsed ?? {}) as { s?: unknown; t?: unknown; i?: unknown };
-  if (s !== scope) throw new InvalidCursor('cursor belongs to another list');
+  if (typeof s !== 'string') throw new InvalidCursor();
   if (typeof t !== 'number' || !Number.isSafeInteger(t) || typeof i !== 'string' || !/^[1-9][0-9]{0,18}$/.test(i)) {
     throw new InvalidCursor();
   }
-  return { createdAt: new Date(t), id: i };
+  return { scope: s, position: { createdAt: new Date(t), id: i } };
 }
 
 /** Builds a numbered page from the rows of that page and the total. */

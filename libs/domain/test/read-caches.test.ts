@@ -11,13 +11,14 @@ import {
   followUser,
   homeTimeline,
   homeTimelineFirstPage,
+  listUserMicroposts,
   postMicropost,
   timelineChanges,
   unfollowUser,
   updateProfile,
 } from '../src/index.ts';
 import { makeUser, TEST_PASSWORD, TEST_TOKEN_SECRET } from '../src/testing/index.ts';
-import { context, sql } from './helpers.ts';
+import { context, expectDomainError, sql } from './helpers.ts';
 import { suite } from './setup.ts';
 
 /** Every owner whose counter differs from the lines home_feed really holds (none when the triggers keep it exact). */
@@ -180,5 +181,41 @@ describe('answer cache', () => {
     } finally {
       await db.close();
     }
+  });
+});
+
+describe("a user's posts in one statement", () => {
+  it('when paged by cursor, then pages neither repeat nor skip; a cursor of another list is refused; an unknown name is NotFound', async () => {
+    const [ann, ben] = [await makeUser(context()), await makeUser(context())];
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.unshift((await postMicropost(context(), { authorId: ann.id, text: `a${i}` })).id);
+    await postMicropost(context(), { authorId: ben.id, text: 'b' });
+    const first = await listUserMicroposts(context(), {
+      username: ann.username.toUpperCase(),
+      paging: { kind: 'cursor', cursor: null, limit: 3 },
+    });
+    const second = await listUserMicroposts(context(), {
+      username: ann.username,
+      paging: { kind: 'cursor', cursor: first.nextCursor, limit: 3 },
+    });
+    expect([...first.items, ...second.items].map((p) => p.id)).to.deep.equal(ids);
+    expect(second.nextCursor).to.equal(null);
+    const numbered = await listUserMicroposts(context(), {
+      username: ann.username,
+      paging: { kind: 'page', number: 2, size: 2 },
+    });
+    expect(numbered.items.map((p) => p.id)).to.deep.equal(ids.slice(2, 4));
+    expect(numbered).to.include({ totalItems: 5, totalPages: 3 });
+    await expectDomainError(
+      listUserMicroposts(context(), {
+        username: ben.username,
+        paging: { kind: 'cursor', cursor: first.nextCursor, limit: 3 },
+      }),
+      'bad_cursor',
+    );
+    await expectDomainError(
+      listUserMicroposts(context(), { username: 'nobody_here_x', paging: { kind: 'cursor', cursor: null, limit: 3 } }),
+      'not_found',
+    );
   });
 });

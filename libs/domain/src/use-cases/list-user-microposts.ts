@@ -1,26 +1,31 @@
 import type { DomainContext } from '../database.ts';
-import { MICROPOST_COLUMNS, micropostPage, type MicropostRow } from '../micropost-reads.ts';
-import { keysetWindow, type Paged, type Paging } from '../pagination.ts';
-import { query } from '../sql.ts';
+import { InvalidCursor, NotFound } from '../errors.ts';
+import { micropostPage } from '../micropost-reads.ts';
+import { assertPaging, decodeAnyCursor, type Paged, type Paging } from '../pagination.ts';
+import { userPostsPage } from '../sql/microposts.ts';
+import { checkUsername, usernameKey } from '../text-rules.ts';
 import type { MicropostView } from '../views.ts';
-import { loadUserByUsername } from './find-user.ts';
 
-/** A user's live microposts, newest first (public). */
+/**
+ * A user's live microposts, newest first (public): the author, the page and its total in one prepared statement.
+ * A cursor names its list by the author's id, which the statement returns; a cursor of another list is refused.
+ */
 export async function listUserMicroposts<P extends Paging>(
   ctx: DomainContext,
   input: { username: string; paging: P },
 ): Promise<Paged<P, MicropostView>> {
-  const author = await loadUserByUsername(ctx.em, input.username);
-  const scope = `user-posts:${author.id}`;
-  const { after, limit, offset } = keysetWindow(ctx.keys, scope, input.paging);
-  const rows = await query<MicropostRow>(
-    ctx.em,
-    `select ${MICROPOST_COLUMNS} from microposts p join users u on u.id = p.author_id
-     where p.author_id = ? and p.deleted_at is null
-       and (?::timestamptz is null or (p.created_at, p.id) < (?::timestamptz, ?::bigint))
-     order by p.created_at desc, p.id desc limit ? offset ?`,
-    [author.id, after?.createdAt ?? null, after?.createdAt ?? null, after?.id ?? null, limit, offset],
-    { replica: true },
-  );
-  return micropostPage(ctx, scope, input.paging, rows, async () => author.postsCount);
+  if (typeof input.username !== 'string' || checkUsername(input.username) !== null) throw new NotFound('user');
+  assertPaging(input.paging);
+  const paging: Paging = input.paging;
+  const cursor = paging.kind === 'cursor' && paging.cursor ? decodeAnyCursor(ctx.keys, paging.cursor) : null;
+  const found = await userPostsPage(ctx, {
+    usernameKey: usernameKey(input.username),
+    after: cursor?.position ?? null,
+    limit: paging.kind === 'page' ? paging.size : paging.limit + 1,
+    offset: paging.kind === 'page' ? (paging.number - 1) * paging.size : 0,
+  });
+  if (found === null) throw new NotFound('user');
+  const scope = `user-posts:${found.authorId}`;
+  if (cursor !== null && cursor.scope !== scope) throw new InvalidCursor('cursor belongs to another list');
+  return micropostPage(ctx, scope, input.paging, found.rows, async () => found.postsCount);
 }
