@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { getMicropost, runIdempotent } from '@microblog/domain';
+import { getMicropost, openDatabase, runIdempotent, type SentStatement } from '@microblog/domain';
+import { TEST_TOKEN_SECRET } from '@microblog/domain/testing';
 import { expect } from 'chai';
 import { requestFingerprint } from '../src/v1/routes/posts.ts';
 import { post, signUp, startApp } from './helpers.ts';
@@ -289,5 +290,94 @@ describe('posts', () => {
         })
       ).status,
     ).to.equal(201);
+  });
+
+  it('when over the post limit, then a retry of a post already made is still answered with it, byte for byte', async () => {
+    const app = await startApp({ limits: { postsPerUser: { points: 1, durationSeconds: 3600 } } });
+    const user = await signUp(app);
+    const key = randomUUID();
+    const send = () =>
+      fetch(`${app.url}/v1/posts`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${user.token}`,
+          'content-type': 'application/json',
+          'accept-encoding': 'identity',
+          'idempotency-key': key,
+        },
+        body: JSON.stringify({ text: 'the one' }),
+      });
+    const first = await send();
+    const firstBody = await first.text();
+    expect(first.status).to.equal(201);
+    const over = await app.call('createPost', 'POST', '/v1/posts', {
+      token: user.token,
+      body: { text: 'one too many' },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(over.status).to.equal(429);
+    const retry = await send();
+    expect(retry.status).to.equal(201);
+    expect(retry.headers.get('idempotent-replayed')).to.equal('true');
+    expect(await retry.text()).to.equal(firstBody);
+    const reused = await app.call('createPost', 'POST', '/v1/posts', {
+      token: user.token,
+      body: { text: 'another text' },
+      headers: { 'idempotency-key': key },
+    });
+    expect(reused.status).to.equal(422);
+    expect(reused.body.code).to.equal('idempotency_key_reused');
+  });
+
+  it('when the app sends one key several times at once, then one post is made and every other answer replays it or is 409', async () => {
+    const app = await startApp();
+    const user = await signUp(app);
+    const key = randomUUID();
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        app.call('createPost', 'POST', '/v1/posts', {
+          token: user.token,
+          body: { text: 'at once' },
+          headers: { 'idempotency-key': key },
+        }),
+      ),
+    );
+    const made = answers.filter((a) => a.status === 201 && a.headers.get('idempotent-replayed') === null);
+    expect(made).to.have.length(1);
+    for (const answer of answers) {
+      if (answer.status === 201) expect(answer.body).to.deep.equal(made[0]!.body);
+      else expect(answer.status).to.equal(409);
+    }
+    const page = await app.call('listUserPosts', 'GET', `/v1/users/${user.username}/posts`);
+    expect(page.body.items.map((p: { id: string }) => p.id)).to.deep.equal([made[0]!.body.id]);
+  });
+
+  it('when a signed-in app posts with its session warm, then the request sends at most 2 statements to PostgreSQL (the post is one)', async () => {
+    const sent: SentStatement[] = [];
+    const db = await openDatabase({ url: suite.url(), tokenSecret: TEST_TOKEN_SECRET, onQuery: (s) => sent.push(s) });
+    try {
+      const app = await startApp({ db });
+      const user = await signUp(app);
+      const sessionChecks = () => sent.filter((s) => /from sessions/.test(s.sql)).length;
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        const before = sessionChecks();
+        expect((await app.call('getMe', 'GET', '/v1/me', { token: user.token })).status).to.equal(200);
+        if (sessionChecks() === before) break;
+        if (Date.now() > deadline) expect.fail('the session cache never became warm');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      sent.length = 0;
+      const created = await app.call('createPost', 'POST', '/v1/posts', {
+        token: user.token,
+        body: { text: 'two round trips at most' },
+        headers: { 'idempotency-key': randomUUID() },
+      });
+      expect(created.status).to.equal(201);
+      expect(sent.length, sent.map((s) => s.sql).join('\n')).to.be.at.most(2);
+      expect(sent.filter((s) => /post_micropost\(/.test(s.sql))).to.have.length(1);
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -5,7 +5,7 @@ import type { AccessTokens } from '../auth/access-tokens.ts';
 import type { Throttles } from '@microblog/bff-kit';
 import type { Settings } from '../settings.ts';
 
-/** Test seams: code run at fixed points of a request (e.g. hold a create inside its transaction). */
+/** Test seams: code run at fixed points of a request (e.g. hold a create inside its transaction, before its commit). */
 export type Hooks = { insideCreatePost?: () => Promise<void> };
 
 /** Shared by every v1 route module. */

@@ -34,6 +34,8 @@ export type Throttles = {
   clearFailedSignIns(accountKey: string): Promise<void>;
   signUp(address: string): Promise<void>;
   post(userId: string): Promise<void>;
+  /** Gives back what `post` counted, for a request that turned out not to be a new post (an idempotent replay). */
+  refundPost(userId: string): Promise<void>;
   /** Resolves once Redis is connected (at once without Redis); until then counts fall back to memory. */
   ready(): Promise<void>;
   /** Releases the Redis connection the throttles opened (one passed in stays open). */
@@ -92,6 +94,9 @@ export function createThrottles(prefix: string, limits: Partial<RateLimits>, red
     },
     signUp: (address) => consume(signUps, address, 'signUpsPerAddress'),
     post: (userId) => consume(posts, userId, 'postsPerUser'),
+    async refundPost(userId) {
+      await posts.reward(userId, 1);
+    },
     async ready() {
       if (client !== null && client.status !== 'ready') await once(client, 'ready');
     },

@@ -60,4 +60,24 @@ describe('throttles shared through Redis', () => {
     await b.clearFailedSignIns(account);
     await a.assertAccountNotLocked(account);
   });
+
+  it('when a counted post is refunded (it was a replay), then it no longer counts on any instance', async () => {
+    const instance = () => {
+      const client = new Redis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+      clients.push(client);
+      return createThrottles('bff-kit-test', { postsPerUser: { points: 2, durationSeconds: 60 } }, client);
+    };
+    const [a, b] = [instance(), instance()];
+    await Promise.all(clients.map((client) => (client.status === 'ready' ? null : once(client, 'ready'))));
+    const user = `poster_${randomBytes(5).toString('hex')}`;
+    await a.post(user);
+    await b.post(user);
+    await a.refundPost(user);
+    await b.post(user);
+    const over = await a.post(user).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(over).to.include({ status: 429, code: 'rate_limited' });
+  });
 });

@@ -173,8 +173,9 @@ export function ormConfig(
     entities,
     extensions: [Migrator],
     migrations: { path: MIGRATIONS_PATH, glob: '!(*.d).ts', snapshot: false, silent: true },
-    // The database functions (microblog_change_horizon, home_timeline_first_page, ...) are written by migrations and
-    // called by name; the ORM neither declares nor drops them.
+    // The database functions (microblog_change_horizon, home_timeline_first_page, post_micropost, ...) are written by
+    // hand in their migrations and called through prepared statements (src/sql/); the schema diff leaves them alone
+    // instead of dropping them.
     schemaGenerator: { ignoreRoutines: true },
     pool: { min: 0, max: options.poolSize ?? 10 },
     // Fail a request rather than queue it for ever when the database is gone.

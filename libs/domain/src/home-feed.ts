@@ -1,23 +1,10 @@
 // The write side of the materialized home timeline (fan-out on write). Every function runs inside the
 // caller's transaction AFTER the caller has locked the author's user row (the counter update does it), so a
 // post and a follow of its author serialize: whichever commits second sees the other, and no line is lost.
+// A new post's lines (its author's feed and every follower's) are written by the database function post_micropost,
+// in the same order (the author's row first): see src/sql/microposts.ts.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { run } from './sql.ts';
-
-/** A new post goes to its author's feed and to the feed of everyone following the author now. */
-export async function fanOutPost(
-  em: EntityManager,
-  post: { id: string; authorId: string; createdAt: Date },
-): Promise<void> {
-  await run(
-    em,
-    `insert into home_feed (owner_id, created_at, micropost_id, author_id)
-     select ?::bigint, ?::timestamptz, ?::bigint, ?::bigint
-     union all
-     select f.follower_id, ?::timestamptz, ?::bigint, ?::bigint from follows f where f.followee_id = ?`,
-    [post.authorId, post.createdAt, post.id, post.authorId, post.createdAt, post.id, post.authorId, post.authorId],
-  );
-}
 
 /** A deleted post leaves every feed it is in (its author's and its author's followers'), by primary key. */
 export async function removePostFromFeeds(

@@ -29,7 +29,11 @@ import {
   completeOutboxEvent as completeOutboxEventUseCase,
   failOutboxEvent as failOutboxEventUseCase,
 } from './use-cases/outbox-delivery.ts';
-import { postMicropost as postMicropostUseCase } from './use-cases/post-micropost.ts';
+import {
+  findPostByIdempotencyKey as findPostByIdempotencyKeyUseCase,
+  postMicropost as postMicropostUseCase,
+  postMicropostOnce as postMicropostOnceUseCase,
+} from './use-cases/post-micropost.ts';
 import {
   countPushTokens as countPushTokensUseCase,
   dropPushTokens as dropPushTokensUseCase,
@@ -82,7 +86,7 @@ export type { ClaimedEvent } from './use-cases/outbox-delivery.ts';
 export type { OutboxEventPayloads } from './outbox.ts';
 export type { PushTarget } from './use-cases/push-tokens.ts';
 export type { StoredResponse } from './use-cases/run-idempotent.ts';
-export { IDEMPOTENCY_TTL_MS } from './use-cases/run-idempotent.ts';
+export { IDEMPOTENCY_TTL_MS, IDEMPOTENCY_WAIT_MS } from './use-cases/run-idempotent.ts';
 export type { Device, SessionView } from './use-cases/start-session.ts';
 export { SESSION_IDLE_TTL_MS } from './use-cases/start-session.ts';
 export type { TimelineChanges } from './use-cases/timeline-changes.ts';
@@ -137,8 +141,12 @@ export const getOwnProfile = atTheEdge(getOwnProfileUseCase);
 export const updateProfile = atTheEdge(updateProfileUseCase);
 /** Changes the password and revokes the user's other sessions. */
 export const changePassword = atTheEdge(changePasswordUseCase);
-/** Publishes a micropost. */
+/** Publishes a micropost (one statement). */
 export const postMicropost = atTheEdge(postMicropostUseCase);
+/** Publishes a micropost at most once per Idempotency-Key (one statement); a retry replays the first post. */
+export const postMicropostOnce = atTheEdge(postMicropostOnceUseCase);
+/** The post an earlier request with this Idempotency-Key made, or null. */
+export const findPostByIdempotencyKey = atTheEdge(findPostByIdempotencyKeyUseCase);
 /** Edits a micropost (author only). */
 export const editMicropost = atTheEdge(editMicropostUseCase);
 /** Deletes a micropost (author only). */

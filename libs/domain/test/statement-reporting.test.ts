@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { openDatabase, postMicropost, type SentStatement } from '../src/index.ts';
+import { openDatabase, postMicropost, runIdempotent, type SentStatement } from '../src/index.ts';
 import { makeUser, TEST_TOKEN_SECRET } from '../src/testing/index.ts';
 import { context } from './helpers.ts';
 import { suite } from './setup.ts';
@@ -15,16 +15,27 @@ describe('openDatabase({ onQuery })', () => {
       onQuery: (s) => sent.push(s),
     });
     try {
-      const post = await postMicropost(db.context(), { authorId: author.id, text: 'reported statements' });
+      // A use case that runs its statements through MikroORM in a transaction: an idempotent post.
+      const { body } = await runIdempotent(
+        db.context(),
+        { userId: author.id, key: 'reported', fingerprint: 'f' },
+        async (tx) => ({
+          status: 201,
+          body: await postMicropost(tx, { authorId: author.id, text: 'reported statements' }),
+        }),
+      );
+      const post = body as { id: string };
       const statements = sent.filter((s) => !/pg_backend_pid/.test(s.sql));
       expect(statements[0]?.sql).to.match(/^begin/i);
       expect(statements.at(-1)?.sql).to.match(/^commit/i);
-      const insert = statements.find((s) => /^insert into "microposts"/i.test(s.sql));
-      expect(insert?.sql, 'the parameters are inlined').to.include("'reported statements'");
-      expect(insert?.rows[0]?.id, 'the row the insert returned').to.equal(post.id);
-      const counter = statements.find((s) => /^update users set posts_count/i.test(s.sql));
-      expect(counter?.sql).to.include(`'${author.id}'`);
-      expect(counter?.rows).to.deep.equal([{ username: author.username, display_name: author.displayName }]);
+      const call = statements.find((s) => /post_micropost\(/i.test(s.sql));
+      expect(call?.sql, 'the parameters are inlined').to.include("'reported statements'");
+      expect((call?.rows[0]?.post as { id?: string } | undefined)?.id, 'the row the call returned').to.equal(post.id);
+      const claim = statements.find((s) => /claim_idempotency_key\(/i.test(s.sql));
+      expect(claim?.sql).to.include(`'${author.id}'`);
+      expect(claim?.rows).to.have.length(1);
+      expect(claim?.rows[0]).to.deep.include({ stored_fingerprint: null, stored_status: null, stored_body: null });
+      expect(claim?.rows[0]?.claimed_id).to.match(/^[1-9][0-9]*$/);
       for (const s of statements) {
         expect(s.error, s.sql).to.equal(null);
         expect(s.ms, s.sql).to.be.a('number').and.at.least(0);
