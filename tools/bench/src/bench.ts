@@ -33,7 +33,17 @@ import type { CaptureSummary, Statement } from './ceilings.ts';
 import type { LoadResult, LoadSpec, LoadStep } from './load.ts';
 import { renderProfile, summarizeProfiles, type ProfileSummary } from './profile.ts';
 import { rssSampler, startBff, startCeilings, startLoadGenerator, type Bff } from './processes.ts';
-import { compareWith, measuredRow, renderComparison, renderTable, type Report, type Row } from './report.ts';
+import {
+  compareWith,
+  measuredRow,
+  renderComparison,
+  renderDoneWhen,
+  renderTable,
+  type DoneWhen,
+  type LimitCheck,
+  type Report,
+  type Row,
+} from './report.ts';
 import { SCALE_PASSWORD } from './seed-scale.ts';
 
 /** This package's directory: the results go under it. */
@@ -71,6 +81,8 @@ type Profile = {
   mixedConnections: number;
   warmupSeconds: number;
   durationSeconds: number;
+  /** The rows measured side by side run in this many rounds, each of durationSeconds / rounds. */
+  rounds: number;
   /** Users whose timelines are read (each has at least deepItems + a page in their home timeline). */
   readers: number;
   /** Users who write (POST /v1/posts, the mixed runs): enough that the 300/hour/user throttle is never reached. */
@@ -92,6 +104,7 @@ const PROFILES: Record<'full' | 'quick', Profile> = {
     mixedConnections: 50,
     warmupSeconds: 3,
     durationSeconds: 10,
+    rounds: 5,
     readers: 32,
     writers: 300,
     signInUsers: 500,
@@ -107,6 +120,7 @@ const PROFILES: Record<'full' | 'quick', Profile> = {
     mixedConnections: 8,
     warmupSeconds: 0,
     durationSeconds: 1,
+    rounds: 2,
     readers: 4,
     writers: 16,
     signInUsers: 32,
@@ -133,11 +147,11 @@ const PAGE = 20;
 
 const ROWS: { id: string; ceilings: string[] }[] = [
   { id: 'me', ceilings: ['ceiling-koa', 'ceiling-sql-me', 'ceiling-limit-me'] },
-  { id: 'timeline', ceilings: ['ceiling-sql-timeline'] },
-  { id: 'timeline-deep', ceilings: ['ceiling-sql-timeline-deep', 'timeline'] },
-  { id: 'web-timeline-1', ceilings: ['ceiling-sql-web-timeline-1'] },
+  { id: 'timeline', ceilings: ['ceiling-sql-timeline', 'ceiling-limit-timeline'] },
+  { id: 'timeline-deep', ceilings: ['ceiling-sql-timeline-deep', 'ceiling-limit-timeline-deep', 'timeline'] },
+  { id: 'web-timeline-1', ceilings: ['ceiling-sql-web-timeline-1', 'ceiling-limit-web-timeline-1'] },
   { id: 'web-timeline-deep', ceilings: ['ceiling-sql-web-timeline-deep', 'web-timeline-1'] },
-  { id: 'user-posts', ceilings: ['ceiling-sql-user-posts'] },
+  { id: 'user-posts', ceilings: ['ceiling-sql-user-posts', 'ceiling-limit-user-posts'] },
   { id: 'create-post', ceilings: ['ceiling-sql-create-post'] },
   { id: 'sign-in', ceilings: ['ceiling-sql-sign-in'] },
   { id: 'mixed', ceilings: ['ceiling-sql-mixed'] },
@@ -244,6 +258,133 @@ async function deepCursor(
   }
   if (!cursor || !last) throw new Error('no deep cursor');
   return { cursor, ...last };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The limit servers' answers against the BFFs', and issue 12's "Done when", judged from the run's own rows.
+
+/**
+ * Sends the first few requests of each hot read to its BFF and to the limit server and compares the answers
+ * (status, Content-Encoding, bytes). A first page whose sync token alone differs (a write was in flight when one
+ * of them read the horizon) counts apart; anything else is a difference, printed, and the row is no fair limit.
+ */
+async function checkLimitAnswers(
+  checks: { row: string; bff: string; steps: LoadStep[] }[],
+  limitUrl: string,
+): Promise<LimitCheck> {
+  const outcome: LimitCheck = { requests: 0, identical: 0, syncHorizonOnly: 0, differing: [] };
+  const answer = async (url: string, headers: Record<string, string>) => {
+    const response = await fetch(url, { headers });
+    return { status: response.status, encoding: response.headers.get('content-encoding'), text: await response.text() };
+  };
+  const withoutSyncToken = (text: string) => {
+    try {
+      const { syncToken: _, ...rest } = JSON.parse(text) as Record<string, unknown>;
+      return JSON.stringify(rest);
+    } catch {
+      return text;
+    }
+  };
+  for (const check of checks) {
+    const step = check.steps[0];
+    if (!step) continue;
+    for (const variant of (step.variants ?? [{}]).slice(0, 4)) {
+      const path = variant.path ?? step.request.path;
+      const headers = { ...step.request.headers, ...variant.headers };
+      const [a, b] = await Promise.all([answer(`${check.bff}${path}`, headers), answer(`${limitUrl}${path}`, headers)]);
+      outcome.requests++;
+      const sameHead = a.status === b.status && a.encoding === b.encoding;
+      if (sameHead && a.text === b.text) outcome.identical++;
+      else if (sameHead && withoutSyncToken(a.text) === withoutSyncToken(b.text)) outcome.syncHorizonOnly++;
+      else
+        outcome.differing.push(
+          `${check.row} ${path.slice(0, 60)}: BFF ${a.status} ${a.encoding ?? 'identity'} ${a.text.slice(0, 160)} / limit ${b.status} ${b.encoding ?? 'identity'} ${b.text.slice(0, 160)}`,
+        );
+    }
+  }
+  return outcome;
+}
+
+/** The load average above which the timeline's latency criterion is not judged (issue 12). */
+const JUDGED_BELOW_LOAD = 1.5;
+
+/**
+ * Issue 12's "Done when", each criterion with the run's figure and whether it is met. The latency criterion is
+ * judged only when the machine's 1-minute load average was under 1.5 when the run began (the load after a run
+ * includes the run itself, which keeps both cores busy by design).
+ */
+function issue12Checks(
+  row: (id: string) => Row | undefined,
+  memoryPeaksKb: Record<string, number>,
+  loadBefore: number[],
+): DoneWhen[] {
+  const checks: DoneWhen[] = [];
+  const pct = (n: number) => `${(n * 100).toFixed(n < 0.1 ? 1 : 0)}%`;
+  const rps = (r: Row) => Math.round(r.rps ?? 0).toLocaleString('en-US');
+  const clean = (r: Row) => r.errors === 0;
+  const koa = row('ceiling-koa');
+  const ofKoa = (id: string, label: string, share: number) => {
+    const r = row(id);
+    if (!r?.rps || !koa?.rps) return;
+    const ratio = r.rps / koa.rps;
+    checks.push({
+      criterion: `${label} ≥ ${pct(share)} of bare Koa`,
+      figure: `${pct(ratio)} (${rps(r)} / ${rps(koa)} req/s)`,
+      met: ratio >= share && clean(r),
+    });
+  };
+  ofKoa('me', 'GET /v1/me', 0.5);
+  const timeline = row('timeline');
+  if (timeline?.rps && timeline.p99 !== null && koa?.rps) {
+    const ratio = timeline.rps / koa.rps;
+    const load = loadBefore[0] ?? 0;
+    checks.push({
+      criterion: `GET /v1/timeline first page ≥ 35% of bare Koa and p99 < 50 ms (load < ${JUDGED_BELOW_LOAD})`,
+      figure: `${pct(ratio)} (${rps(timeline)} / ${rps(koa)} req/s), p99 ${timeline.p99.toFixed(1)} ms`,
+      met: load < JUDGED_BELOW_LOAD ? ratio >= 0.35 && timeline.p99 < 50 && clean(timeline) : null,
+      ...(load < JUDGED_BELOW_LOAD ? {} : { note: `load ${load.toFixed(2)}` }),
+    });
+  }
+  const deep = row('timeline-deep');
+  const deepLimit = row('ceiling-limit-timeline-deep');
+  if (deep?.rps && deepLimit?.rps) {
+    const ratio = deep.rps / deepLimit.rps;
+    checks.push({
+      criterion: `GET /v1/timeline after ${profile.deepItems.toLocaleString('en-US')} items ≥ 90% of its limit server`,
+      figure: `${pct(ratio)} (${rps(deep)} / ${rps(deepLimit)} req/s)`,
+      met: ratio >= 0.9 && clean(deep),
+    });
+  }
+  ofKoa('web-timeline-1', 'bff-web GET /api/v1/timeline?page=1', 0.35);
+  const create = row('create-post');
+  if (create?.rps && koa?.rps) {
+    const ratio = create.rps / koa.rps;
+    const trips = create.roundTrips ?? null;
+    checks.push({
+      criterion: 'POST /v1/posts ≤ 2 round trips per request and ≥ 4% of bare Koa',
+      figure: `${trips === null ? 'round trips not counted' : `${trips.toFixed(2)} round trips`}, ${pct(ratio)} (${rps(create)} / ${rps(koa)} req/s)`,
+      met: trips === null ? null : trips <= 2 && ratio >= 0.04 && clean(create),
+      ...(trips === null ? { note: 'round trips not counted' } : {}),
+    });
+  }
+  const warm = [row('me'), row('timeline')].filter((r): r is Row => r !== undefined);
+  if (warm.length && warm.every((r) => r.roundTrips != null)) {
+    checks.push({
+      criterion: 'round trips per request, GET /v1/me and timeline first page: 0 on a warm cache (≤ 0.05)',
+      figure: warm.map((r) => `${r.id} ${(r.roundTrips ?? 0).toFixed(2)}`).join(', '),
+      met: warm.every((r) => (r.roundTrips ?? 1) <= 0.05),
+    });
+  }
+  for (const name of ['bff-mobile', 'bff-web']) {
+    const kb = memoryPeaksKb[name];
+    if (kb === undefined) continue;
+    checks.push({
+      criterion: `peak RSS of ${name} under the mixed load < 200 MB`,
+      figure: `${(kb / 1024).toFixed(0)} MB`,
+      met: kb < 200 * 1024,
+    });
+  }
+  return checks;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -365,7 +506,13 @@ async function main(): Promise<number> {
     () => web.stop(),
     () => mobile.stop(),
   );
-  const ceilings = await startCeilings({ databaseUrl: main.url, poolSize: 10, mobileJwtSecret: mobile.jwtSecret });
+  const ceilings = await startCeilings({
+    databaseUrl: main.url,
+    poolSize: 10,
+    mobileJwtSecret: mobile.jwtSecret,
+    webJwtSecret: web.jwtSecret,
+    mobileTokenSecret: mobile.tokenSecret,
+  });
   cleanup.push(() => ceilings.stop());
   const load = await startLoadGenerator();
   cleanup.push(() => load.stop());
@@ -433,43 +580,96 @@ async function main(): Promise<number> {
     steps,
   });
   const servers = [web, mobile];
-  // Round trips per request of a BFF row: the statements PostgreSQL completed in the row's database during the row
-  // (pg_stat_statements), over the requests the BFF served: every response, warm-up included, plus the one each
-  // connection still had in flight when the load stopped (their statements finish during the pause below).
+  // Round trips per request of a BFF row: the statements PostgreSQL completed in the row's database during the row's
+  // runs (pg_stat_statements), over the requests the BFF served in them: every response, plus the one each
+  // connection still had in flight when a run stopped (their statements finish during the pause below).
   const counting = (await statementsCompleted(main.url)) !== null;
   if (!counting) log('round trips per request: not counted (this PostgreSQL does not load pg_stat_statements)');
   const dbOf = (url: string) => (url === mobile.url || url === web.url ? main.url : null);
-  const measure = async (
-    id: string,
-    label: string,
-    kind: 'ceiling' | 'endpoint',
-    load_: LoadSpec,
-  ): Promise<LoadResult | null> => {
-    if (!wanted(id) || interrupted) return null;
-    const countIn = kind === 'endpoint' && counting ? dbOf(load_.url) : null;
+
+  type Scenario = { id: string; label: string; kind: 'ceiling' | 'endpoint'; spec: LoadSpec };
+  const scenario = (id: string, label: string, kind: Scenario['kind'], loadSpec: LoadSpec): Scenario => ({
+    id,
+    label,
+    kind,
+    spec: loadSpec,
+  });
+  /** One run of a row (a round, or the whole row); its statements are counted when it is a BFF's. */
+  const counted = new Map<string, { statements: number; served: number; responses: number }>();
+  const runOnce = async (s: Scenario, seconds: number, warmupSeconds: number, keep: boolean): Promise<LoadResult> => {
+    const loadSpec: LoadSpec = { ...s.spec, durationSeconds: seconds, warmupSeconds, keep };
+    const countIn = s.kind === 'endpoint' && counting ? dbOf(loadSpec.url) : null;
     const before = countIn ? await statementsCompleted(countIn) : null;
-    const result = await load.run(load_);
-    const measured = measuredRow(id, label, kind, result);
+    const result = await load.run(loadSpec);
+    const so = counted.get(s.id) ?? { statements: 0, served: 0, responses: 0 };
+    // With `keep`, the result is the row's total so far: this run's own responses are the difference.
+    const own = keep ? result.responses - so.responses : result.responses;
+    so.responses = keep ? result.responses : so.responses + result.responses;
     if (countIn && before !== null) {
       await new Promise((resolve) => setTimeout(resolve, 300));
       const after = await statementsCompleted(countIn);
-      const phases = load_.warmupSeconds > 0 ? 2 : 1;
-      const served = result.responses + result.warmupResponses + load_.connections * phases;
       // (The counting queries themselves are left out: they name pg_stat_statements.)
-      if (after !== null && served > 0) measured.roundTrips = (after - before) / served;
+      if (after !== null) {
+        const warm = warmupSeconds > 0 ? result.warmupResponses + loadSpec.connections : 0;
+        so.statements += after - before;
+        so.served += own + loadSpec.connections + (keep ? 0 : warm);
+      }
     }
+    counted.set(s.id, so);
+    return result;
+  };
+  const finish = (s: Scenario, result: LoadResult) => {
+    const measured = measuredRow(s.id, s.label, s.kind, result);
+    const so = counted.get(s.id);
+    if (so && so.served > 0) measured.roundTrips = so.statements / so.served;
     rows.push(measured);
     const errors = result.non2xx + result.socketErrors + result.timeouts;
     log(
-      `  ${label.padEnd(54)} ${Math.round(result.rps).toString().padStart(6)} req/s  p50 ${result.p50.toFixed(1).padStart(6)} ms  p99 ${result.p99.toFixed(1).padStart(6)} ms` +
+      `  ${s.label.padEnd(54)} ${Math.round(result.rps).toString().padStart(6)} req/s  p50 ${result.p50.toFixed(1).padStart(6)} ms  p99 ${result.p99.toFixed(1).padStart(6)} ms` +
         (measured.roundTrips != null ? `  ${measured.roundTrips.toFixed(2)} round trips/request` : '') +
         (errors ? `  ERRORS ${errors} ${JSON.stringify(result.statuses)} ${result.failures[0] ?? ''}` : '') +
         (result.responses === 0 ? '  NO RESPONSE within the run' : ''),
     );
-    const server = servers.find((s) => load_.url === s.url);
-    if (server && Object.keys(result.statuses).some((s) => s.startsWith('5')))
+    const server = servers.find((x) => s.spec.url === x.url);
+    if (server && Object.keys(result.statuses).some((code) => code.startsWith('5')))
       log(`  ${server.name} said:\n${server.output().replace(/^/gm, '    ')}`);
-    return result;
+  };
+  /** A row measured alone: its warm-up, then its whole duration. */
+  const measure = async (s: Scenario): Promise<void> => {
+    if (!wanted(s.id) || interrupted) return;
+    finish(s, await runOnce(s, profile.durationSeconds, profile.warmupSeconds, false));
+  };
+  /**
+   * Rows measured side by side: every row warmed up once, then `profile.rounds` rounds in which each row runs for
+   * its share of the duration, one after the other in the order given (the bare servers, then each endpoint's SQL
+   * ceiling, limit server and BFF row). A row's figures add up its rounds, so every ratio between these rows
+   * compares the same stretches of the machine's time, whatever the neighbours did meanwhile.
+   */
+  const measureInRounds = async (scenarios: Scenario[]): Promise<void> => {
+    const active = scenarios.filter((s) => wanted(s.id));
+    if (profile.warmupSeconds > 0) {
+      const t = performance.now();
+      for (const s of active) {
+        if (interrupted) return;
+        await load.run({ ...s.spec, durationSeconds: profile.warmupSeconds, warmupSeconds: 0 });
+      }
+      log(`warmed up ${active.length} rows in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    }
+    const totals = new Map<string, LoadResult>();
+    for (let round = 1; round <= profile.rounds; round++) {
+      const t = performance.now();
+      for (const s of active) {
+        if (interrupted) return;
+        totals.set(s.id, await runOnce(s, profile.durationSeconds / profile.rounds, 0, true));
+      }
+      log(
+        `round ${round} of ${profile.rounds}: ${active.length} rows in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      );
+    }
+    for (const s of active) {
+      const result = totals.get(s.id);
+      if (result) finish(s, result);
+    }
   };
 
   const json = { 'accept-encoding': 'gzip' };
@@ -478,157 +678,192 @@ async function main(): Promise<number> {
   const recorded = (endpoint: string, count: number) =>
     Array.from({ length: count }, (_, i) => ({ path: `/${endpoint}?v=${i}` }));
   const sqlUrl = `http://127.0.0.1:${ceilings.ports.sql}`;
+  // The limit server answers the BFFs' own paths: a limit row sends exactly the BFF row's requests.
+  const limitUrl = `http://127.0.0.1:${ceilings.ports.limit}`;
   const get = (path: string): LoadStep['request'] => ({ method: 'GET', path, headers: json });
   const postText = JSON.stringify({ text: `${BENCH_TEXT_PREFIX}{n} written by npm run bench` });
-
-  log('measuring:');
-  await measure(
-    'ceiling-http',
-    'bare node:http, fixed JSON',
-    'ceiling',
-    spec('ceiling-http', `http://127.0.0.1:${ceilings.ports.bareHttp}`, [{ request: get('/') }]),
-  );
-  await measure(
-    'ceiling-koa',
-    'bare Koa, fixed JSON',
-    'ceiling',
-    spec('ceiling-koa', `http://127.0.0.1:${ceilings.ports.bareKoa}`, [{ request: get('/') }]),
-  );
-
-  await measure(
-    'ceiling-sql-me',
-    'SQL ceiling: /v1/me',
-    'ceiling',
-    spec('ceiling-sql-me', sqlUrl, [{ request: get('/me'), variants: recorded('me', readers.length) }]),
-  );
-  await measure(
-    'ceiling-limit-me',
-    'limit server: /v1/me (node:http + pg, 1 prepared statement)',
-    'ceiling',
-    spec('ceiling-limit-me', `http://127.0.0.1:${ceilings.ports.limitMe}`, [
-      { request: get('/v1/me'), variants: readers.map(bearer) },
-    ]),
-  );
-  await measure(
-    'me',
-    'GET /v1/me',
-    'endpoint',
-    spec('me', mobile.url, [{ request: get('/v1/me'), variants: readers.map(bearer) }]),
-  );
-
-  await measure(
-    'ceiling-sql-timeline',
-    'SQL ceiling: timeline first page',
-    'ceiling',
-    spec('ceiling-sql-timeline', sqlUrl, [
-      { request: get('/timeline'), variants: recorded('timeline', readers.length) },
-    ]),
-  );
-  await measure(
-    'timeline',
-    'GET /v1/timeline (first page)',
-    'endpoint',
-    spec('timeline', mobile.url, [{ request: get('/v1/timeline'), variants: readers.map(bearer) }]),
-  );
-
-  await measure(
-    'ceiling-sql-timeline-deep',
-    `SQL ceiling: timeline after ${profile.deepItems} items`,
-    'ceiling',
-    spec('ceiling-sql-timeline-deep', sqlUrl, [
-      { request: get('/timeline-deep'), variants: recorded('timeline-deep', readers.length) },
-    ]),
-  );
-  await measure(
-    'timeline-deep',
-    `GET /v1/timeline (after ${profile.deepItems.toLocaleString('en-US')} items)`,
-    'endpoint',
-    spec('timeline-deep', mobile.url, [
-      {
-        request: get('/v1/timeline'),
-        variants: readers.map((r) => ({
-          ...bearer(r),
-          path: `/v1/timeline?cursor=${encodeURIComponent(r.deep?.cursor ?? '')}`,
-        })),
-      },
-    ]),
-  );
-
   const webPath = (page: number) => `/api/v1/timeline?page=${page}&per_page=${PAGE}`;
   const cookie = (r: Reader) => ({ headers: { cookie: r.web?.cookie ?? '' } });
-  await measure(
-    'ceiling-sql-web-timeline-1',
-    'SQL ceiling: web timeline page 1',
-    'ceiling',
-    spec('ceiling-sql-web-timeline-1', sqlUrl, [
-      { request: get('/web-timeline-1'), variants: recorded('web-timeline-1', readers.length) },
-    ]),
+
+  // The requests of each hot read, sent alike to the BFF and to its limit server.
+  const meSteps: LoadStep[] = [{ request: get('/v1/me'), variants: readers.map(bearer) }];
+  const timelineSteps: LoadStep[] = [{ request: get('/v1/timeline'), variants: readers.map(bearer) }];
+  const deepSteps: LoadStep[] = [
+    {
+      request: get('/v1/timeline'),
+      variants: readers.map((r) => ({
+        ...bearer(r),
+        path: `/v1/timeline?cursor=${encodeURIComponent(r.deep?.cursor ?? '')}`,
+      })),
+    },
+  ];
+  const web1Steps: LoadStep[] = [{ request: get(webPath(1)), variants: readers.map(cookie) }];
+  const userPostsSteps: LoadStep[] = [
+    {
+      request: get('/v1/users/x/posts'),
+      variants: authors.map((a, i) => ({
+        ...bearer(readers[i % readers.length] as Reader),
+        path: `/v1/users/${a.username}/posts`,
+      })),
+    },
+  ];
+
+  // Before anything is measured: each limit server must answer what its BFF answers, or it is no fair limit.
+  const limitCheck = await checkLimitAnswers(
+    [
+      { row: 'ceiling-limit-me', bff: mobile.url, steps: meSteps },
+      { row: 'ceiling-limit-timeline', bff: mobile.url, steps: timelineSteps },
+      { row: 'ceiling-limit-timeline-deep', bff: mobile.url, steps: deepSteps },
+      { row: 'ceiling-limit-web-timeline-1', bff: web.url, steps: web1Steps },
+      { row: 'ceiling-limit-user-posts', bff: mobile.url, steps: userPostsSteps },
+    ].filter((c) => wanted(c.row)),
+    limitUrl,
   );
-  await measure(
-    'web-timeline-1',
-    'GET /api/v1/timeline?page=1',
-    'endpoint',
-    spec('web-timeline-1', web.url, [{ request: get(webPath(1)), variants: readers.map(cookie) }]),
-  );
-  await measure(
-    'ceiling-sql-web-timeline-deep',
-    `SQL ceiling: web timeline page ${profile.webDeepPage}`,
-    'ceiling',
-    spec('ceiling-sql-web-timeline-deep', sqlUrl, [
-      { request: get('/web-timeline-deep'), variants: recorded('web-timeline-deep', readers.length) },
-    ]),
-  );
-  await measure(
-    'web-timeline-deep',
-    `GET /api/v1/timeline?page=${profile.webDeepPage}`,
-    'endpoint',
-    spec('web-timeline-deep', web.url, [{ request: get(webPath(profile.webDeepPage)), variants: readers.map(cookie) }]),
+  log(
+    `limit servers: ${limitCheck.identical} of ${limitCheck.requests} answers byte for byte the BFFs'` +
+      (limitCheck.syncHorizonOnly ? `, ${limitCheck.syncHorizonOnly} the same but for the sync token's horizon` : '') +
+      (limitCheck.differing.length ? `; DIFFERENT: ${limitCheck.differing.slice(0, 3).join(' | ')}` : ''),
   );
 
-  await measure(
-    'ceiling-sql-user-posts',
-    "SQL ceiling: a user's posts",
-    'ceiling',
-    spec('ceiling-sql-user-posts', sqlUrl, [
-      { request: get('/user-posts'), variants: recorded('user-posts', authors.length) },
-    ]),
-  );
-  await measure(
-    'user-posts',
-    'GET /v1/users/:username/posts',
-    'endpoint',
-    spec('user-posts', mobile.url, [
-      {
-        request: get('/v1/users/x/posts'),
-        variants: authors.map((a, i) => ({
-          ...bearer(readers[i % readers.length] as Reader),
-          path: `/v1/users/${a.username}/posts`,
-        })),
-      },
-    ]),
-  );
-
+  const deepLabel = profile.deepItems.toLocaleString('en-US');
+  // The first writers are kept for the mixed run, so that each user's 300 posts an hour go to one scenario only.
+  const posters = writers.length > profile.mixedConnections * 2 ? writers.slice(profile.mixedConnections) : writers;
+  const posterScripts = recorded('create-post', writers.length).slice(writers.length - posters.length);
   const createStep = (path: string, variants: Partial<LoadStep['request']>[]): LoadStep => ({
     request: { method: 'POST', path, headers: { ...json, 'content-type': 'application/json' }, body: postText },
     variants: variants.map((v) => ({ ...v, headers: { 'content-type': 'application/json', ...json, ...v.headers } })),
     uniqueHeader: 'Idempotency-Key',
   });
-  // The first writers are kept for the mixed run, so that each user's 300 posts an hour go to one scenario only.
-  const posters = writers.length > profile.mixedConnections * 2 ? writers.slice(profile.mixedConnections) : writers;
-  const posterScripts = recorded('create-post', writers.length).slice(writers.length - posters.length);
-  await measure(
-    'ceiling-sql-create-post',
-    'SQL ceiling: create a post',
-    'ceiling',
-    spec('ceiling-sql-create-post', sqlUrl, [createStep('/create-post', posterScripts)]),
-  );
-  await measure(
-    'create-post',
-    'POST /v1/posts',
-    'endpoint',
-    spec('create-post', mobile.url, [createStep('/v1/posts', posters.map(bearer))]),
-  );
 
+  log(`measuring (${profile.rounds} rounds, the rows of each round one after the other):`);
+  await measureInRounds([
+    scenario(
+      'ceiling-http',
+      'bare node:http, fixed JSON',
+      'ceiling',
+      spec('ceiling-http', `http://127.0.0.1:${ceilings.ports.bareHttp}`, [{ request: get('/') }]),
+    ),
+    scenario(
+      'ceiling-koa',
+      'bare Koa, fixed JSON',
+      'ceiling',
+      spec('ceiling-koa', `http://127.0.0.1:${ceilings.ports.bareKoa}`, [{ request: get('/') }]),
+    ),
+
+    scenario(
+      'ceiling-sql-me',
+      'SQL ceiling: /v1/me',
+      'ceiling',
+      spec('ceiling-sql-me', sqlUrl, [{ request: get('/me'), variants: recorded('me', readers.length) }]),
+    ),
+    scenario(
+      'ceiling-limit-me',
+      'limit server: /v1/me (node:http + pg, 1 prepared statement)',
+      'ceiling',
+      spec('ceiling-limit-me', limitUrl, meSteps),
+    ),
+    scenario('me', 'GET /v1/me', 'endpoint', spec('me', mobile.url, meSteps)),
+
+    scenario(
+      'ceiling-sql-timeline',
+      'SQL ceiling: timeline first page',
+      'ceiling',
+      spec('ceiling-sql-timeline', sqlUrl, [
+        { request: get('/timeline'), variants: recorded('timeline', readers.length) },
+      ]),
+    ),
+    scenario(
+      'ceiling-limit-timeline',
+      'limit server: timeline first page',
+      'ceiling',
+      spec('ceiling-limit-timeline', limitUrl, timelineSteps),
+    ),
+    scenario('timeline', 'GET /v1/timeline (first page)', 'endpoint', spec('timeline', mobile.url, timelineSteps)),
+
+    scenario(
+      'ceiling-sql-timeline-deep',
+      `SQL ceiling: timeline after ${profile.deepItems} items`,
+      'ceiling',
+      spec('ceiling-sql-timeline-deep', sqlUrl, [
+        { request: get('/timeline-deep'), variants: recorded('timeline-deep', readers.length) },
+      ]),
+    ),
+    scenario(
+      'ceiling-limit-timeline-deep',
+      `limit server: timeline after ${profile.deepItems} items`,
+      'ceiling',
+      spec('ceiling-limit-timeline-deep', limitUrl, deepSteps),
+    ),
+    scenario(
+      'timeline-deep',
+      `GET /v1/timeline (after ${deepLabel} items)`,
+      'endpoint',
+      spec('timeline-deep', mobile.url, deepSteps),
+    ),
+
+    scenario(
+      'ceiling-sql-web-timeline-1',
+      'SQL ceiling: web timeline page 1',
+      'ceiling',
+      spec('ceiling-sql-web-timeline-1', sqlUrl, [
+        { request: get('/web-timeline-1'), variants: recorded('web-timeline-1', readers.length) },
+      ]),
+    ),
+    scenario(
+      'ceiling-limit-web-timeline-1',
+      'limit server: web timeline page 1',
+      'ceiling',
+      spec('ceiling-limit-web-timeline-1', limitUrl, web1Steps),
+    ),
+    scenario('web-timeline-1', 'GET /api/v1/timeline?page=1', 'endpoint', spec('web-timeline-1', web.url, web1Steps)),
+    scenario(
+      'ceiling-sql-web-timeline-deep',
+      `SQL ceiling: web timeline page ${profile.webDeepPage}`,
+      'ceiling',
+      spec('ceiling-sql-web-timeline-deep', sqlUrl, [
+        { request: get('/web-timeline-deep'), variants: recorded('web-timeline-deep', readers.length) },
+      ]),
+    ),
+    scenario(
+      'web-timeline-deep',
+      `GET /api/v1/timeline?page=${profile.webDeepPage}`,
+      'endpoint',
+      spec('web-timeline-deep', web.url, [
+        { request: get(webPath(profile.webDeepPage)), variants: readers.map(cookie) },
+      ]),
+    ),
+
+    scenario(
+      'ceiling-sql-user-posts',
+      "SQL ceiling: a user's posts",
+      'ceiling',
+      spec('ceiling-sql-user-posts', sqlUrl, [
+        { request: get('/user-posts'), variants: recorded('user-posts', authors.length) },
+      ]),
+    ),
+    scenario(
+      'ceiling-limit-user-posts',
+      "limit server: a user's posts",
+      'ceiling',
+      spec('ceiling-limit-user-posts', limitUrl, userPostsSteps),
+    ),
+    scenario('user-posts', 'GET /v1/users/:username/posts', 'endpoint', spec('user-posts', mobile.url, userPostsSteps)),
+
+    scenario(
+      'ceiling-sql-create-post',
+      'SQL ceiling: create a post',
+      'ceiling',
+      spec('ceiling-sql-create-post', sqlUrl, [createStep('/create-post', posterScripts)]),
+    ),
+    scenario(
+      'create-post',
+      'POST /v1/posts',
+      'endpoint',
+      spec('create-post', mobile.url, [createStep('/v1/posts', posters.map(bearer))]),
+    ),
+  ]);
+
+  // Then, alone: sign-in (argon2id would starve its neighbours), and the mixed runs with the memory they take.
   const signInStep = (path: string, users: BenchUser[], recordedPaths: boolean): LoadStep => ({
     request: { method: 'POST', path, headers: { ...json, 'content-type': 'application/json' } },
     variants: users.map((u, i) => ({
@@ -642,68 +877,78 @@ async function main(): Promise<number> {
     forwardedFor: true,
   });
   await measure(
-    'ceiling-sql-sign-in',
-    'SQL + argon2id ceiling: sign in',
-    'ceiling',
-    spec('ceiling-sql-sign-in', sqlUrl, [signInStep('/sign-in', signInUsers.slice(0, 16), true)]),
+    scenario(
+      'ceiling-sql-sign-in',
+      'SQL + argon2id ceiling: sign in',
+      'ceiling',
+      spec('ceiling-sql-sign-in', sqlUrl, [signInStep('/sign-in', signInUsers.slice(0, 16), true)]),
+    ),
   );
   await measure(
-    'sign-in',
-    'POST /v1/auth/token (sign in)',
-    'endpoint',
-    spec('sign-in', mobile.url, [signInStep('/v1/auth/token', signInUsers, false)]),
+    scenario(
+      'sign-in',
+      'POST /v1/auth/token (sign in)',
+      'endpoint',
+      spec('sign-in', mobile.url, [signInStep('/v1/auth/token', signInUsers, false)]),
+    ),
   );
 
   // The FastAPI skeleton's published mix: 50 users, half reading their timeline, half posting.
   const mixers = writers.slice(0, profile.mixedConnections);
   await measure(
-    'ceiling-sql-mixed',
-    'SQL ceiling: mixed',
-    'ceiling',
-    spec(
+    scenario(
       'ceiling-sql-mixed',
-      sqlUrl,
-      [
-        { request: get('/timeline'), variants: recorded('timeline', readers.length) },
-        createStep('/create-post', recorded('create-post', mixers.length)),
-      ],
-      profile.mixedConnections,
+      'SQL ceiling: mixed',
+      'ceiling',
+      spec(
+        'ceiling-sql-mixed',
+        sqlUrl,
+        [
+          { request: get('/timeline'), variants: recorded('timeline', readers.length) },
+          createStep('/create-post', recorded('create-post', mixers.length)),
+        ],
+        profile.mixedConnections,
+      ),
     ),
   );
   const memory = sampler.window();
   await measure(
-    'mixed',
-    `mixed: ${profile.mixedConnections} users, half timeline, half post (mobile)`,
-    'endpoint',
-    spec(
+    scenario(
       'mixed',
-      mobile.url,
-      [{ request: get('/v1/timeline'), variants: mixers.map(bearer) }, createStep('/v1/posts', mixers.map(bearer))],
-      profile.mixedConnections,
+      `mixed: ${profile.mixedConnections} users, half timeline, half post (mobile)`,
+      'endpoint',
+      spec(
+        'mixed',
+        mobile.url,
+        [{ request: get('/v1/timeline'), variants: mixers.map(bearer) }, createStep('/v1/posts', mixers.map(bearer))],
+        profile.mixedConnections,
+      ),
     ),
   );
   await measure(
-    'mixed-web',
-    `mixed: ${profile.mixedConnections} users, half timeline, half post (web)`,
-    'endpoint',
-    spec(
+    scenario(
       'mixed-web',
-      web.url,
-      [
-        { request: get(webPath(1)), variants: webWriters.map((w) => ({ headers: { cookie: w.cookie } })) },
-        {
-          request: {
-            method: 'POST',
-            path: '/api/v1/microposts',
-            headers: { 'content-type': 'application/json', 'x-csrf': '1' },
-            body: postText,
+      `mixed: ${profile.mixedConnections} users, half timeline, half post (web)`,
+      'endpoint',
+      spec(
+        'mixed-web',
+        web.url,
+        [
+          { request: get(webPath(1)), variants: webWriters.map((w) => ({ headers: { cookie: w.cookie } })) },
+          {
+            request: {
+              method: 'POST',
+              path: '/api/v1/microposts',
+              headers: { 'content-type': 'application/json', 'x-csrf': '1' },
+              body: postText,
+            },
+            variants: webWriters.map((w) => ({
+              headers: { 'content-type': 'application/json', 'x-csrf': '1', cookie: w.cookie },
+            })),
           },
-          variants: webWriters.map((w) => ({
-            headers: { 'content-type': 'application/json', 'x-csrf': '1', cookie: w.cookie },
-          })),
-        },
-      ],
-      profile.mixedConnections,
+        ],
+        profile.mixedConnections,
+      ),
     ),
   );
   const memoryPeaks = memory.end();
@@ -715,10 +960,12 @@ async function main(): Promise<number> {
     try {
       const smallReaders = await inBatches(readers0, 4, (u) => mobileSignIn(small, u));
       await measure(
-        'timeline-growth',
-        `GET /v1/timeline (first page) @${profile.growthPosts.toLocaleString('en-US')} posts`,
-        'endpoint',
-        spec('timeline-growth', small.url, [{ request: get('/v1/timeline'), variants: smallReaders.map(bearer) }]),
+        scenario(
+          'timeline-growth',
+          `GET /v1/timeline (first page) @${profile.growthPosts.toLocaleString('en-US')} posts`,
+          'endpoint',
+          spec('timeline-growth', small.url, [{ request: get('/v1/timeline'), variants: smallReaders.map(bearer) }]),
+        ),
       );
     } finally {
       await small.stop();
@@ -748,10 +995,19 @@ async function main(): Promise<number> {
     compareWith(r, ceiling);
     if (r.ceiling) r.ceiling.label = label[r.ceiling.id] ?? 'SQL';
   }
+  // Each row as a share of bare Koa, and each BFF row of its limit server: figures of the same rounds.
+  const koa = row('ceiling-koa');
+  const limitOf = (id: string) => ROWS.find((x) => x.id === id)?.ceilings.find((c) => c.startsWith('ceiling-limit-'));
+  for (const r of rows) {
+    if (r.rps === null || r.id === 'ceiling-koa' || r.id === 'ceiling-http') continue;
+    if (koa?.rps) r.ofKoa = r.rps / koa.rps;
+    const limitId = r.kind === 'endpoint' ? limitOf(r.id) : undefined;
+    const limit = limitId ? row(limitId) : undefined;
+    if (limit?.rps) r.ofLimit = r.rps / limit.rps;
+  }
   const clean = (r: Row) => (r.errors ?? 1) === 0;
   const pct = (n: number) => `${Math.round(n * 100)}%`;
   const me = row('me');
-  const koa = row('ceiling-koa');
   if (me?.rps && koa?.rps) {
     const ratio = me.rps / koa.rps;
     me.target = { text: '≥ 50% of bare Koa', measured: pct(ratio), pass: ratio >= 0.5 && clean(me) };
@@ -835,6 +1091,8 @@ async function main(): Promise<number> {
     }
   }
 
+  const doneWhen = issue12Checks(row, memoryPeaks.peaks, loadBefore);
+
   // Print and save.
   const ordered = [
     ...rows.filter((r) => r.kind === 'endpoint' || r.kind === 'derived'),
@@ -876,11 +1134,16 @@ async function main(): Promise<number> {
     profiles,
     passed,
     failed: targets.length - passed,
+    limitCheck,
+    doneWhen,
   };
   for (const p of profiles) console.log(`\n${renderProfile(p)}`);
   console.log(`\n${renderTable(ordered)}\n`);
   console.log(
     `${passed} of ${targets.length} targets pass; ${report.seconds.toFixed(0)} s in all; load average before ${loadBefore[0]?.toFixed(2)}, after ${os.loadavg()[0]?.toFixed(2)} (${os.cpus().length} CPUs)`,
+  );
+  console.log(
+    `\n${renderDoneWhen(doneWhen, { before: loadBefore, after: report.machine.loadAverageAfter, cpus: os.cpus().length })}\n`,
   );
   await mkdir(outDir, { recursive: true });
   const file = path.join(outDir, `${stamp}${profile.mode === 'quick' ? '-quick' : ''}.json`);

@@ -5,9 +5,8 @@
 //   - the SQL ceiling: a bare `node:http` server that issues, for each data endpoint, exactly the SQL statements
 //     the BFF's request issues, one round trip each, through a `pg` pool of the BFF's size, and answers their rows
 //     as JSON. No JWT, no validation, no ORM, no middleware, no presenter;
-//   - the limit server for GET /v1/me: a bare `node:http` server that verifies the same bearer token (HS256 with
-//     node:crypto: algorithm, issuer, audience, exp) and answers exactly bff-mobile's body from ONE named prepared
-//     statement (live session joined to its user) through `pg`. What this machine can do for that answer.
+//   - the limit servers (src/limit-servers.ts): for each hot read, a bare `node:http` server answering exactly the
+//     BFF's bytes for the same request from ONE named prepared statement through `pg`.
 //
 // "Exactly the SQL" is not a copy that could drift from the domain: before the load starts, this process runs the
 // very use cases each BFF route calls (checkSession, then getOwnProfile / issueSyncToken + homeTimeline /
@@ -17,7 +16,7 @@
 // statements under load. Reads are replayed verbatim. Writes are replayed with what must
 // differ per request substituted: the Idempotency-Key, the text, the device id, timestamps (shifted to now), and
 // the ids that earlier statements of the same request returned (the new micropost's, the new session's).
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
@@ -37,6 +36,7 @@ import {
   type Database,
   type SentStatement,
 } from '@microblog/domain';
+import { createLimitServer, type LimitSecrets } from './limit-servers.ts';
 
 /** The body both bare servers answer: about the size of a GET /v1/me answer. */
 export const FIXED_BODY = {
@@ -48,51 +48,10 @@ export const FIXED_BODY = {
   counts: { posts: 9876, followers: 100, following: 100 },
 };
 
-/** Set at fork: the database, the pool size of the BFFs, and bff-mobile's JWT secret (for the limit server). */
-export type CeilingOptions = { databaseUrl: string; poolSize: number; mobileJwtSecret: string };
+/** Set at fork: the database, the pool size of the BFFs, and the BFFs' secrets (for the limit servers). */
+export type CeilingOptions = { databaseUrl: string; poolSize: number } & LimitSecrets;
 /** Answered once listening. */
-export type CeilingPorts = { bareHttp: number; bareKoa: number; sql: number; limitMe: number };
-
-// The limit server's one statement: the live session and its user's profile, in the shape bff-mobile answers.
-const LIMIT_ME_SQL = `
-select json_build_object(
-  'id', u.id::text, 'username', u.username, 'displayName', u.display_name, 'bio', u.bio,
-  'joinedAt', to_char(u.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-  'counts', json_build_object('posts', u.posts_count, 'followers', u.followers_count, 'following', u.following_count)
-)::text as body
-from sessions s join users u on u.id = s.user_id
-where s.id = $1 and s.user_id = $2 and s.revoked_at is null and s.expires_at > now()`;
-
-/** The (user, session) of a bearer token bff-mobile signed (HS256, iss microblog, aud bff-mobile, exp), or null. */
-function verifiedBearer(header: string | undefined, key: Buffer): { sub: string; sid: string } | null {
-  if (!header?.startsWith('Bearer ')) return null;
-  const [head = '', body = '', signature = ''] = header.slice(7).split('.');
-  const expected = createHmac('sha256', key).update(`${head}.${body}`).digest();
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  try {
-    const { alg } = JSON.parse(Buffer.from(head, 'base64url').toString()) as { alg?: unknown };
-    const claims = JSON.parse(Buffer.from(body, 'base64url').toString()) as {
-      iss?: unknown;
-      aud?: unknown;
-      exp?: unknown;
-      sub?: unknown;
-      sid?: unknown;
-    };
-    if (alg !== 'HS256' || claims.iss !== 'microblog' || claims.aud !== 'bff-mobile') return null;
-    if (typeof claims.exp !== 'number' || Math.floor(Date.now() / 1000) >= claims.exp) return null;
-    if (
-      typeof claims.sub !== 'string' ||
-      !/^[1-9][0-9]{0,18}$/.test(claims.sub) ||
-      typeof claims.sid !== 'string' ||
-      !/^[1-9][0-9]{0,18}$/.test(claims.sid)
-    )
-      return null;
-    return { sub: claims.sub, sid: claims.sid };
-  } catch {
-    return null;
-  }
-}
+export type CeilingPorts = { bareHttp: number; bareKoa: number; sql: number; limit: number };
 
 /** Who to record statements for (sent once the BFFs have signed everyone in). */
 export type CapturePlan = {
@@ -359,7 +318,7 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
-/** Starts the three servers; `capture` records the SQL scripts the SQL ceiling replays. */
+/** Starts the servers; `capture` records the SQL scripts the SQL ceiling replays. */
 export async function startCeilings(
   options: CeilingOptions,
 ): Promise<{ ports: CeilingPorts; capture(plan: CapturePlan): Promise<CaptureSummary>; stop(): Promise<void> }> {
@@ -419,28 +378,15 @@ export async function startCeilings(
     );
   });
 
-  const jwtKey = Buffer.from(options.mobileJwtSecret);
-  const limitMe = http.createServer((req, res) => {
-    const answer = (status: number, text: string) => {
-      res.writeHead(status, {
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': Buffer.byteLength(text),
-      });
-      res.end(text);
-    };
-    const caller = verifiedBearer(req.headers.authorization, jwtKey);
-    if (caller === null) return answer(401, '{"code":"unauthenticated"}');
-    pool.query<{ body: string }>({ name: 'limit_me', text: LIMIT_ME_SQL, values: [caller.sid, caller.sub] }).then(
-      ({ rows }) => (rows[0] ? answer(200, rows[0].body) : answer(401, '{"code":"unauthenticated"}')),
-      (error: unknown) => answer(500, JSON.stringify({ error: (error as Error).message })),
-    );
-  });
+  // Its own pool of the BFFs' size, so that the limit rows never wait behind the SQL ceiling's connections.
+  const limitPool = new Pool({ connectionString: options.databaseUrl, max: options.poolSize });
+  const limit = createLimitServer(limitPool, options);
 
   const ports = {
     bareHttp: await listen(bare),
     bareKoa: await listen(koaServer),
     sql: await listen(sqlServer),
-    limitMe: await listen(limitMe),
+    limit: await listen(limit),
   };
   return {
     ports,
@@ -455,11 +401,11 @@ export async function startCeilings(
       return { counts, samples };
     },
     async stop() {
-      for (const server of [bare, koaServer, sqlServer, limitMe]) {
+      for (const server of [bare, koaServer, sqlServer, limit]) {
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
       }
-      await pool.end();
+      await Promise.all([pool.end(), limitPool.end()]);
     },
   };
 }

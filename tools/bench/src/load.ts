@@ -29,6 +29,11 @@ export type LoadSpec = {
   durationSeconds: number;
   /** Each connection loops over these steps (one step, or two for the mixed run). */
   steps: LoadStep[];
+  /**
+   * One round of a row measured in rounds: this run is added to the earlier kept runs of the same name, and the
+   * answer is their total (responses over the summed seconds, percentiles over every response of every round).
+   */
+  keep?: boolean;
 };
 
 /** The measured run. Latencies in milliseconds. */
@@ -52,6 +57,8 @@ export type LoadResult = {
   warmupResponses: number;
   /** Per step (by path of its request): responses and p50. */
   steps: { path: string; responses: number; p50: number }[];
+  /** How many runs the figures add up (rounds of a row; 1 otherwise). */
+  rounds: number;
 };
 
 type AutocannonRequest = {
@@ -71,6 +78,7 @@ type Autocannon = (options: {
   connections: number;
   duration: number;
   timeout: number;
+  sampleInt: number;
   requests: AutocannonRequest[];
 }) => AutocannonInstance;
 
@@ -130,7 +138,19 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[rank] ?? 0;
 }
 
-async function runOnce(spec: LoadSpec, seconds: number, record: boolean): Promise<LoadResult> {
+/** What one run saw, before it is summarized (kept rounds add up these). */
+type Sample = {
+  seconds: number;
+  latencies: number[];
+  byStep: number[][];
+  statuses: Record<string, number>;
+  failures: string[];
+  socketErrors: number;
+  timeouts: number;
+  runs: number;
+};
+
+async function runOnce(spec: LoadSpec, seconds: number, record: boolean): Promise<Sample> {
   const latencies: number[] = [];
   const byStep: number[][] = spec.steps.map(() => []);
   const statuses: Record<string, number> = {};
@@ -147,6 +167,8 @@ async function runOnce(spec: LoadSpec, seconds: number, record: boolean): Promis
     connections: spec.connections,
     duration: seconds,
     timeout: 30,
+    // autocannon stops at its first sampling tick after `duration`: tick often, so a half-second round lasts that.
+    sampleInt: 100,
     requests,
   });
   if (record) {
@@ -156,38 +178,76 @@ async function runOnce(spec: LoadSpec, seconds: number, record: boolean): Promis
     });
   }
   const result = await instance;
-  const sorted = Float64Array.from(latencies).sort();
-  const responses = Object.values(statuses).reduce((a, b) => a + b, 0);
-  const non2xx = Object.entries(statuses)
+  return {
+    seconds: result.duration,
+    latencies,
+    byStep,
+    statuses,
+    failures,
+    socketErrors: result.errors,
+    timeouts: result.timeouts,
+    runs: 1,
+  };
+}
+
+function merge(into: Sample, more: Sample): Sample {
+  for (const [status, count] of Object.entries(more.statuses))
+    into.statuses[status] = (into.statuses[status] ?? 0) + count;
+  for (const [i, list] of more.byStep.entries()) for (const ms of list) into.byStep[i]?.push(ms);
+  for (const ms of more.latencies) into.latencies.push(ms);
+  into.failures.push(...more.failures.slice(0, Math.max(0, 5 - into.failures.length)));
+  into.seconds += more.seconds;
+  into.socketErrors += more.socketErrors;
+  into.timeouts += more.timeouts;
+  into.runs += more.runs;
+  return into;
+}
+
+function summarize(spec: LoadSpec, sample: Sample, warmupResponses: number): LoadResult {
+  const sorted = Float64Array.from(sample.latencies).sort();
+  const responses = Object.values(sample.statuses).reduce((a, b) => a + b, 0);
+  const non2xx = Object.entries(sample.statuses)
     .filter(([s]) => !s.startsWith('2'))
     .reduce((a, [, c]) => a + c, 0);
   return {
     name: spec.name,
-    seconds: result.duration,
+    seconds: sample.seconds,
     responses,
-    rps: result.duration > 0 ? responses / result.duration : 0,
+    rps: sample.seconds > 0 ? responses / sample.seconds : 0,
     p50: percentile(sorted, 50),
     p90: percentile(sorted, 90),
     p99: percentile(sorted, 99),
     max: sorted.length ? (sorted[sorted.length - 1] ?? 0) : 0,
     mean: sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : 0,
     non2xx,
-    socketErrors: result.errors,
-    timeouts: result.timeouts,
-    statuses,
-    failures,
-    warmupResponses: 0,
+    socketErrors: sample.socketErrors,
+    timeouts: sample.timeouts,
+    statuses: sample.statuses,
+    failures: sample.failures,
+    warmupResponses,
     steps: spec.steps.map((step, i) => {
-      const own = Float64Array.from(byStep[i] ?? []).sort();
+      const own = Float64Array.from(sample.byStep[i] ?? []).sort();
       return { path: step.request.path, responses: own.length, p50: percentile(own, 50) };
     }),
+    rounds: sample.runs,
   };
 }
 
-/** Warm-up (discarded), then the measured run. */
+// The kept rounds of each row, by name, with the warm-up responses they were preceded by.
+const kept = new Map<string, { sample: Sample; warmupResponses: number }>();
+
+/** Warm-up (discarded), then the measured run; with `keep`, the total of this row's rounds so far. */
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const warmup = spec.warmupSeconds > 0 ? await runOnce(spec, spec.warmupSeconds, false) : null;
-  return { ...(await runOnce(spec, spec.durationSeconds, true)), warmupResponses: warmup?.responses ?? 0 };
+  const warmupResponses = warmup ? Object.values(warmup.statuses).reduce((a, b) => a + b, 0) : 0;
+  const sample = await runOnce(spec, spec.durationSeconds, true);
+  if (!spec.keep) return summarize(spec, sample, warmupResponses);
+  const earlier = kept.get(spec.name);
+  const total = earlier
+    ? { sample: merge(earlier.sample, sample), warmupResponses: earlier.warmupResponses + warmupResponses }
+    : { sample, warmupResponses };
+  kept.set(spec.name, total);
+  return summarize(spec, total.sample, total.warmupResponses);
 }
 
 // As a forked child: run each scenario the parent sends, answer its result.

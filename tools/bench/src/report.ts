@@ -16,6 +16,10 @@ export type Row = {
   errors: number | null;
   /** Statements PostgreSQL completed per request during the row (pg_stat_statements), or null when not counted. */
   roundTrips?: number | null;
+  /** Throughput as a share of bare Koa's in the same run (every row but the bare ones). */
+  ofKoa?: number | null;
+  /** A BFF row's throughput as a share of its limit server's in the same rounds. */
+  ofLimit?: number | null;
   /** The ceiling row this one is compared with, and the ratio of throughputs (this / ceiling). */
   ceiling: { id: string; label: string; ratio: number } | null;
   /** The target, what was measured for it, and whether it holds (null: no target). */
@@ -25,6 +29,12 @@ export type Row = {
   /** Anything else worth keeping (derived rows). */
   detail?: Record<string, unknown>;
 };
+
+/** The limit servers' answers compared with the BFFs' before the load (src/bench.ts, checkLimitAnswers). */
+export type LimitCheck = { requests: number; identical: number; syncHorizonOnly: number; differing: string[] };
+
+/** One criterion of issue 12's "Done when": the run's figure and whether it is met (null: not judged, see note). */
+export type DoneWhen = { criterion: string; figure: string; met: boolean | null; note?: string };
 
 /** Everything a run writes to tools/bench/results/<timestamp>.json. */
 export type Report = {
@@ -67,6 +77,8 @@ export type Report = {
   profiles: ProfileSummary[];
   passed: number;
   failed: number;
+  limitCheck: LimitCheck;
+  doneWhen: DoneWhen[];
 };
 
 /** A row from the load generator's answer. */
@@ -92,6 +104,7 @@ export function compareWith(row: Row, ceiling: Row | undefined): void {
 }
 
 const fmt = {
+  share: (n: number | null | undefined) => (n == null ? '' : `${(n * 100).toFixed(n < 0.1 ? 1 : 0)}%`),
   rps: (n: number | null) => (n === null ? '' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1)),
   ms: (n: number | null) => (n === null ? '' : n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2)),
   ratio: (n: number) => (n >= 10 ? `${n.toFixed(0)}×` : `${n.toFixed(2)}×`),
@@ -106,6 +119,8 @@ function cells(row: Row): string[] {
     row.errors === null ? '' : String(row.errors),
     row.roundTrips == null ? '' : row.roundTrips.toFixed(2),
     row.ceiling ? `${fmt.ratio(row.ceiling.ratio)} ${row.ceiling.label}` : '',
+    fmt.share(row.ofKoa),
+    fmt.share(row.ofLimit),
     row.target?.text ?? '',
     row.target?.measured ?? '',
     row.target ? (row.target.pass ? 'pass' : 'FAIL') : '',
@@ -120,11 +135,13 @@ const HEADER = [
   'errors',
   'round trips',
   'vs ceiling',
+  '% Koa',
+  '% limit',
   'target',
   'measured',
   'result',
 ];
-const RIGHT = new Set([1, 2, 3, 4, 5]);
+const RIGHT = new Set([1, 2, 3, 4, 5, 7, 8]);
 
 /** The table as aligned plain text. */
 export function renderTable(rows: Row[]): string {
@@ -136,6 +153,31 @@ export function renderTable(rows: Row[]): string {
       .join('  ')
       .trimEnd();
   return [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+/** Issue 12's "Done when" as aligned plain text, headed by the load average it was measured at. */
+export function renderDoneWhen(checks: DoneWhen[], load: { before: number[]; after: number[]; cpus: number }): string {
+  const avg = (l: number[]) => l.map((n) => n.toFixed(2)).join(' ');
+  const header = ['criterion (issue 12, "Done when")', 'figure', 'result'];
+  const body = checks.map((c) => [
+    c.criterion,
+    c.figure,
+    c.met === null ? `not judged: ${c.note ?? ''}` : c.met ? 'met' : 'NOT MET',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  const met = checks.filter((c) => c.met === true).length;
+  return [
+    `load average (1, 5, 15 min) before ${avg(load.before)}, after ${avg(load.after)}, on ${load.cpus} CPUs`,
+    line(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...body.map(line),
+    `${met} of ${checks.length} criteria met${checks.some((c) => c.met === null) ? ` (${checks.filter((c) => c.met === null).length} not judged)` : ''}`,
+  ].join('\n');
 }
 
 /** The table as Markdown (for README.md). */

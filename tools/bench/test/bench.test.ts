@@ -30,6 +30,10 @@ const CEILING_ROWS = [
   'ceiling-koa',
   'ceiling-sql-me',
   'ceiling-limit-me',
+  'ceiling-limit-timeline',
+  'ceiling-limit-timeline-deep',
+  'ceiling-limit-web-timeline-1',
+  'ceiling-limit-user-posts',
   'ceiling-sql-timeline',
   'ceiling-sql-timeline-deep',
   'ceiling-sql-web-timeline-1',
@@ -152,9 +156,71 @@ describe('npm run bench -- --quick', function () {
       .and.greaterThan(0);
   });
 
+  it('when it runs, then every limit server answered, before the load, what its BFF answers to the same requests', () => {
+    expect(report.limitCheck.requests).to.be.greaterThan(0);
+    expect(report.limitCheck.differing, output).to.deep.equal([]);
+    expect(report.limitCheck.identical + report.limitCheck.syncHorizonOnly).to.equal(report.limitCheck.requests);
+    expect(output).to.match(/limit servers: \d+ of \d+ answers byte for byte the BFFs'/);
+    for (const id of CEILING_ROWS.filter((id) => id.startsWith('ceiling-limit-')))
+      expect(report.rows.find((r) => r.id === id)?.result?.statuses, id).to.have.keys('200');
+  });
+
+  it('when it runs, then the bare servers, the limit servers and the BFF rows of the hot paths are measured in the same rounds, and each BFF row is given as a share of bare Koa and of its limit server', () => {
+    const inRounds = [
+      'ceiling-http',
+      'ceiling-koa',
+      ...CEILING_ROWS.filter((id) => id.startsWith('ceiling-limit-')),
+      'me',
+      'timeline',
+      'timeline-deep',
+      'web-timeline-1',
+      'user-posts',
+      'create-post',
+    ];
+    for (const id of inRounds) expect(report.rows.find((r) => r.id === id)?.result?.rounds, id).to.equal(2);
+    for (const id of ENDPOINT_ROWS) {
+      const row = report.rows.find((r) => r.id === id);
+      expect(row?.ofKoa, id).to.be.a('number').and.greaterThan(0);
+    }
+    for (const id of ['me', 'timeline', 'timeline-deep', 'web-timeline-1', 'user-posts']) {
+      const row = report.rows.find((r) => r.id === id);
+      const limit = report.rows.find((r) => r.id === `ceiling-limit-${id}`);
+      expect(row?.ofLimit, id).to.be.closeTo((row?.rps ?? 0) / (limit?.rps ?? 1), 1e-9);
+    }
+    expect(output).to.match(/round 2 of 2: \d+ rows/);
+  });
+
+  it('when it runs, then it prints issue 12\'s "Done when" as a table of criterion, figure and result, with the load average, judged from the run', () => {
+    const criteria = report.doneWhen.map((c) => c.criterion).join('\n');
+    for (const wanted of [
+      /GET \/v1\/me ≥ 50% of bare Koa/,
+      /timeline first page ≥ 35% of bare Koa and p99 < 50 ms/,
+      /after 1,000 items ≥ 90% of its limit server/,
+      /page=1 ≥ 35% of bare Koa/,
+      /POST \/v1\/posts ≤ 2 round trips per request and ≥ 4% of bare Koa/,
+      /peak RSS of bff-mobile/,
+      /peak RSS of bff-web/,
+    ])
+      expect(criteria).to.match(wanted);
+    for (const c of report.doneWhen) {
+      expect(c.figure, c.criterion).to.be.a('string').and.not.equal('');
+      if (c.met === null) expect(c.note, c.criterion).to.be.a('string').and.not.equal('');
+      else expect(c.met, c.criterion).to.be.a('boolean');
+    }
+    const me = report.rows.find((r) => r.id === 'me');
+    const koa = report.rows.find((r) => r.id === 'ceiling-koa');
+    const judged = report.doneWhen.find((c) => c.criterion.startsWith('GET /v1/me'));
+    expect(judged?.met).to.equal((me?.rps ?? 0) / (koa?.rps ?? 1) >= 0.5);
+    const timeline = report.doneWhen.find((c) => c.criterion.includes('p99 < 50 ms'));
+    if ((report.machine.loadAverageBefore[0] ?? 0) >= 1.5) expect(timeline?.met).to.equal(null);
+    expect(output).to.match(/load average \(1, 5, 15 min\) before [\d.]+ [\d.]+ [\d.]+, after/);
+    expect(output).to.match(/criterion \(issue 12, "Done when"\)\s+figure\s+result/);
+    expect(output).to.match(/\d+ of \d+ criteria met/);
+  });
+
   it('when it runs, then it prints the table with every row', () => {
     expect(output).to.match(
-      /endpoint\s+req\/s\s+p50 ms\s+p99 ms\s+errors\s+round trips\s+vs ceiling\s+target\s+measured\s+result/,
+      /endpoint\s+req\/s\s+p50 ms\s+p99 ms\s+errors\s+round trips\s+vs ceiling\s+% Koa\s+% limit\s+target\s+measured\s+result/,
     );
     for (const row of report.rows) expect(output, row.label).to.include(row.label);
     expect(output).to.match(/\d+ of \d+ targets pass/);
