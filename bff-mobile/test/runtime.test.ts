@@ -217,7 +217,8 @@ describe('bff-mobile runtime (main.ts in a child process)', function () {
       expect(((await answer.json()) as { code: string }).code).to.equal('unavailable');
       await locker.query('rollback');
       expect(samples(await scrapeMetrics(bff.metricsPort), 'db_statement_timeouts_total')[0]?.value).to.be.at.least(1);
-      expect(bff.logs.some(logged('statement_timeout'))).to.equal(true);
+      // Log lines reach stdout through a buffer flushed every 250 ms.
+      await bff.waitForLog(logged('statement_timeout'), 2000);
     } finally {
       await locker.end();
       bff.child.kill('SIGTERM');

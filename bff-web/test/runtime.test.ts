@@ -169,6 +169,8 @@ describe('bff-web runtime (main.ts in a child process)', function () {
       }
       const after = await scrapeMetrics(bff.metricsPort);
       expect(samples(after, 'db_statement_timeouts_total')[0]?.value).to.be.at.least(10);
+      // Log lines reach stdout through a buffer flushed every 250 ms.
+      await bff.waitForLog(() => bff.logs.filter(logged('statement_timeout')).length >= 10, 2000);
       expect(bff.logs.filter(logged('statement_timeout')).length).to.be.at.least(10);
       expect(bff.logs.find(logged('statement_timeout'))?.level).to.equal('warn');
     });

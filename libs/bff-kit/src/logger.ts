@@ -1,11 +1,9 @@
 // Logs: pino, one JSON shape for every BFF (level and time as text, the service, the request id and, inside a
 // traced request, trace_id), with secrets and tokens redacted; pino-pretty for a developer's terminal.
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { trace } from '@opentelemetry/api';
 import type { Middleware } from 'koa';
 import { pino, stdTimeFunctions, type DestinationStream, type Logger as PinoLogger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import pretty from 'pino-pretty';
 import type { LogFormat, LogLevel } from './settings.ts';
 
@@ -50,27 +48,44 @@ export type LoggerOptions = {
   destination?: DestinationStream;
 };
 
-/** A pino logger in the shared shape. */
+// Each logger's sibling for the per-request line: the same shape and destination without redaction, which costs about
+// a tenth of a cached request's CPU and has nothing to find in a line built from whitelisted fields.
+const requestLineLoggers = new WeakMap<Logger, Logger>();
+
+/**
+ * A pino logger in the shared shape. JSON lines go to stdout through a buffer (4 KiB, flushed at least every
+ * 250 ms and when the process exits), so a busy BFF makes one write per few dozen lines rather than one per line.
+ */
 export function createLogger(options: LoggerOptions): Logger {
   const destination =
     options.format === 'pretty'
       ? pretty({ sync: true, colorize: false, translateTime: 'SYS:HH:MM:ss.l', destination: options.destination ?? 1 })
-      : (options.destination ?? process.stdout);
-  return pino(
-    {
-      level: options.level,
-      base: { service: options.service },
-      timestamp: stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      // The trace of the request being served, when OpenTelemetry tracing is on.
-      mixin: () => {
-        const span = trace.getActiveSpan();
-        return span === undefined ? {} : { trace_id: span.spanContext().traceId };
-      },
+      : (options.destination ?? bufferedStdout());
+  const shape = {
+    level: options.level,
+    base: { service: options.service },
+    timestamp: stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+    // The trace of the request being served, when OpenTelemetry tracing is on.
+    mixin: () => {
+      const span = trace.getActiveSpan();
+      return span === undefined ? {} : { trace_id: span.spanContext().traceId };
     },
-    destination,
-  );
+  };
+  const logger = pino({ ...shape, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
+  requestLineLoggers.set(logger, pino(shape, destination));
+  return logger;
+}
+
+let stdout: DestinationStream | null = null;
+
+function bufferedStdout(): DestinationStream {
+  if (stdout !== null) return stdout;
+  const stream = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  // A quiet BFF's lines still leave within 250 ms; pino flushes what is left when the process exits.
+  setInterval(() => stream.flush(), 250).unref();
+  stdout = stream;
+  return stream;
 }
 
 /** A log entry of the small `log({ level, msg, ... })` style some components take (push, reports). */
@@ -83,43 +98,44 @@ export function logEntries(logger: Logger): (entry: LogEntry) => void {
 
 const SANE_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
-function requestPath(req: IncomingMessage): string {
+function requestPath(url: string): string {
   // Without the query string: it may carry what must not be logged.
-  return (req.url ?? '/').split('?')[0] ?? '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }
 
 /**
  * Gives every request an id (the client's `X-Request-Id` when sane, else a UUID), echoes it, puts a logger bound to
- * it on `ctx.state.log`, and logs one `request` line when the answer is sent (method, path, status, ms).
+ * it on `ctx.state.log` (made on first use), and logs one `request` line when the answer is done (method, path,
+ * status, ms; `aborted` when the client left first), at error level for a 5xx.
  */
 export function requestLogging(logger: Logger): Middleware {
-  const line = (req: IncomingMessage, res: ServerResponse, value: { responseTime?: number }) => ({
-    method: req.method,
-    path: requestPath(req),
-    status: res.statusCode,
-    ms: value.responseTime,
-  });
-  const http = pinoHttp({
-    logger,
-    quietReqLogger: true,
-    quietResLogger: true,
-    customAttributeKeys: { reqId: 'requestId' },
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && SANE_ID.test(given) ? given : randomUUID();
-    },
-    customSuccessObject: line,
-    customErrorObject: (req, res, _error, value) => line(req, res, value),
-    customSuccessMessage: () => 'request',
-    customErrorMessage: () => 'request',
-    customLogLevel: (_req, res) => (res.statusCode >= 500 ? 'error' : 'info'),
-  });
+  const lines = requestLineLoggers.get(logger) ?? logger;
   return async (ctx, next) => {
-    http(ctx.req, ctx.res);
-    const id = String(ctx.req.id);
+    const started = Date.now();
+    const given = ctx.get('x-request-id');
+    const id = SANE_ID.test(given) ? given : randomUUID();
+    let bound: Logger | null = null;
     ctx.state.requestId = id;
-    ctx.state.log = ctx.req.log;
+    Object.defineProperty(ctx.state, 'log', {
+      get: () => (bound ??= logger.child({ requestId: id })),
+      enumerable: true,
+      configurable: true,
+    });
     ctx.set('X-Request-Id', id);
+    const { req, res } = ctx;
+    res.once('close', () => {
+      const line = {
+        requestId: id,
+        method: req.method,
+        path: requestPath(req.url ?? '/'),
+        status: res.statusCode,
+        ms: Date.now() - started,
+        ...(res.writableFinished ? {} : { aborted: true }),
+      };
+      if (res.statusCode >= 500) lines.error(line, 'request');
+      else lines.info(line, 'request');
+    });
     await next();
   };
 }

@@ -246,9 +246,23 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     sessionCache: sessions,
     answers,
     context: () => {
-      const em = orm.em.fork();
-      trackRequest(em, replicas);
-      return { em, keys, pool: pgPool, sessionCache: sessions, answers };
+      // The unit of work (an ORM fork) is opened on first use: a request answered from the caches never needs one.
+      let em: EntityManager | null = null;
+      const ctx: DomainContext = {
+        get em() {
+          if (em === null) {
+            em = orm.em.fork();
+            opened(em);
+          }
+          return em;
+        },
+        keys,
+        pool: pgPool,
+        sessionCache: sessions,
+        answers,
+      };
+      const opened = trackRequest(ctx, replicas);
+      return ctx;
     },
     isReachable: () => answersWithin(options.url, READINESS_TIMEOUT_MS),
     poolStats() {

@@ -17,20 +17,43 @@ export const REPLICA_RETRY_AFTER_MS = 5000;
 /** Per database handle: whether replicas are configured and until when they are considered down. */
 export type ReplicaState = { readonly enabled: boolean; downUntil: number };
 
-/** What one request's unit of work knows about its user's writes. */
-type RequestMarks = { replicas: ReplicaState; userId: string | null; readAfterLsn: string | null };
+/** What one request knows about its user's writes, and the unit of work it opened, if any yet. */
+type RequestMarks = {
+  replicas: ReplicaState;
+  userId: string | null;
+  readAfterLsn: string | null;
+  em: EntityManager | null;
+};
 
-const marks = new WeakMap<EntityManager, RequestMarks>();
+// Reached from the request's context object, and from its unit of work once opened (the ORM-level reads only see it).
+const byContext = new WeakMap<object, RequestMarks>();
+const byUnitOfWork = new WeakMap<EntityManager, RequestMarks>();
 const LSN = /^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i;
 
-/** Called for every new request context: its reads follow the rules above. */
-export function trackRequest(em: EntityManager, replicas: ReplicaState): void {
-  marks.set(em, { replicas, userId: null, readAfterLsn: null });
+/**
+ * Called for every new request context, before its unit of work exists: its reads follow the rules above. Returns
+ * what to call when the unit of work is opened (lazily: a request answered from the caches never opens one).
+ */
+export function trackRequest(ctx: object, replicas: ReplicaState): (em: EntityManager) => void {
+  const mark: RequestMarks = { replicas, userId: null, readAfterLsn: null, em: null };
+  byContext.set(ctx, mark);
+  return (em) => {
+    mark.em = em;
+    byUnitOfWork.set(em, mark);
+  };
+}
+
+function marksOf(ctx: { readonly em: EntityManager }): RequestMarks | undefined {
+  return byContext.get(ctx) ?? byUnitOfWork.get(ctx.em);
 }
 
 /** Called once the request's session is known: later reads wait for that session's last write on a replica. */
-export function rememberSessionWrites(em: EntityManager, userId: string, lastWriteLsn: string | null): void {
-  const mark = marks.get(em);
+export function rememberSessionWrites(
+  ctx: { readonly em: EntityManager },
+  userId: string,
+  lastWriteLsn: string | null,
+): void {
+  const mark = marksOf(ctx);
   if (!mark) return;
   mark.userId = userId;
   mark.readAfterLsn = lastWriteLsn !== null && LSN.test(lastWriteLsn) ? lastWriteLsn : null;
@@ -47,14 +70,14 @@ export async function recordWrite(ctx: {
   readonly sessionCache?: SessionCache | null;
   readonly answers?: AnswerCache | null;
 }): Promise<void> {
-  const { em } = ctx;
-  const mark = marks.get(em);
+  const mark = marksOf(ctx);
   if (!mark || mark.userId === null) return;
   // This process's cached answers about the writer go at once (their next read here sees the write); other processes
   // drop theirs when the write's notifications arrive (answer-cache.ts).
   ctx.answers?.forget(answerDependency.user(mark.userId));
   ctx.answers?.forget(answerDependency.homeFeed(mark.userId));
   if (!mark.replicas.enabled) return;
+  const { em } = ctx;
   // Cached sessions carry the old mark: the same statement tells every session cache to drop this user's entries
   // (as a revocation does), and this process drops its own at once.
   const rows = await em
@@ -75,7 +98,7 @@ export async function recordWrite(ctx: {
 
 /** Runs a read on a replica when that is safe and the replica answers, on the primary otherwise. */
 export async function replicaRead<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  const mark = marks.get(em);
+  const mark = byUnitOfWork.get(em);
   const primary = () => em.execute<T[]>(sql, params, { method: 'all', connectionType: 'write' });
   // Inside a transaction everything stays on its connection; without replicas there is nothing to choose.
   if (!mark?.replicas.enabled || em.getTransactionContext() !== undefined || Date.now() < mark.replicas.downUntil) {
@@ -108,13 +131,14 @@ export async function preparedReplicaRead<T extends QueryResultRow>(
   ctx: { readonly em: EntityManager; readonly pool: Pool },
   statement: QueryConfig,
 ): Promise<T[]> {
-  const mark = marks.get(ctx.em);
+  const mark = byContext.get(ctx) ?? byUnitOfWork.get(ctx.em);
   const primary = async () => (await ctx.pool.query<T>(statement)).rows;
-  if (!mark?.replicas.enabled || ctx.em.getTransactionContext() !== undefined || Date.now() < mark.replicas.downUntil) {
-    return primary();
-  }
+  // Without replicas nothing to choose (and the request's unit of work need not be opened to find out).
+  if (!mark?.replicas.enabled || Date.now() < mark.replicas.downUntil) return primary();
+  const em = mark.em ?? ctx.em;
+  if (em.getTransactionContext() !== undefined) return primary();
   try {
-    const replica = (await ctx.em.getConnection('read').getNativeClient()) as Pool;
+    const replica = (await em.getConnection('read').getNativeClient()) as Pool;
     if (mark.readAfterLsn !== null) {
       const caughtUp = await replica.query<{ ok: boolean }>({
         name: 'replica_caught_up',

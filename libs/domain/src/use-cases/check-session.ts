@@ -31,7 +31,7 @@ export async function checkSession(
     session = sessionViewOf(row);
     store?.(session);
   }
-  rememberSessionWrites(ctx.em, input.userId, session.lastWriteLsn);
+  rememberSessionWrites(ctx, input.userId, session.lastWriteLsn);
   return session;
 }
 
