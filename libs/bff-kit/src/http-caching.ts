@@ -11,14 +11,58 @@ const COMPRESSION_THRESHOLD = 1024;
 const BROTLI_QUALITY = 4;
 const GZIP_LEVEL = 6;
 
-/** Brotli (quality 4, cheap enough per request) or gzip, for answers of 1 KiB and more. */
+/**
+ * Brotli (quality 4, cheap enough per request) or gzip, for answers of 1 KiB and more. A JSON or text body in memory
+ * is compressed at once on this thread (a few dozen microseconds for a page): zlib's asynchronous streams would hand
+ * each answer to the thread pool and back, which on two cores cost a timeline page more waiting than compressing.
+ * Streams (files) are left to koa-compress.
+ */
 export function compression(): Middleware {
-  return compress({
+  const streams = compress({
     threshold: COMPRESSION_THRESHOLD,
     br: { params: { [zlib.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } },
     gzip: { level: GZIP_LEVEL },
     deflate: false,
   });
+  return (ctx, next) =>
+    streams(ctx, async () => {
+      await next();
+      compressInMemory(ctx);
+    });
+}
+
+/** The encoding koa-compress would choose for this request: brotli, else gzip, else none. */
+function chosenEncoding(ctx: Context): 'br' | 'gzip' | 'identity' {
+  const encoding = ctx.acceptsEncodings('br', 'gzip', 'identity');
+  return encoding === 'br' || encoding === 'gzip' ? encoding : 'identity';
+}
+
+function compressed(encoding: 'br' | 'gzip', content: Buffer): Buffer {
+  return encoding === 'br'
+    ? brotliCompressSync(content, {
+        params: { [zlib.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: content.length },
+      })
+    : gzipSync(content, { level: GZIP_LEVEL });
+}
+
+const IN_MEMORY_TYPES = /^(application\/(json|problem\+json|javascript)|text\/)/;
+
+function compressInMemory(ctx: Context): void {
+  const body: unknown = ctx.body;
+  if (body == null || ctx.method === 'HEAD' || ctx.response.get('Content-Encoding')) return;
+  if (ctx.status === 204 || ctx.status === 304) return;
+  let content: Buffer;
+  if (Buffer.isBuffer(body)) content = body;
+  else if (typeof body === 'string') content = Buffer.from(body);
+  else if (typeof (body as { pipe?: unknown }).pipe === 'function') return;
+  else content = Buffer.from(JSON.stringify(body));
+  if (!IN_MEMORY_TYPES.test(ctx.response.get('Content-Type') as string) || content.length < COMPRESSION_THRESHOLD)
+    return;
+  ctx.vary('Accept-Encoding');
+  const encoding = chosenEncoding(ctx);
+  if (encoding === 'identity') return;
+  ctx.body = compressed(encoding, content);
+  ctx.set('Content-Encoding', encoding);
 }
 
 /**
@@ -60,20 +104,13 @@ export function sendAnswer(ctx: Context, answer: SerializedAnswer): void {
     return;
   }
   ctx.vary('Accept-Encoding');
-  const encoding = ctx.acceptsEncodings('br', 'gzip', 'identity');
-  if (encoding === 'br') {
-    answer.encoded.br ??= brotliCompressSync(answer.json, {
-      params: { [zlib.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: answer.json.length },
-    });
-    ctx.set('Content-Encoding', 'br');
-    ctx.body = answer.encoded.br;
-  } else if (encoding === 'gzip') {
-    answer.encoded.gzip ??= gzipSync(answer.json, { level: GZIP_LEVEL });
-    ctx.set('Content-Encoding', 'gzip');
-    ctx.body = answer.encoded.gzip;
-  } else {
+  const encoding = chosenEncoding(ctx);
+  if (encoding === 'identity') {
     ctx.body = answer.json;
+    return;
   }
+  ctx.body = answer.encoded[encoding] ??= compressed(encoding, answer.json);
+  ctx.set('Content-Encoding', encoding);
 }
 
 /**
@@ -123,6 +160,8 @@ export function etags(options: { vary?: string } = {}): Middleware {
     const content = preset === undefined ? hashable(ctx.body) : null;
     if ((preset === undefined && content === null) || ctx.response.get('ETag')) return;
     const etag = preset ?? etagOf(content!);
+    // The JSON just made is the body from here on: compression and Koa need not serialize the object again.
+    if (typeof content === 'string' && typeof ctx.body === 'object') ctx.body = content;
     ctx.set('ETag', etag);
     if (!ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'private, no-cache');
     if (options.vary !== undefined) ctx.vary(options.vary);
