@@ -1,10 +1,10 @@
 // Runs bff-mobile: settings from the environment (one line per bad one, exit 2), the database, metrics on their own
 // port, the app on MOBILE_PORT behind the kit's HTTP server (timeouts that suit a balancer, graceful shutdown), and
-// push delivery, which hands back the outbox events it holds when the process stops.
+// push delivery, which hands back the outbox events it holds when the process stops, and the fan-out worker.
 import { createLogger, createThrottles, exitWithProblems, logEntries, settingsOrExit } from '@microblog/bff-kit';
 import { startHttpServer } from '@microblog/bff-kit/http-server';
 import { createMetrics, databaseOptions, serveMetrics, watchStatementTimeouts } from '@microblog/bff-kit/metrics';
-import { openDatabase, STATEMENT_TIMEOUT_CHANNEL } from '@microblog/domain';
+import { openDatabase, startFanOutWorker, STATEMENT_TIMEOUT_CHANNEL } from '@microblog/domain';
 import { createApp } from './app.ts';
 import { appVersionMix, reportAppVersionMix } from './app-version-mix.ts';
 import { startPushDispatcher } from './push/index.ts';
@@ -37,6 +37,8 @@ const push = startPushDispatcher({
   log,
   count: metrics.pushed,
 });
+// Followers' lines of posts by authors past FAN_OUT_MAX_FOLLOWERS, shared with every other BFF process.
+const fanOut = startFanOutWorker(db, { log });
 
 const metricsServer = runtime.metricsPort === null ? null : await serveMetrics(metrics, runtime.metricsPort);
 const server = await startHttpServer({
@@ -45,8 +47,11 @@ const server = await startHttpServer({
   timeouts: runtime.serverTimeouts,
   shutdownGraceMs: runtime.shutdownGraceMs,
   log,
-  // The tick in hand finishes; events it claimed but has not sent are handed back (their lease released).
-  stopWork: () => push.stop(),
+  // The tick in hand finishes; events it claimed but has not sent are handed back (their lease released). A fan-out
+  // chunk under way commits; the rest of that post is delivered by the next worker.
+  stopWork: async () => {
+    await Promise.all([push.stop(), fanOut.stop()]);
+  },
   async release() {
     mixReport.stop();
     await throttles.close();

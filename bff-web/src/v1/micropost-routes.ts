@@ -7,7 +7,6 @@ import {
   listUserMicroposts,
   postMicropost,
   searchMicroposts,
-  timelinePageDependencies,
   type NumberedPage,
 } from '@microblog/domain';
 import { sendCachedAnswer } from '@microblog/bff-kit';
@@ -80,7 +79,7 @@ export function micropostRoutes(router: V1Router, deps: V1Deps): void {
       return {
         body: presentPage(page, (post) => presentMicropost(post, viewer.userId)),
         headers: { Link: pageLinks(ctx.path, ctx.querystring, page) },
-        dependsOn: timelinePageDependencies(viewer.userId, page.items),
+        dependsOn: page.dependsOn,
       };
     };
     // From the answer cache until the viewer's feed or an author shown changes (every instance hears it).

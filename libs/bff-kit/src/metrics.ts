@@ -282,6 +282,7 @@ export function databaseOptions(
     tokenSecret: settings.tokenSecret,
     statementTimeoutMs: settings.runtime.databaseStatementTimeoutMs,
     idleInTransactionTimeoutMs: settings.runtime.databaseIdleInTransactionTimeoutMs,
+    fanOutMaxFollowers: settings.runtime.fanOutMaxFollowers,
     onConnectionAcquired: metrics.connectionAcquired,
   };
 }

@@ -1,5 +1,6 @@
 // Settings from the environment: each BFF declares one zod schema of its variables, built from these field readers.
 // A bad value becomes one line naming the variable, the value given and what is allowed; secrets are never echoed.
+import { DEFAULT_FAN_OUT_MAX_FOLLOWERS } from '@microblog/domain';
 import { z } from 'zod';
 
 /** The environment as the process sees it. */
@@ -277,6 +278,7 @@ export function runtimeVariables(env: Env, defaultMetricsPort: number) {
       orEqual: true,
     }),
     SHUTDOWN_GRACE_MS: integer(DEFAULT_SHUTDOWN_GRACE_MS, 0, HOUR_MS),
+    FAN_OUT_MAX_FOLLOWERS: integer(DEFAULT_FAN_OUT_MAX_FOLLOWERS, 0, 100_000_000),
   };
 }
 
@@ -310,6 +312,11 @@ export type RuntimeSettings = {
   serverTimeouts: ServerTimeouts;
   /** SHUTDOWN_GRACE_MS (default 25 s: inside Kubernetes' default 30 s termination grace period). */
   shutdownGraceMs: number;
+  /**
+   * FAN_OUT_MAX_FOLLOWERS (default 10,000): the most followers a post is fanned out to inside its request; an
+   * author with more reaches their followers through the fan-out worker (the domain's `startFanOutWorker`).
+   */
+  fanOutMaxFollowers: number;
 };
 
 /** The runtime settings from the checked runtime variables. */
@@ -324,6 +331,7 @@ export function runtimeSettings(v: RuntimeValues): RuntimeSettings {
       requestTimeoutMs: v.HTTP_REQUEST_TIMEOUT_MS,
     },
     shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+    fanOutMaxFollowers: v.FAN_OUT_MAX_FOLLOWERS,
   };
 }
 

@@ -50,7 +50,16 @@ export type DatabaseOptions = {
    * options; `false` turns it off (every read asks PostgreSQL).
    */
   answerCache?: AnswerCacheOptions | false;
+  /**
+   * The most followers a post is fanned out to inside its own request (default 10,000). A post of an author with more
+   * goes into their followers' feeds through the fan-out worker (`startFanOutWorker`), and is merged into those
+   * feeds' pages when read until then, so timelines stay exact. Every process of a deployment should use one value.
+   */
+  fanOutMaxFollowers?: number;
 };
+
+/** Default of `fanOutMaxFollowers`. */
+export const DEFAULT_FAN_OUT_MAX_FOLLOWERS = 10_000;
 
 /** The connection pool right now, as metrics see it. */
 export type PoolStats = {
@@ -157,6 +166,8 @@ export type DomainContext = {
   readonly sessionCache: SessionCache | null;
   /** This process's answer cache, or null when it is off. */
   readonly answers: AnswerCache | null;
+  /** See `DatabaseOptions.fanOutMaxFollowers`. */
+  readonly fanOutMaxFollowers: number;
 };
 
 /** The MikroORM configuration for these entities and migrations. */
@@ -241,6 +252,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   // MikroORM's own pg pool (same connections, same statement reporting), reached through its documented accessor:
   // the hot paths send named prepared statements through it (src/sql/).
   const pgPool = (await orm.em.getConnection('write').getNativeClient()) as Pool;
+  const fanOutMaxFollowers = options.fanOutMaxFollowers ?? DEFAULT_FAN_OUT_MAX_FOLLOWERS;
   // One LISTEN connection feeds both caches.
   const changes = changeNotifications(options.url);
   const sessions = options.sessionCache === false ? null : sessionCache(changes, options.sessionCache);
@@ -264,6 +276,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         pool: pgPool,
         sessionCache: sessions,
         answers,
+        fanOutMaxFollowers,
       };
       const opened = trackRequest(ctx, replicas);
       return ctx;

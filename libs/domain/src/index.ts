@@ -73,6 +73,7 @@ import { unlinkIdentity as unlinkIdentityUseCase } from './use-cases/unlink-iden
 import { listFolloweeIds as listFolloweeIdsUseCase } from './use-cases/list-followee-ids.ts';
 
 export * from './database.ts';
+export { startFanOutWorker, type FanOutLog, type FanOutWorker } from './fan-out-worker.ts';
 export * from './errors.ts';
 export { STATEMENT_TIMEOUT_CHANNEL, translateError } from './error-translation.ts';
 export type { DomainKeys } from './keys.ts';
@@ -98,7 +99,7 @@ export type { Suggestion } from './use-cases/suggest-users.ts';
 export type { DeletedAccount } from './use-cases/delete-account.ts';
 export type { SearchOrder } from './use-cases/search-microposts.ts';
 export { HOME_TIMELINE_SQL } from './use-cases/home-timeline.ts';
-export { timelinePageDependencies, type FirstTimelinePage } from './use-cases/home-timeline.ts';
+export type { FirstTimelinePage, TimelinePage } from './use-cases/home-timeline.ts';
 export { answerDependency, type CacheableAnswer } from './answer-cache.ts';
 // For bulk loaders and benchmarks: the password rules and the stored form (argon2id) the use cases apply.
 export { checkPassword, hashPassword, passwordMatches } from './passwords.ts';

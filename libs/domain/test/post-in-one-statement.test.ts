@@ -273,7 +273,7 @@ describe('a post in one statement (post_micropost)', () => {
     await postMicropostOnce(ctx, { authorId: author.id, text: 'warm', key: 'warm', fingerprint: 'f' });
     expect(sent.length).to.be.at.most(2);
     expect(sent.map((s) => s.sql)).to.deep.equal([
-      'select outcome, post from post_micropost($1, $2, $3, $4, $5, $6, $7)',
+      'select outcome, post from post_micropost($1, $2, $3, $4, $5, $6, $7, $8)',
     ]);
     expect(sent[0]?.values.slice(0, 5)).to.deep.equal([author.id, 'warm', [], 'warm', 'f']);
   });

@@ -5,6 +5,7 @@ import { NotificationSchema } from './notification.ts';
 import { NotificationMarkerSchema } from './notification-marker.ts';
 import { HomeFeedEntrySchema } from './home-feed-entry.ts';
 import { HomeFeedSizeSchema } from './home-feed-size.ts';
+import { PendingFanOutSchema } from './pending-fan-out.ts';
 import { IdempotencyRecordSchema } from './idempotency-record.ts';
 import { MentionSchema } from './mention.ts';
 import { MicropostSchema } from './micropost.ts';
@@ -27,6 +28,7 @@ export const entities = [
   TimelineMarkerSchema,
   HomeFeedEntrySchema,
   HomeFeedSizeSchema,
+  PendingFanOutSchema,
   FollowQuotaSchema,
   NotificationSchema,
   NotificationMarkerSchema,
@@ -40,6 +42,7 @@ export { Notification } from './notification.ts';
 export { NotificationMarker } from './notification-marker.ts';
 export { HomeFeedEntry } from './home-feed-entry.ts';
 export { HomeFeedSize } from './home-feed-size.ts';
+export { PendingFanOut } from './pending-fan-out.ts';
 export { IdempotencyRecord } from './idempotency-record.ts';
 export { Mention } from './mention.ts';
 export { Micropost } from './micropost.ts';

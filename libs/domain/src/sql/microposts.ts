@@ -40,9 +40,11 @@ export type PostMicropostInput = {
   mentionKeys: string[];
   /** The request's Idempotency-Key and fingerprint, how long its record lives and how long a duplicate waits. */
   idempotency: { key: string; fingerprint: string; ttlMs: number; waitMs: number } | null;
+  /** Past this many followers, the followers' lines are written by the fan-out worker (../fan-out-worker.ts). */
+  fanOutMaxFollowers: number;
 };
 
-const POST_MICROPOST = 'select outcome, post from post_micropost($1, $2, $3, $4, $5, $6, $7)';
+const POST_MICROPOST = 'select outcome, post from post_micropost($1, $2, $3, $4, $5, $6, $7, $8)';
 
 function valuesOf(input: PostMicropostInput): unknown[] {
   const once = input.idempotency;
@@ -54,6 +56,7 @@ function valuesOf(input: PostMicropostInput): unknown[] {
     once?.fingerprint ?? null,
     once?.ttlMs ?? 0,
     once?.waitMs ?? 0,
+    input.fanOutMaxFollowers,
   ];
 }
 
@@ -78,7 +81,7 @@ export async function postMicropostRowIn(em: EntityManager, input: PostMicropost
   values[2] = `{${input.mentionKeys.join(',')}}`;
   const rows = await query<PostMicropostRow>(
     em,
-    'select outcome, post from post_micropost(?, ?, ?::text[], ?, ?, ?, ?)',
+    'select outcome, post from post_micropost(?, ?, ?::text[], ?, ?, ?, ?, ?)',
     values,
   );
   return onlyRow(rows);

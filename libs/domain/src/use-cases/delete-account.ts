@@ -42,6 +42,9 @@ export async function deleteAccount(
   }
   const deleted = await ctx.em.transactional(async (em) => {
     const id = user.id;
+    // Posts still waiting for the fan-out worker go first: a delivery under way holds its row and waits for this
+    // user's row (which the next statement locks), so the other order could deadlock.
+    await run(em, 'delete from pending_fan_outs where author_id = ?', [id]);
     // Lock the user and everyone whose counters move, in id order (as follows do). FOR UPDATE, not NO KEY UPDATE:
     // a concurrent follow of this user then waits at its foreign-key check and finds the user gone (NotFound).
     await query(

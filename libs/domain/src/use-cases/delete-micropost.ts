@@ -17,6 +17,9 @@ export async function deleteMicropost(
     if (!post) throw new NotFound('micropost');
     post.delete(input.actorId);
     await em.flush();
+    // Not delivered any further, nor merged into pages. Before the author's row is locked: a delivery under way holds
+    // this row and waits for that one (deliver_pending_fan_out), so the other order could deadlock.
+    await run(em, 'delete from pending_fan_outs where micropost_id = ?', [post.id]);
     await run(em, 'update users set posts_count = posts_count - 1 where id = ?', [post.author.id]);
     await removePostFromFeeds(em, { id: post.id, authorId: post.author.id, createdAt: post.createdAt });
     await withdrawMentions(em, post.id, 'all');

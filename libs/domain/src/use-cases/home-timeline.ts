@@ -23,25 +23,42 @@ export const HOME_TIMELINE_SQL = `select ${MICROPOST_COLUMNS}
      join users u on u.id = p.author_id
      order by p.created_at desc, p.id desc`;
 
+/** A page of the home timeline and what it was read from (for the answer cache). */
+export type TimelinePage<P extends Paging> = Paged<P, MicropostView> & {
+  /** The answer-cache dependencies: the owner's feed, every author shown, and followed authors whose posts come late. */
+  dependsOn: string[];
+};
+
 /**
  * The viewer's home timeline: their own posts and those of everyone they follow, newest first, ties by id.
  * Fan-out on write: the timeline is materialized in `home_feed` (kept exact by the writes, see home-feed.ts),
- * so a page is one range scan of its primary key, whatever the size of the history or the number followed; each
- * page is one prepared statement, a numbered page's total included (home_feed_sizes, kept by triggers).
+ * so a page is one range scan of its primary key, whatever the size of the history or the number followed; posts of
+ * authors past `fanOutMaxFollowers` that the fan-out worker has not delivered yet are merged in. Each page is one
+ * prepared statement, a numbered page's total included (home_feed_sizes, kept by triggers).
  */
 export async function homeTimeline<P extends Paging>(
   ctx: DomainContext,
   input: { viewerId: string; paging: P },
-): Promise<Paged<P, MicropostView>> {
+): Promise<TimelinePage<P>> {
   const scope = homeScope(input.viewerId);
   const { after, limit, offset } = keysetWindow(ctx.keys, scope, input.paging);
   if (!isId(input.viewerId)) throw new NotFound('user');
   if (after !== null) {
     const rows = await homeFeedPageAfter(ctx, { viewerId: input.viewerId, after, limit });
-    return micropostPage(ctx, scope, input.paging, rows, () => Promise.reject(new Error('a keyset page has no total')));
+    const page = await micropostPage(ctx, scope, input.paging, rows, () =>
+      Promise.reject(new Error('a keyset page has no total')),
+    );
+    // Keyset pages past the first are not cached: their followed authors are not read.
+    return { ...page, dependsOn: pageDependencies(input.viewerId, page.items, []) };
   }
-  const { total, rows } = await homeFeedNumberedPage(ctx, { viewerId: input.viewerId, limit, offset });
-  return micropostPage(ctx, scope, input.paging, rows, async () => total);
+  const { total, rows, deferredAuthors } = await homeFeedNumberedPage(ctx, {
+    viewerId: input.viewerId,
+    limit,
+    offset,
+    fanOutMaxFollowers: ctx.fanOutMaxFollowers,
+  });
+  const page = await micropostPage(ctx, scope, input.paging, rows, async () => total);
+  return { ...page, dependsOn: pageDependencies(input.viewerId, page.items, deferredAuthors) };
 }
 
 /** The first page of a home timeline with its sync token, and what it was read from (for the answer cache). */
@@ -49,7 +66,7 @@ export type FirstTimelinePage = {
   page: CursorPage<MicropostView>;
   /** Delta sync from here returns every change the page does not hold (timeline-changes.ts). */
   syncToken: string;
-  /** The answer-cache dependencies: the owner's feed and every author shown. */
+  /** The answer-cache dependencies: the owner's feed, every author shown, and followed authors whose posts come late. */
   dependsOn: string[];
 };
 
@@ -65,21 +82,27 @@ export async function homeTimelineFirstPage(
   const scope = homeScope(input.viewerId);
   const { limit } = keysetWindow(ctx.keys, scope, paging);
   if (!isId(input.viewerId)) throw new NotFound('user');
-  const { horizon, rows } = await homeFeedFirstPage(ctx.pool, { viewerId: input.viewerId, limit });
+  const { horizon, rows, deferredAuthors } = await homeFeedFirstPage(ctx.pool, {
+    viewerId: input.viewerId,
+    limit,
+    fanOutMaxFollowers: ctx.fanOutMaxFollowers,
+  });
   const page = await micropostPage(ctx, scope, paging, rows, () => Promise.reject(new Error('no total')));
   return {
     page,
     syncToken: syncTokenAt(ctx, input.viewerId, horizon),
-    dependsOn: timelinePageDependencies(input.viewerId, page.items),
+    dependsOn: pageDependencies(input.viewerId, page.items, deferredAuthors),
   };
 }
 
 /**
  * What a page of `viewerId`'s home timeline holding `items` was read from, for the answer cache: the viewer's feed
- * (lines added, removed) and each author shown (their posts edited, their name changed).
+ * (lines added, removed), each author shown (their posts edited, their name changed), and each followed author past
+ * the fan-out threshold (a new post of theirs reaches the page without a home_feed line: its micropost_changes
+ * notification names them).
  */
-export function timelinePageDependencies(viewerId: string, items: readonly MicropostView[]): string[] {
-  const authors = new Set(items.map((item) => item.author.id));
+function pageDependencies(viewerId: string, items: readonly MicropostView[], deferredAuthors: string[]): string[] {
+  const authors = new Set([...items.map((item) => item.author.id), ...deferredAuthors]);
   return [answerDependency.homeFeed(viewerId), ...[...authors].map(answerDependency.user)];
 }
 

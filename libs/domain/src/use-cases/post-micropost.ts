@@ -1,4 +1,4 @@
-import type { DomainContext } from '../database.ts';
+import { DEFAULT_FAN_OUT_MAX_FOLLOWERS, type DomainContext } from '../database.ts';
 import { IdempotencyKeyReused, NotFound } from '../errors.ts';
 import { isId } from '../sql.ts';
 import { liveIdempotencyRecord } from '../sql/idempotency-records.ts';
@@ -21,14 +21,15 @@ import {
 
 /**
  * Publishes a micropost: the post, its mentions, the author's post count, its line in every follower's home feed
- * and the notifications commit together, in one statement (src/sql/microposts.ts). Inside a caller's transaction
+ * (for an author with more than `fanOutMaxFollowers` followers, its line in theirs and its pending fan-out, which
+ * the fan-out worker delivers) and the notifications commit together, in one statement (src/sql/microposts.ts). Inside a caller's transaction
  * (an idempotent request of runIdempotent) it joins it.
  */
 export async function postMicropost(
   ctx: DomainContext,
   input: { authorId: string; text: string },
 ): Promise<MicropostView> {
-  const row = await send(ctx, request(input, null), undefined);
+  const row = await send(ctx, request(ctx, input, null), undefined);
   if (row.outcome === 'key_reused') throw new Error('post_micropost refused a post made without a key');
   return micropostViewOf(row.post);
 }
@@ -57,7 +58,7 @@ export async function postMicropostOnce(
     ttlMs: IDEMPOTENCY_TTL_MS,
     waitMs: IDEMPOTENCY_WAIT_MS,
   };
-  const row = await send(ctx, request(input, idempotency), input.beforeCommit);
+  const row = await send(ctx, request(ctx, input, idempotency), input.beforeCommit);
   if (row.outcome === 'key_reused') throw new IdempotencyKeyReused();
   return { post: micropostViewOf(row.post), replayed: row.outcome === 'replayed' };
 }
@@ -80,12 +81,20 @@ export async function findPostByIdempotencyKey(
 
 // The text is normalized and checked, and its mentions read, here: the statement gets them ready to store.
 function request(
+  ctx: DomainContext,
   input: { authorId: string; text: string },
   idempotency: PostMicropostInput['idempotency'],
 ): PostMicropostInput {
   const text = normalizeMicropostText(input.text);
   if (!isId(input.authorId)) throw new NotFound('user');
-  return { authorId: input.authorId, text, mentionKeys: mentionedUsernameKeys(text), idempotency };
+  return {
+    authorId: input.authorId,
+    text,
+    mentionKeys: mentionedUsernameKeys(text),
+    idempotency,
+    // A context made by hand (tools, tests) may not carry it.
+    fanOutMaxFollowers: ctx.fanOutMaxFollowers ?? DEFAULT_FAN_OUT_MAX_FOLLOWERS,
+  };
 }
 
 async function send(
