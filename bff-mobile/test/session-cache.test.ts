@@ -13,10 +13,18 @@ afterEach(async () => {
   sentByB = [];
 });
 
-async function twoInstances(): Promise<{ a: TestApp; b: TestApp }> {
-  const dbB = await openDatabase({ url: suite.url(), tokenSecret: TEST_TOKEN_SECRET, onQuery: (s) => sentByB.push(s) });
+async function twoInstances(options: { fanOutMaxFollowers?: number } = {}): Promise<{ a: TestApp; b: TestApp }> {
+  const dbB = await openDatabase({
+    url: suite.url(),
+    tokenSecret: TEST_TOKEN_SECRET,
+    onQuery: (s) => sentByB.push(s),
+    ...options,
+  });
   opened.push(dbB);
-  return { a: await startApp(), b: await startApp({ db: dbB }) };
+  if (options.fanOutMaxFollowers === undefined) return { a: await startApp(), b: await startApp({ db: dbB }) };
+  const dbA = await openDatabase({ url: suite.url(), tokenSecret: TEST_TOKEN_SECRET, ...options });
+  opened.push(dbA);
+  return { a: await startApp({ db: dbA }), b: await startApp({ db: dbB }) };
 }
 
 const sessionStatements = () => sentByB.filter((s) => /from sessions/.test(s.sql)).length;
@@ -209,6 +217,24 @@ describe('answer cache across two instances', () => {
     );
     expect(changes.status).to.equal(200);
     expect(changes.body.items).to.deep.equal([]);
+  });
+
+  it("when an author past the fan-out threshold posts on A, then a follower's first page cached on B shows it within 100 ms, before any worker delivered it", async () => {
+    const { a, b } = await twoInstances({ fanOutMaxFollowers: 1 });
+    const star = await signUp(a, 'star');
+    const alice = await signUp(a, 'alice');
+    const bob = await signUp(a, 'bob');
+    await follow(a, alice, star);
+    await follow(a, bob, star);
+    await warmOnB(b, alice.token);
+    const texts = (body: any) => body.items.map((item: any) => item.text);
+    await answeredWithin(b, alice.token, '/v1/timeline', (body) => texts(body).length === 0, 100);
+    sentByB = [];
+    await b.call('getTimeline', 'GET', '/v1/timeline', { token: alice.token });
+    expect(sentByB, 'served from the cache').to.have.length(0);
+
+    await post(a, star, 'to my many followers');
+    await answeredWithin(b, alice.token, '/v1/timeline', (body) => texts(body).includes('to my many followers'), 100);
   });
 
   it('when two users read their first pages on the same instance, then each gets only their own', async () => {
