@@ -191,6 +191,8 @@ describe('bff-mobile runtime (main.ts in a child process)', function () {
       expect(samples(text, 'db_statement_timeouts_total')[0]?.value).to.equal(0);
       expect(samples(text, 'outbox_pending_events')[0]?.value).to.be.at.least(0);
       expect(samples(text, 'outbox_oldest_event_age_seconds')).to.have.length(1);
+      expect(samples(text, 'fan_out_pending_posts')[0]?.value).to.equal(0);
+      expect(samples(text, 'fan_out_oldest_post_age_seconds')[0]?.value).to.equal(0);
       expect(samples(text, 'http_server_requests_in_flight')).to.have.length(1);
       expect(samples(text, 'process_resident_memory_bytes')).to.have.length(1);
     } finally {

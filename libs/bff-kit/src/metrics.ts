@@ -10,7 +10,12 @@ import type { RuntimeSettings } from './settings.ts';
 /** What the metrics read from the database handle (structural, so the kit needs no domain or ORM import). */
 export type DatabaseGauges = {
   poolStats(): { size: number; idle: number; waiting: number; max: number };
-  outboxBacklog?(timeoutMs?: number): Promise<{ pending: number; oldestAgeSeconds: number }>;
+  outboxBacklog?(timeoutMs?: number): Promise<{
+    pending: number;
+    oldestAgeSeconds: number;
+    pendingFanOuts: number;
+    oldestFanOutAgeSeconds: number;
+  }>;
 };
 
 /** How a push notification attempt ended. */
@@ -171,8 +176,8 @@ export function createMetrics(options: MetricsOptions): Metrics {
       pool('db_pool_max_connections', 'The most connections the pool opens', (s) => s.max);
       if (db.outboxBacklog) {
         const backlog = db.outboxBacklog.bind(db);
-        // Both gauges come from one query per scrape, shared by whichever collects first.
-        let sample: Promise<{ pending: number; oldestAgeSeconds: number } | null> | null = null;
+        // The four gauges come from one query per scrape, shared by whichever collects first.
+        let sample: Promise<Awaited<ReturnType<typeof backlog>> | null> | null = null;
         const read = () => {
           sample ??= backlog(outboxTimeoutMs)
             .catch(() => null)
@@ -197,7 +202,25 @@ export function createMetrics(options: MetricsOptions): Metrics {
             this.set(value === null ? Number.NaN : value.oldestAgeSeconds);
           },
         });
-        void [pending, oldest];
+        const fanOuts = new client.Gauge({
+          name: 'fan_out_pending_posts',
+          help: 'Posts of authors past FAN_OUT_MAX_FOLLOWERS whose followers the fan-out worker has not all reached (NaN when the query failed)',
+          registers,
+          async collect() {
+            const value = await read();
+            this.set(value === null ? Number.NaN : value.pendingFanOuts);
+          },
+        });
+        const fanOutAge = new client.Gauge({
+          name: 'fan_out_oldest_post_age_seconds',
+          help: 'Age of the oldest post still waiting for the fan-out worker: its lag (0 when none; NaN when the query failed)',
+          registers,
+          async collect() {
+            const value = await read();
+            this.set(value === null ? Number.NaN : value.oldestFanOutAgeSeconds);
+          },
+        });
+        void [pending, oldest, fanOuts, fanOutAge];
       }
     },
     statementTimedOut: () => statementTimeouts.inc(),

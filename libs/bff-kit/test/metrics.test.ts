@@ -66,13 +66,13 @@ describe('metrics', () => {
     expect(Object.fromEntries(rejections)).to.deep.equal({ postsPerUser: 2, other: 1 });
   });
 
-  it('samples the pool at scrape time, and the outbox gauges say NaN (unknown) when their query fails', async () => {
+  it('samples the pool at scrape time, and the outbox and fan-out gauges say NaN (unknown) when their query fails', async () => {
     let failing = false;
     metrics.observeDatabase({
       poolStats: () => ({ size: 4, idle: 1, waiting: 2, max: 10 }),
       outboxBacklog: async () => {
         if (failing) throw new Error('statement timeout');
-        return { pending: 7, oldestAgeSeconds: 12.5 };
+        return { pending: 7, oldestAgeSeconds: 12.5, pendingFanOuts: 3, oldestFanOutAgeSeconds: 1.5 };
       },
     });
     let text = await metrics.scrape();
@@ -82,11 +82,14 @@ describe('metrics', () => {
     expect(samples(text, 'db_pool_max_connections')[0]?.value).to.equal(10);
     expect(samples(text, 'outbox_pending_events')[0]?.value).to.equal(7);
     expect(samples(text, 'outbox_oldest_event_age_seconds')[0]?.value).to.equal(12.5);
+    expect(samples(text, 'fan_out_pending_posts')[0]?.value).to.equal(3);
+    expect(samples(text, 'fan_out_oldest_post_age_seconds')[0]?.value).to.equal(1.5);
     failing = true;
     await new Promise((resolve) => setImmediate(resolve));
     text = await metrics.scrape();
     expect(samples(text, 'outbox_pending_events')[0]?.value).to.be.NaN;
     expect(samples(text, 'outbox_oldest_event_age_seconds')[0]?.value).to.be.NaN;
+    expect(samples(text, 'fan_out_pending_posts')[0]?.value).to.be.NaN;
     expect(samples(text, 'db_pool_connections')[0]?.value).to.equal(4);
   });
 

@@ -121,10 +121,9 @@ export function answerCache(changes: ChangeNotifications, options: AnswerCacheOp
       keys.add(key);
     }
     // Map keeps insertion order and a hit moves its key last: the first key is the least recently used.
-    while (entries.size > maxEntries || bytes > maxBytes) {
-      const oldest = entries.keys().next();
-      if (oldest.done) break;
-      remove(oldest.value);
+    for (const oldest of entries.keys()) {
+      if (entries.size <= maxEntries && bytes <= maxBytes) break;
+      remove(oldest);
     }
   };
 

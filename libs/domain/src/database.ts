@@ -73,8 +73,16 @@ export type PoolStats = {
   max: number;
 };
 
-/** The undelivered part of the outbox: how many events, and how old the oldest is. */
-export type OutboxBacklog = { pending: number; oldestAgeSeconds: number };
+/**
+ * The undelivered work of the background workers: outbox events (how many, how old the oldest is) and posts waiting
+ * for the fan-out worker (how many, how old the oldest post is: the worker's lag).
+ */
+export type OutboxBacklog = {
+  pending: number;
+  oldestAgeSeconds: number;
+  pendingFanOuts: number;
+  oldestFanOutAgeSeconds: number;
+};
 
 /** Defaults of the per-connection limits. */
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 5000;
@@ -226,7 +234,7 @@ export type Database = {
   isReachable(): Promise<boolean>;
   /** The pool's size, idle and waiting counts (zeros before the first query opens it). */
   poolStats(): PoolStats;
-  /** How many outbox events are undelivered and the age of the oldest; gives up (rejects) after `timeoutMs`. */
+  /** The background workers' backlog (outbox, pending fan-outs); gives up (rejects) after `timeoutMs`. */
   outboxBacklog(timeoutMs?: number): Promise<OutboxBacklog>;
   close(): Promise<void>;
 };
@@ -344,16 +352,29 @@ async function answersWithin(url: string, timeoutMs: number): Promise<boolean> {
   }
 }
 
-/** Cheap: the partial index on undelivered events covers it. */
+/** Cheap: the partial index on undelivered events covers the outbox; pending_fan_outs is short by design. */
 async function outboxBacklog(url: string, timeoutMs: number): Promise<OutboxBacklog> {
-  const rows = await withOwnConnection<{ pending: string; oldest_age: number | null }>(
+  const rows = await withOwnConnection<{
+    pending: string;
+    oldest_age: number | null;
+    fan_outs: string;
+    fan_out_age: number | null;
+  }>(
     url,
     timeoutMs,
-    `select count(*) as pending, extract(epoch from now() - min(created_at))::float8 as oldest_age
-     from outbox_events where processed_at is null`,
+    `select (select count(*) from outbox_events where processed_at is null) as pending,
+            extract(epoch from now() - (select min(created_at) from outbox_events where processed_at is null))::float8
+              as oldest_age,
+            (select count(*) from pending_fan_outs) as fan_outs,
+            extract(epoch from now() - (select min(created_at) from pending_fan_outs))::float8 as fan_out_age`,
   );
   const row = rows[0];
-  return { pending: Number(row?.pending ?? 0), oldestAgeSeconds: Math.max(0, row?.oldest_age ?? 0) };
+  return {
+    pending: Number(row?.pending ?? 0),
+    oldestAgeSeconds: Math.max(0, row?.oldest_age ?? 0),
+    pendingFanOuts: Number(row?.fan_outs ?? 0),
+    oldestFanOutAgeSeconds: Math.max(0, row?.fan_out_age ?? 0),
+  };
 }
 
 /** Applies every pending committed migration; returns the names applied. */

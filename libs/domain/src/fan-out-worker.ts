@@ -32,7 +32,9 @@ export function startFanOutWorker(
   async function run(maxChunks: number): Promise<number> {
     const { pool } = db.context();
     let chunks = 0;
-    while (!stopped && chunks < maxChunks) {
+    // `stopped` is set by stop() while this awaits.
+    const goOn = () => !stopped && chunks < maxChunks;
+    while (goOn()) {
       let delivered;
       try {
         delivered = await deliverPendingFanOut(pool, batch);
