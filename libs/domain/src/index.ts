@@ -98,7 +98,6 @@ export { UNREAD_COUNT_CAP } from './use-cases/count-unread-notifications.ts';
 export type { Suggestion } from './use-cases/suggest-users.ts';
 export type { DeletedAccount } from './use-cases/delete-account.ts';
 export type { SearchOrder } from './use-cases/search-microposts.ts';
-export { HOME_TIMELINE_SQL } from './use-cases/home-timeline.ts';
 export type { FirstTimelinePage, TimelinePage } from './use-cases/home-timeline.ts';
 export { answerDependency, type CacheableAnswer } from './answer-cache.ts';
 // For bulk loaders and benchmarks: the password rules and the stored form (argon2id) the use cases apply.

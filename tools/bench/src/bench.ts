@@ -44,7 +44,7 @@ import {
   type Report,
   type Row,
 } from './report.ts';
-import { SCALE_PASSWORD } from './seed-scale.ts';
+import { explainStatement, SCALE_PASSWORD } from './seed-scale.ts';
 
 /** This package's directory: the results go under it. */
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
@@ -392,33 +392,30 @@ function issue12Checks(
 
 /**
  * EXPLAIN (ANALYZE, BUFFERS) of the statements that read the feeds, as recorded from the domain for the first
- * reader (the SQL ceiling's capture): every statement of these endpoints but the primary-key look-ups.
+ * reader (the SQL ceiling's capture), each explained as the domain's connections run it (explainStatement: the
+ * generic plan, and the queries inside a database function): every statement of these endpoints.
  */
 async function explainHotQueries(url: string, samples: CaptureSummary['samples']): Promise<Report['explain']> {
   const endpoints: [string, string][] = [
-    ['timeline', `home timeline, first page (mobile, ${PAGE} per page)`],
+    ['timeline', `home timeline, first page with its sync horizon (mobile, ${PAGE} per page)`],
     [
       'timeline-deep',
       `home timeline, the page after ${profile.deepItems.toLocaleString('en-US')} items (mobile cursor)`,
     ],
-    ['web-timeline-deep', `home timeline, web page ${profile.webDeepPage} (${PAGE} per page, with totals)`],
+    ['web-timeline-deep', `home timeline, web page ${profile.webDeepPage} (${PAGE} per page, with its total)`],
     ['user-posts', "a user's microposts, first page"],
   ];
-  const trivial = (s: Statement) =>
-    !/^\s*(with|select)\b/i.test(s.sql) ||
-    /^select "[a-z]0"\.\* from "[a-z_]+" as "[a-z]0" where "[a-z]0"\."(id|username_key)" = /i.test(s.sql) ||
-    /pg_snapshot_xmin/.test(s.sql);
+  const reads = (s: Statement) => /^\s*(with|select)\b/i.test(s.sql);
   return withClient(url, async (client) => {
     const plans: Report['explain'] = [];
     for (const [endpoint, name] of endpoints) {
-      const statements = (samples[endpoint] ?? []).filter((s) => !trivial(s));
+      const statements = (samples[endpoint] ?? []).filter(reads);
       for (const [i, s] of statements.entries()) {
-        await client.query(s.sql, s.values);
-        const { rows } = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${s.sql}`, s.values);
+        const { plan } = await explainStatement(client, s.sql, s.values);
         plans.push({
           name: statements.length > 1 ? `${name}, statement ${i + 1} of ${statements.length}` : name,
           sql: s.sql,
-          plan: rows.map((r) => r['QUERY PLAN']).join('\n'),
+          plan,
         });
       }
     }

@@ -2,20 +2,24 @@
 // src/bench.ts, driven over IPC):
 //   - a bare `node:http` server answering fixed JSON (what this machine's Node.js can do at all);
 //   - bare Koa answering the same JSON (what the framework costs by itself);
-//   - the SQL ceiling: a bare `node:http` server that issues, for each data endpoint, exactly the SQL statements
-//     the BFF's request issues, one round trip each, through a `pg` pool of the BFF's size, and answers their rows
-//     as JSON. No JWT, no validation, no ORM, no middleware, no presenter;
+//   - the SQL ceiling: a bare `node:http` server that sends, for each data endpoint, exactly the statements the
+//     domain's use cases send for the BFF's request, one round trip each, through a `pg` pool of the BFF's size with
+//     the domain's connection settings, and answers their rows as JSON. No JWT, no validation, no ORM, no
+//     middleware, no presenter, no answer cache;
 //   - the limit servers (src/limit-servers.ts): for each hot read, a bare `node:http` server answering exactly the
 //     BFF's bytes for the same request from ONE named prepared statement through `pg`.
 //
-// "Exactly the SQL" is not a copy that could drift from the domain: before the load starts, this process runs the
-// very use cases each BFF route calls (checkSession, then getOwnProfile / issueSyncToken + homeTimeline /
-// listUserMicroposts / runIdempotent + postMicropost / authenticate + startDeviceSession) for each benchmark user,
-// records every statement the domain sends to PostgreSQL, as PostgreSQL received it (the domain's public
-// `openDatabase({ onQuery })` hook; MikroORM inlines parameters, so each is literal SQL), and replays those
-// statements under load. Reads are replayed verbatim. Writes are replayed with what must
-// differ per request substituted: the Idempotency-Key, the text, the device id, timestamps (shifted to now), and
-// the ids that earlier statements of the same request returned (the new micropost's, the new session's).
+// "Exactly the statements" is not a copy that could drift from the domain: before the load starts, this process
+// runs the very use cases each BFF route calls (checkSession, then getOwnProfile / homeTimelineFirstPage /
+// homeTimeline / listUserMicroposts / postMicropostOnce / authenticate + startDeviceSession) for each benchmark
+// user, records every statement the domain sends to PostgreSQL, as PostgreSQL received it (the domain's public
+// `openDatabase({ onQuery })` hook), and replays those statements under load. The session check is answered by the
+// session cache, as in a warm BFF, so it sends nothing. What the BFFs' answer cache serves (GET /v1/me, the first
+// timeline page, bff-web's pages) is replayed as a miss: the statement that computes the answer. A statement the
+// domain sent with parameters (its named prepared statements) is replayed as a named prepared statement too;
+// MikroORM's (literal SQL) as literal SQL. Reads are replayed verbatim. Writes are replayed with what must differ
+// per request substituted: the Idempotency-Key, the text and its fingerprint, the device id, timestamps (shifted to
+// now), and the ids that earlier statements of the same request returned (the new session's).
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,12 +30,11 @@ import {
   checkSession,
   getOwnProfile,
   homeTimeline,
-  issueSyncToken,
+  homeTimelineFirstPage,
   listUserMicroposts,
   openDatabase,
   passwordMatches,
-  postMicropost,
-  runIdempotent,
+  postMicropostOnce,
   startDeviceSession,
   type Database,
   type SentStatement,
@@ -85,6 +88,22 @@ type Script = { statements: Statement[]; capturedAt: number; tokens: Record<stri
 
 /** What the capture answers: how many scripts per endpoint, and the first of each (for EXPLAIN and the record). */
 export type CaptureSummary = { counts: Record<string, number>; samples: Record<string, Statement[]> };
+
+/**
+ * The Idempotency-Key fingerprint bff-mobile computes for `POST /v1/posts` with this text (requestFingerprint in
+ * bff-mobile/src/v1/routes/posts.ts: SHA-256 of the method, path and canonical JSON body).
+ */
+function postFingerprint(text: string): string {
+  return createHash('sha256')
+    .update(`POST /v1/posts\n${JSON.stringify({ text })}`)
+    .digest('hex');
+}
+
+/**
+ * The settings the domain starts each connection with (libs/domain/src/database.ts, sessionOptions), but the
+ * timeouts: its prepared statements and database functions are planned once per connection, as there.
+ */
+const DOMAIN_SESSION_OPTIONS = '-c jit=off -c plan_cache_mode=force_generic_plan';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Recording what the domain sends: its database handle reports each statement with its answer (`onQuery`).
@@ -155,8 +174,7 @@ async function capture(databaseUrl: string, plan: CapturePlan): Promise<Map<SqlE
         await record(async () => {
           const ctx = db.context();
           await checkSession(ctx, { sessionId: r.mobileSessionId, userId: r.id });
-          await issueSyncToken(ctx, { viewerId: r.id });
-          await homeTimeline(ctx, { viewerId: r.id, paging: { kind: 'cursor', cursor: null, limit: plan.pageSize } });
+          await homeTimelineFirstPage(ctx, { viewerId: r.id, limit: plan.pageSize });
         }),
       );
       if (r.deepCursor) {
@@ -203,19 +221,16 @@ async function capture(databaseUrl: string, plan: CapturePlan): Promise<Map<SqlE
       // Distinctive values, replaced per request under load.
       const key = `bench-capture-key-${process.pid}-${i}`;
       const text = `bench:capture-text-${process.pid}-${i++}`;
-      const fingerprint = createHash('sha256').update(text).digest('hex');
+      const fingerprint = postFingerprint(text);
       add(
         'create-post',
         await record(
           async () => {
             const ctx = db.context();
             await checkSession(ctx, { sessionId: w.sessionId, userId: w.id });
-            await runIdempotent(ctx, { userId: w.id, key, fingerprint }, async (tx) => ({
-              status: 201,
-              body: await postMicropost(tx, { authorId: w.id, text }),
-            }));
+            await postMicropostOnce(ctx, { authorId: w.id, text, key, fingerprint });
           },
-          { key, text },
+          { key, text, fingerprint },
         ),
       );
     }
@@ -245,6 +260,15 @@ async function capture(databaseUrl: string, plan: CapturePlan): Promise<Map<SqlE
 // ---------------------------------------------------------------------------------------------------------------
 // Replaying under load.
 
+/**
+ * A statement as the domain sent it: with parameters, it was one of its named prepared statements (src/sql/ of the
+ * domain), so it is prepared here too, once per connection, under a name of its text; MikroORM's literal SQL has none.
+ */
+function asSent(sql: string, values: unknown[]): { name?: string; text: string; values: unknown[] } {
+  if (values.length === 0) return { text: sql, values };
+  return { name: `ceiling_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`, text: sql, values };
+}
+
 const ISO_TIMESTAMP = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g;
 
 function substitute(text: string, replacements: [string, string][], shiftMs: number): string {
@@ -254,7 +278,7 @@ function substitute(text: string, replacements: [string, string][], shiftMs: num
 }
 
 /**
- * Runs a recorded script on one pooled connection. `fresh` maps recorded tokens (key, text, device) to this
+ * Runs a recorded script on one pooled connection. `fresh` maps recorded tokens (key, text, fingerprint, device) to this
  * request's; `verifyPassword`: check it (argon2id, the domain's function) against the first password_hash read.
  */
 async function replay(
@@ -268,7 +292,7 @@ async function replay(
   let inTransaction = false;
   try {
     if (fresh === null) {
-      for (const s of script.statements) results.push((await client.query(s.sql, s.values)).rows);
+      for (const s of script.statements) results.push((await client.query(asSent(s.sql, s.values))).rows);
       return results;
     }
     const replacements: [string, string][] = Object.entries(script.tokens).map(([name, value]) => [
@@ -281,7 +305,7 @@ async function replay(
       const sql = substitute(s.sql, replacements, shift);
       const values = s.values.map((v) => (typeof v === 'string' ? substitute(v, replacements, shift) : v));
       if (/^(begin|start transaction)/i.test(sql)) inTransaction = true;
-      const result = await client.query(sql, values);
+      const result = await client.query(asSent(sql, values));
       if (/^(commit|rollback)\b/i.test(sql)) inTransaction = false;
       results.push(result.rows);
       const row = result.rows[0] as { id?: unknown; password_hash?: unknown } | undefined;
@@ -338,10 +362,15 @@ export async function startCeilings(
   });
   const koaServer = http.createServer(koa.callback());
 
-  const pool = new Pool({ connectionString: options.databaseUrl, max: options.poolSize });
+  const pool = new Pool({
+    connectionString: options.databaseUrl,
+    max: options.poolSize,
+    options: DOMAIN_SESSION_OPTIONS,
+  });
   let scripts = new Map<SqlEndpoint, Script[]>();
 
-  // GET|POST /<endpoint>?v=<variant>; writes take X-Fresh-Key / X-Fresh-Text / X-Fresh-Device (JSON body for sign-in).
+  // GET|POST /<endpoint>?v=<variant>; create-post takes the Idempotency-Key header and a JSON body {text}, sign-in
+  // a JSON body {password, device: {id}}.
   const sqlServer = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://ceiling');
     const endpoint = url.pathname.slice(1) as SqlEndpoint;
@@ -352,7 +381,8 @@ export async function startCeilings(
       if (endpoint === 'create-post') {
         const body = JSON.parse(await readBody(req)) as { text: string };
         const key = String(req.headers['idempotency-key'] ?? '');
-        return { status: 201, body: await replay(pool, script, { key, text: body.text }, null) };
+        const fresh = { key, text: body.text, fingerprint: postFingerprint(body.text) };
+        return { status: 201, body: await replay(pool, script, fresh, null) };
       }
       if (endpoint === 'sign-in') {
         const body = JSON.parse(await readBody(req)) as { password: string; device: { id: string } };

@@ -110,7 +110,8 @@ where s.id = $1 and s.user_id = $2 and s.revoked_at is null and s.expires_at > n
   }),
 
   /**
-   * $1 session, $2 user (the owner), after a cursor $3/$4 (createdAt, id). The page is HOME_TIMELINE_SQL's, one row
+   * $1 session, $2 user (the owner), after a cursor $3/$4 (createdAt, id). The page is the domain's (its
+   * `home_timeline_first_page` function, its `feed_page_after` statement: libs/domain/src/sql/feed.ts), one row
    * longer (that row only says there is more); the first page also reads the sync horizon.
    */
   homeTimeline: (size: number, after: boolean): LimitStatement => ({
@@ -157,8 +158,8 @@ select ($1::bigint is null or exists (${liveSession('$1', '$2')})) as live,
   }),
 
   /**
-   * $1 session, $2 user, $3 offset. The total as the domain counts it (counter columns), each followee's counter
-   * read by its primary key (a join would be planned as a scan of every user once the statement is generic).
+   * $1 session, $2 user, $3 offset. The total as the domain reads it: the owner's line count in home_feed_sizes
+   * (kept by home_feed's triggers).
    */
   webTimeline: (size: number): LimitStatement => ({
     name: `limit_web_timeline_${size}`,
@@ -176,9 +177,7 @@ with page as (
   join users u on u.id = p.author_id
 )
 select '[' || coalesce((select string_agg(${webItem('$2')}, ',' order by p.n) from page p), '') || ']' as items,
-       (select (u.posts_count + coalesce((select sum((select f.posts_count from users f where f.id = fw.followee_id))
-                                          from follows fw where fw.follower_id = u.id), 0))::int
-        from users u where u.id = $2) as total
+       coalesce((select items from home_feed_sizes where owner_id = $2), 0) as total
 where exists (${liveSession('$1', '$2')})`,
   }),
 };

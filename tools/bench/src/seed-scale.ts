@@ -2,8 +2,9 @@
 // by set-based SQL (`INSERT ... SELECT generate_series(...)`) in one transaction, not one ORM insert per row.
 // Counters are recomputed from the rows at the end, so they are exact; no outbox events are written (a
 // benchmark database should not send a million notifications).
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { checkPassword, hashPassword, HOME_TIMELINE_SQL } from '@microblog/domain';
+import { checkPassword, hashPassword, homeTimeline, homeTimelineFirstPage, openDatabase } from '@microblog/domain';
 
 /** The password of every `userNNNNN` account the scale seed creates (benchmarks sign in with it). */
 export const SCALE_PASSWORD = 'microblog-bench-2026';
@@ -371,18 +372,133 @@ function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/**
- * The home-timeline query of libs/domain/src/use-cases/home-timeline.ts (keep the two in step), first page of a
- * cursor read with limit 20 (so 21 rows: one more to know whether there is a next page), literal parameters.
- */
-export function homeTimelineSql(viewerId: string, limit = 21): string {
-  if (!/^[1-9][0-9]{0,18}$/.test(viewerId)) throw new Error(`not an id: ${viewerId}`);
-  // The domain's own query, with the first page's parameters written in.
-  const values = [`${viewerId}::bigint`, 'null', 'null', 'null', String(limit), '0'];
-  return HOME_TIMELINE_SQL.replace(/\?/g, () => values.shift() ?? '?');
+/** One statement the domain sends, EXPLAINed as the domain's connections run it. */
+export type ExplainedStatement = {
+  /** What the statement reads. */
+  what: string;
+  /** Its text and parameters, as the domain sent them (recorded through `openDatabase({ onQuery })`). */
+  sql: string;
+  values: unknown[];
+  /** EXPLAIN (ANALYZE, BUFFERS) of its generic plan, then the plans of the queries a database function ran. */
+  plan: string;
+  /** Of the statement itself (a function's time included). */
+  executionMs: number | null;
+};
+
+/** A value as an SQL literal, for `execute name(...)`. */
+function literal(client: Client, value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return client.escapeLiteral(value.toISOString());
+  if (Array.isArray(value))
+    return client.escapeLiteral(`{${value.map((v) => `"${String(v).replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
+  return client.escapeLiteral(String(value));
 }
 
-/** `EXPLAIN (ANALYZE, BUFFERS)` of a user's home timeline (run once to warm the cache, then measured). */
+/**
+ * EXPLAIN (ANALYZE, BUFFERS) of a statement the domain sent, as its connections run it: prepared, under
+ * `plan_cache_mode = force_generic_plan` (their setting, libs/domain/src/database.ts), so the plan shown is the
+ * generic one each connection keeps; executed once before, so the cache is warm. The plan of a database function's
+ * call is a Function Scan that shows nothing of the queries inside: when this session may load `auto_explain`
+ * (a superuser's may), their plans, as the function ran them, are appended ("auto_explain, nested: ...").
+ */
+export async function explainStatement(
+  client: Client,
+  sql: string,
+  values: unknown[],
+): Promise<{ plan: string; executionMs: number | null }> {
+  await client.query('set plan_cache_mode = force_generic_plan');
+  await client.query(`prepare bench_explained as ${sql}`);
+  const nested: string[] = [];
+  const onNotice = (notice: { message?: string | undefined }) => {
+    const text = notice.message ?? '';
+    // auto_explain's lines for the queries run inside; the statement explained (shown as its PREPARE) is left out.
+    if (/^duration: /.test(text) && !/Query Text: (explain |prepare bench_explained )/i.test(text)) nested.push(text);
+  };
+  let autoExplain = false;
+  try {
+    const args = values.map((v) => literal(client, v));
+    const execute = args.length ? `execute bench_explained(${args.join(', ')})` : 'execute bench_explained';
+    await client.query(execute);
+    autoExplain = await client
+      .query(
+        `load 'auto_explain';
+         set auto_explain.log_min_duration = 0; set auto_explain.log_analyze = on; set auto_explain.log_buffers = on;
+         set auto_explain.log_nested_statements = on; set auto_explain.log_level = notice`,
+      )
+      .then(
+        () => true,
+        () => false,
+      );
+    client.on('notice', onNotice);
+    const { rows } = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${execute}`);
+    const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+    const execution = /Execution Time: ([0-9.]+) ms/.exec(plan);
+    return {
+      plan: [plan, ...nested.map((n) => `\nauto_explain, nested: ${n}`)].join('\n'),
+      executionMs: execution ? Number(execution[1]) : null,
+    };
+  } finally {
+    client.removeListener('notice', onNotice);
+    if (autoExplain) await client.query('set auto_explain.log_min_duration = -1');
+    await client.query('deallocate bench_explained; reset plan_cache_mode');
+  }
+}
+
+/**
+ * The statements the domain sends for a user's home timeline, recorded from its use cases through its public hook
+ * (`openDatabase({ onQuery })`), so they cannot drift from it: the first page with its sync horizon
+ * (homeTimelineFirstPage: the database function `home_timeline_first_page`), the page after it (homeTimeline with
+ * its cursor: `feed_page_after`) and numbered page 1 with its total (bff-web's: `feed_numbered_page`), 20 per page.
+ */
+async function homeTimelineStatements(
+  url: string,
+  viewerId: string,
+): Promise<{ what: string; sql: string; values: unknown[] }[]> {
+  let sent: { sql: string; values: unknown[] }[] = [];
+  const db = await openDatabase({
+    url,
+    tokenSecret: randomBytes(32).toString('hex'),
+    poolSize: 1,
+    sessionCache: false,
+    answerCache: false,
+    onQuery: (s) => {
+      // The driver's own, once per new connection (for cancelling queries).
+      if (!/^select pg_backend_pid\(\)/i.test(s.sql)) sent.push({ sql: s.sql, values: s.values });
+    },
+  });
+  const statements: { what: string; sql: string; values: unknown[] }[] = [];
+  const recorded = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
+    sent = [];
+    const answer = await work();
+    for (const [i, s] of sent.entries())
+      statements.push({ what: sent.length > 1 ? `${what} (${i + 1} of ${sent.length})` : what, ...s });
+    return answer;
+  };
+  try {
+    const limit = 20;
+    const first = await recorded('first page and sync horizon', () =>
+      homeTimelineFirstPage(db.context(), { viewerId, limit }),
+    );
+    const cursor = first.page.nextCursor;
+    if (cursor !== null)
+      await recorded('the page after it (cursor)', () =>
+        homeTimeline(db.context(), { viewerId, paging: { kind: 'cursor', cursor, limit } }),
+      );
+    await recorded('numbered page 1 with its total', () =>
+      homeTimeline(db.context(), { viewerId, paging: { kind: 'page', number: 1, size: limit } }),
+    );
+  } finally {
+    await db.close();
+  }
+  return statements;
+}
+
+/**
+ * `EXPLAIN (ANALYZE, BUFFERS)` of what the domain sends for a user's home timeline (homeTimelineStatements), each
+ * run once to warm the cache, then explained as the domain runs it (explainStatement). The top-level fields are
+ * the first page's: the statement a first page request sends, and whether its plan reads home_feed's primary key.
+ */
 export async function explainHomeTimeline(
   url: string,
   username: string,
@@ -394,6 +510,7 @@ export async function explainHomeTimeline(
   usesFeedIndex: boolean;
   sql: string;
   server: string;
+  statements: ExplainedStatement[];
 }> {
   const client = new Client({ connectionString: url });
   await client.connect();
@@ -404,20 +521,21 @@ export async function explainHomeTimeline(
     );
     const viewer = found.rows[0];
     if (!viewer) throw new Error(`no user ${username}`);
-    const sql = homeTimelineSql(viewer.id);
-    await client.query(sql);
-    const { rows } = await client.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${sql}`);
-    const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
-    const execution = /Execution Time: ([0-9.]+) ms/.exec(plan);
+    const statements: ExplainedStatement[] = [];
+    for (const s of await homeTimelineStatements(url, viewer.id))
+      statements.push({ ...s, ...(await explainStatement(client, s.sql, s.values)) });
+    const first = statements[0];
+    if (!first) throw new Error('the domain sent no statement for the first page');
     const version = await client.query<{ version: string }>('select version()');
     return {
       viewerId: viewer.id,
       following: viewer.following_count,
-      plan,
-      executionMs: execution ? Number(execution[1]) : null,
-      usesFeedIndex: plan.includes('home_feed_pkey'),
-      sql,
+      plan: first.plan,
+      executionMs: first.executionMs,
+      usesFeedIndex: first.plan.includes('home_feed_pkey'),
+      sql: first.sql,
       server: version.rows[0]?.version ?? 'unknown',
+      statements,
     };
   } finally {
     await client.end();

@@ -116,10 +116,28 @@ describe('scale seed', () => {
     expect(user.username).to.equal('user00001');
   });
 
-  it('when the home timeline of a seeded user is explained, then the plan comes back', async () => {
+  it('when the home timeline of a seeded user is explained, then the plans of the statements the domain sends come back, the first page with the query its function runs', async () => {
     const explained = await explainHomeTimeline(suite.url(), 'user00001');
     expect(explained.following).to.equal(10);
     expect(explained.plan).to.include('Execution Time');
+    // The statements as the domain sent them: the first page is one call of its database function, the page after
+    // it and numbered page 1 one prepared statement each.
+    expect(explained.statements.map((s) => s.what)).to.deep.equal([
+      'first page and sync horizon',
+      'the page after it (cursor)',
+      'numbered page 1 with its total',
+    ]);
+    expect(explained.sql).to.match(/from home_timeline_first_page\(\$1, \$2\)/);
+    expect(explained.statements[0]?.values).to.deep.equal([explained.viewerId, 21]);
+    expect(explained.statements[1]?.sql).to.match(/\(created_at, micropost_id\) < \(\$2::timestamptz, \$3::bigint\)/);
+    expect(explained.statements[2]?.sql).to.include('home_feed_sizes');
+    for (const s of explained.statements) {
+      expect(s.plan, s.what).to.include('Execution Time');
+      expect(s.plan, s.what).to.include('home_feed_pkey');
+    }
+    // The function's own query, as it ran (auto_explain: the suite connects as a superuser).
+    expect(explained.plan).to.match(/auto_explain, nested: [\s\S]*from home_feed h where h\.owner_id = viewer/);
+    expect(explained.usesFeedIndex).to.equal(true);
   });
 
   it('when it runs again on the same database, then it refuses and adds nothing', async () => {

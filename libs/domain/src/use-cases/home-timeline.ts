@@ -1,5 +1,5 @@
 import type { DomainContext } from '../database.ts';
-import { MICROPOST_COLUMNS, micropostPage } from '../micropost-reads.ts';
+import { micropostPage } from '../micropost-reads.ts';
 import { answerDependency } from '../answer-cache.ts';
 import { keysetWindow, type CursorPage, type Paged, type Paging } from '../pagination.ts';
 import { NotFound } from '../errors.ts';
@@ -9,20 +9,6 @@ import { syncTokenAt } from './timeline-changes.ts';
 import type { MicropostView } from '../views.ts';
 
 /**
- * The SQL behind homeTimeline, for tools (benchmarks, EXPLAIN). Positional `?` parameters: viewer id, the
- * cursor's createdAt (twice) and id (all null for the first page), limit, offset.
- */
-export const HOME_TIMELINE_SQL = `select ${MICROPOST_COLUMNS}
-     from (
-       select micropost_id from home_feed
-       where owner_id = ? and (?::timestamptz is null or (created_at, micropost_id) < (?::timestamptz, ?::bigint))
-       order by created_at desc, micropost_id desc
-       limit ? offset ?
-     ) page
-     join microposts p on p.id = page.micropost_id
-     join users u on u.id = p.author_id
-     order by p.created_at desc, p.id desc`;
-
 /** A page of the home timeline and what it was read from (for the answer cache). */
 export type TimelinePage<P extends Paging> = Paged<P, MicropostView> & {
   /** The answer-cache dependencies: the owner's feed, every author shown, and followed authors whose posts come late. */
