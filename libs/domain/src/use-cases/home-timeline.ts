@@ -8,7 +8,6 @@ import { homeFeedFirstPage, homeFeedNumberedPage, homeFeedPageAfter } from '../s
 import { syncTokenAt } from './timeline-changes.ts';
 import type { MicropostView } from '../views.ts';
 
-/**
 /** A page of the home timeline and what it was read from (for the answer cache). */
 export type TimelinePage<P extends Paging> = Paged<P, MicropostView> & {
   /** The answer-cache dependencies: the owner's feed, every author shown, and followed authors whose posts come late. */
