@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Client, type QueryResultRow } from 'pg';
 import { explainHomeTimeline, SCALE_PASSWORD, seedScale, SeedRefused } from '../src/seed-scale.ts';
-import { authenticate } from '@microblog/domain';
+import { authenticate, DEFAULT_FAN_OUT_MAX_FOLLOWERS } from '@microblog/domain';
 import { suite } from './setup.ts';
 
 // The suite's database is shared with the other test files (their users have random names like u_1a2b3c...),
@@ -127,9 +127,11 @@ describe('scale seed', () => {
       'the page after it (cursor)',
       'numbered page 1 with its total',
     ]);
-    expect(explained.sql).to.match(/from home_timeline_first_page\(\$1, \$2\)/);
-    expect(explained.statements[0]?.values).to.deep.equal([explained.viewerId, 21]);
-    expect(explained.statements[1]?.sql).to.match(/\(created_at, micropost_id\) < \(\$2::timestamptz, \$3::bigint\)/);
+    expect(explained.sql).to.match(/from home_timeline_first_page\(\$1, \$2, \$3\)/);
+    expect(explained.statements[0]?.values).to.deep.equal([explained.viewerId, 21, DEFAULT_FAN_OUT_MAX_FOLLOWERS]);
+    expect(explained.statements[1]?.sql).to.match(
+      /\(h\.created_at, h\.micropost_id\) < \(\$2::timestamptz, \$3::bigint\)/,
+    );
     expect(explained.statements[2]?.sql).to.include('home_feed_sizes');
     for (const s of explained.statements) {
       expect(s.plan, s.what).to.include('Execution Time');
