@@ -296,42 +296,52 @@ async function main(): Promise<void> {
       };
     });
 
-    await check('the author reads their own write at once while the replica lags; others see the replica', async () => {
-      await cluster!.replicaSql('select pg_wal_replay_pause()');
-      try {
-        const text = `while the replica is paused ${runId}`;
-        const posted = await author.post(mobile1.url, text, `lag-${runId}`);
-        expectThat(posted.status === 201, `post answered ${posted.status}`);
-        const own = await author.timelineTexts(mobile2.url);
-        const others = await follower.timelineTexts(mobile2.url);
-        const webAuthor = await browser();
-        const webText = `web write while paused ${runId}`;
-        const webPosted = await webAuthor.call(web1.url, 'POST', '/microposts', { text: webText });
-        const webOwn = await webAuthor.call(web2.url, 'GET', '/timeline?page=1');
-        const [lag] = await cluster!.primarySql<{ bytes: string }>(
-          `select pg_wal_lsn_diff(pg_current_wal_lsn(), (select replay_lsn from pg_stat_replication limit 1))::bigint as bytes`,
-        );
-        expectThat(
-          own.status === 200 && own.texts.includes(text),
-          "the author's timeline on mobile-2 lacks the post just written",
-        );
-        expectThat(
-          others.status === 200 && !others.texts.includes(text),
-          "the follower's read did not come from the paused replica (it shows the new post)",
-        );
-        expectThat(webPosted.status === 201, `web post answered ${webPosted.status}`);
-        expectThat(
-          webOwn.status === 200 && webOwn.body.items.some((i: { text: string }) => i.text === webText),
-          "the web author's timeline on web-2 lacks their post",
-        );
-        return {
-          ok: true,
-          figures: `replay paused, replica ${lag?.bytes ?? '?'} bytes behind: author sees the post at once on mobile-2 and web-2 (primary); follower's read on mobile-2 (replica) does not yet`,
-        };
-      } finally {
-        await cluster!.replicaSql('select pg_wal_replay_resume()');
-      }
-    });
+    await check(
+      'the author reads their own write at once while the replica lags; others see the replica, first pages the primary',
+      async () => {
+        await cluster!.replicaSql('select pg_wal_replay_pause()');
+        try {
+          const text = `while the replica is paused ${runId}`;
+          const posted = await author.post(mobile1.url, text, `lag-${runId}`);
+          expectThat(posted.status === 201, `post answered ${posted.status}`);
+          const own = await author.timelineTexts(mobile2.url);
+          // A first page and its sync token always come from the primary (a replica's page could miss writes the token
+          // says were delivered); the author's list of posts, read by someone else, may come from the replica.
+          const othersFirstPage = await follower.timelineTexts(mobile2.url);
+          const others = await follower.postTexts(mobile2.url, author.username);
+          const webAuthor = await browser();
+          const webText = `web write while paused ${runId}`;
+          const webPosted = await webAuthor.call(web1.url, 'POST', '/microposts', { text: webText });
+          const webOwn = await webAuthor.call(web2.url, 'GET', '/timeline?page=1');
+          const [lag] = await cluster!.primarySql<{ bytes: string }>(
+            `select pg_wal_lsn_diff(pg_current_wal_lsn(), (select replay_lsn from pg_stat_replication limit 1))::bigint as bytes`,
+          );
+          expectThat(
+            own.status === 200 && own.texts.includes(text),
+            "the author's timeline on mobile-2 lacks the post just written",
+          );
+          expectThat(
+            others.status === 200 && !others.texts.includes(text),
+            "the follower's read of the author's posts did not come from the paused replica (it shows the new post)",
+          );
+          expectThat(
+            othersFirstPage.status === 200 && othersFirstPage.texts.includes(text),
+            "the follower's first timeline page on mobile-2 lacks the post (it must come from the primary)",
+          );
+          expectThat(webPosted.status === 201, `web post answered ${webPosted.status}`);
+          expectThat(
+            webOwn.status === 200 && webOwn.body.items.some((i: { text: string }) => i.text === webText),
+            "the web author's timeline on web-2 lacks their post",
+          );
+          return {
+            ok: true,
+            figures: `replay paused, replica ${lag?.bytes ?? '?'} bytes behind: author sees the post at once on mobile-2 and web-2 (primary); the follower's first page (primary) has it, their read of the author's posts on mobile-2 (replica) not yet`,
+          };
+        } finally {
+          await cluster!.replicaSql('select pg_wal_replay_resume()');
+        }
+      },
+    );
 
     await check('the replica stops: reads fall back to the primary with no failed request', async () => {
       await cluster!.replicaCaughtUp();
@@ -377,7 +387,7 @@ async function main(): Promise<void> {
         let failures = 0;
         // Reads go back once the instance's retry pause (REPLICA_RETRY_AFTER_MS, 5 s) has passed.
         const ms = await within(20_000, async () => {
-          const pages = await Promise.all([mobile1, mobile2].map((i) => follower.timelineTexts(i.url)));
+          const pages = await Promise.all([mobile1, mobile2].map((i) => follower.postTexts(i.url, author.username)));
           failures += pages.filter((p) => p.status !== 200).length;
           return pages.every((p) => p.status === 200 && !p.texts.includes(text));
         });

@@ -173,6 +173,14 @@ export class Phone {
       texts: answer.status === 200 ? answer.body.items.map((i: { text: string }) => i.text) : [],
     };
   }
+  /** The texts of `username`'s posts, first page (read on a replica when one is safe to use). */
+  async postTexts(base: string, username: string): Promise<{ status: number; texts: string[] }> {
+    const answer = await this.call(base, 'GET', `/v1/users/${encodeURIComponent(username)}/posts?limit=50`);
+    return {
+      status: answer.status,
+      texts: answer.status === 200 ? answer.body.items.map((i: { text: string }) => i.text) : [],
+    };
+  }
   close(): void {
     this.agent.destroy();
   }

@@ -51,13 +51,13 @@ function compressInMemory(ctx: Context): void {
   const body: unknown = ctx.body;
   if (body == null || ctx.method === 'HEAD' || ctx.response.get('Content-Encoding')) return;
   if (ctx.status === 204 || ctx.status === 304) return;
+  if (!IN_MEMORY_TYPES.test(String(ctx.response.get('Content-Type')))) return;
   let content: Buffer;
   if (Buffer.isBuffer(body)) content = body;
   else if (typeof body === 'string') content = Buffer.from(body);
   else if (typeof (body as { pipe?: unknown }).pipe === 'function') return;
   else content = Buffer.from(JSON.stringify(body));
-  if (!IN_MEMORY_TYPES.test(ctx.response.get('Content-Type') as string) || content.length < COMPRESSION_THRESHOLD)
-    return;
+  if (content.length < COMPRESSION_THRESHOLD) return;
   ctx.vary('Accept-Encoding');
   const encoding = chosenEncoding(ctx);
   if (encoding === 'identity') return;

@@ -84,16 +84,17 @@ export async function homeFeedPageAfter(
 
 /**
  * A numbered page (`limit` lines from `offset`), the timeline's size (its counter plus the pending posts merged in)
- * and the followed authors past the fan-out threshold, in one round trip (may go to a replica). On a page past the
- * end, rows is empty and the total still right.
+ * and the followed authors past the fan-out threshold, in one round trip. On the primary: the answer cache keeps these
+ * pages until a change is heard, and a lagging replica's page, read after that change, would be kept without it.
+ * On a page past the end, rows is empty and the total still right.
  */
 export async function homeFeedNumberedPage(
-  reader: Reader,
+  pool: Pool,
   input: { viewerId: string; limit: number; offset: number; fanOutMaxFollowers: number },
 ): Promise<FeedPage & { total: number }> {
-  const rows = await preparedReplicaRead<
+  const { rows } = await pool.query<
     { total: number; deferred_authors: string[] } & ({ [K in keyof MicropostRow]: MicropostRow[K] } | { id: null })
-  >(reader, {
+  >({
     name: 'feed_numbered_page',
     text: `select coalesce((select items from home_feed_sizes where owner_id = $1), 0)
                   + (select count(*)::int from pending_fan_outs pf

@@ -36,7 +36,7 @@ export async function homeTimeline<P extends Paging>(
     // Keyset pages past the first are not cached: their followed authors are not read.
     return { ...page, dependsOn: pageDependencies(input.viewerId, page.items, []) };
   }
-  const { total, rows, deferredAuthors } = await homeFeedNumberedPage(ctx, {
+  const { total, rows, deferredAuthors } = await homeFeedNumberedPage(ctx.pool, {
     viewerId: input.viewerId,
     limit,
     offset,
