@@ -184,43 +184,40 @@ export function createMetrics(options: MetricsOptions): Metrics {
             .finally(() => setImmediate(() => (sample = null)));
           return sample;
         };
-        const pending = new client.Gauge({
-          name: 'outbox_pending_events',
-          help: 'Outbox events not delivered yet (NaN when the scrape-time query failed or timed out)',
-          registers,
-          async collect() {
-            const value = await read();
-            this.set(value === null ? Number.NaN : value.pending);
-          },
-        });
-        const oldest = new client.Gauge({
-          name: 'outbox_oldest_event_age_seconds',
-          help: 'Age of the oldest undelivered outbox event (0 when none; NaN when the scrape-time query failed)',
-          registers,
-          async collect() {
-            const value = await read();
-            this.set(value === null ? Number.NaN : value.oldestAgeSeconds);
-          },
-        });
-        const fanOuts = new client.Gauge({
-          name: 'fan_out_pending_posts',
-          help: 'Posts of authors past FAN_OUT_MAX_FOLLOWERS whose followers the fan-out worker has not all reached (NaN when the query failed)',
-          registers,
-          async collect() {
-            const value = await read();
-            this.set(value === null ? Number.NaN : value.pendingFanOuts);
-          },
-        });
-        const fanOutAge = new client.Gauge({
-          name: 'fan_out_oldest_post_age_seconds',
-          help: 'Age of the oldest post still waiting for the fan-out worker: its lag (0 when none; NaN when the query failed)',
-          registers,
-          async collect() {
-            const value = await read();
-            this.set(value === null ? Number.NaN : value.oldestFanOutAgeSeconds);
-          },
-        });
-        void [pending, oldest, fanOuts, fanOutAge];
+        const gauge = (
+          name: string,
+          help: string,
+          pick: (value: NonNullable<Awaited<ReturnType<typeof read>>>) => number,
+        ) =>
+          new client.Gauge({
+            name,
+            help,
+            registers,
+            async collect() {
+              const value = await read();
+              this.set(value === null ? Number.NaN : pick(value));
+            },
+          });
+        gauge(
+          'outbox_pending_events',
+          'Outbox events not delivered yet (NaN when the scrape-time query failed or timed out)',
+          (v) => v.pending,
+        );
+        gauge(
+          'outbox_oldest_event_age_seconds',
+          'Age of the oldest undelivered outbox event (0 when none; NaN when the scrape-time query failed)',
+          (v) => v.oldestAgeSeconds,
+        );
+        gauge(
+          'fan_out_pending_posts',
+          'Posts of authors past FAN_OUT_MAX_FOLLOWERS whose followers the fan-out worker has not all reached (NaN when the query failed)',
+          (v) => v.pendingFanOuts,
+        );
+        gauge(
+          'fan_out_oldest_post_age_seconds',
+          'Age of the oldest post still waiting for the fan-out worker: its lag (0 when none; NaN when the query failed)',
+          (v) => v.oldestFanOutAgeSeconds,
+        );
       }
     },
     statementTimedOut: () => statementTimeouts.inc(),
