@@ -93,11 +93,11 @@ export function appVersionMix(
 /** Counts every request under a served version (before anything can refuse it, so 426s count too). */
 export function countAppVersions(mix: AppVersionMix, versions: readonly ServedVersion[]): Middleware {
   for (const { version } of versions) mix.track(version);
-  return async (ctx, next) => {
+  return (ctx, next) => {
     const version = versionOf(versions, ctx.path);
     // The header is capped by parseVersion (≤ 64 characters) before it becomes a key.
     if (version !== undefined) mix.record(version.version, ctx.get('x-app-version'));
-    await next();
+    return next();
   };
 }
 

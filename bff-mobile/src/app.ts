@@ -40,6 +40,8 @@ export type { Settings } from './settings.ts';
 export { readSettings, settingsFrom } from './settings.ts';
 export { appVersionMix, reportAppVersionMix, type AppVersionMix } from './app-version-mix.ts';
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /** One major of the mobile API: its name (`v1`) and its folder's router (every path under `/<version>`). */
 export type ApiVersion = KitApiVersion<Router>;
 
@@ -136,13 +138,13 @@ export function createApp(deps: AppDeps): Koa {
   app.use(compression());
   app.use(versionedOnly(etags({ vary: 'Authorization' })));
   app.use(versionedOnly(appVersionGate(settings.minAppVersion)));
-  for (const middleware of jsonBody()) app.use(middleware);
+  app.use(jsonBody());
   app.use(headerOnlyTokens());
-  app.use(async (ctx, next) => {
+  app.use((ctx, next) => {
     ctx.state.domain = db.context();
-    await next();
+    if (SAFE_METHODS.has(ctx.method)) return next();
     // Read-your-writes with replicas: the signed-in user's next reads wait for this write (domain replica-reads.ts).
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(ctx.method) && ctx.status < 400) await recordWrite(ctx.state.domain);
+    return next().then(() => (ctx.status < 400 ? recordWrite(ctx.state.domain) : undefined));
   });
   useRouters(app, [ops, ...versions.map(({ router }) => router)]);
   return app;

@@ -135,21 +135,21 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   app.use(compression());
   app.use(etags({ vary: 'Cookie' }));
   app.use(csrfGuard(settings.publicOrigins));
-  for (const middleware of jsonBody()) app.use(middleware);
-  app.use(async (ctx, next) => {
+  app.use(jsonBody());
+  app.use((ctx, next) => {
     ctx.state.domain = db.context();
     ctx.state.viewer = null;
-    await next();
+    if (SAFE_METHODS.has(ctx.method)) return next();
     // Read-your-writes with replicas: the signed-in user's next reads wait for this write (domain replica-reads.ts).
-    if (!SAFE_METHODS.has(ctx.method) && ctx.status < 400) await recordWrite(ctx.state.domain);
+    return next().then(() => (ctx.status < 400 ? recordWrite(ctx.state.domain) : undefined));
   });
   useRouters(app, [ops, ...versions.map(({ router }) => router)]);
-  app.use(async (ctx, next) => {
+  app.use((ctx, next) => {
     const matched = (ctx as { matched?: unknown[] }).matched ?? [];
     if ((ctx.path === '/api' || ctx.path.startsWith('/api/')) && matched.length === 0) {
       throw new HttpProblem(404, 'not_found', 'no such API route');
     }
-    await next();
+    return next();
   });
   app.use(serveFrontend(deps.staticDir ?? DEFAULT_FRONTEND_DIR));
   return app;

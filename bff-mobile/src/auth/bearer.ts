@@ -76,42 +76,43 @@ export function bearerAuth(tokens: AccessTokens): {
       );
     });
 
+  // A token that verified before and has not expired since: its claims, without verifying it again.
+  const remembered = (header: string): AccessClaims | null => {
+    if (!header.startsWith('Bearer ')) return null;
+    const token = header.slice(7);
+    const known = verified.get(token);
+    if (known === undefined) return null;
+    if (unexpired(known.exp)) return { userId: known.userId, sessionId: known.sessionId };
+    verified.delete(token);
+    return null;
+  };
+
   const verify = async (ctx: Context, header: string): Promise<AccessClaims | null> => {
     // Only the plain form is remembered; anything else is left to passport-jwt every time.
     const token = header.startsWith('Bearer ') && COMPACT_JWT.test(header.slice(7)) ? header.slice(7) : null;
-    const known = token === null ? undefined : verified.get(token);
-    if (token !== null && known !== undefined) {
-      if (unexpired(known.exp)) return { userId: known.userId, sessionId: known.sessionId };
-      verified.delete(token);
-    }
     const claims = await passportVerify(ctx);
     if (claims === null) return null;
     if (token !== null && unexpired(claims.exp)) remember(token, claims);
     return { userId: claims.userId, sessionId: claims.sessionId };
   };
 
-  const authenticate = async (ctx: Context, required: boolean): Promise<void> => {
+  const authenticate = async (ctx: Context, required: boolean, next: Next): Promise<void> => {
     const header = ctx.get('authorization');
     if (header === '') {
       if (required)
         throw new HttpProblem(401, 'unauthenticated', 'send an access token as Authorization: Bearer <token>');
-      return;
+      return next();
     }
-    const claims = await verify(ctx, header);
+    const claims = remembered(header) ?? (await verify(ctx, header));
     if (!claims) throw new HttpProblem(401, 'unauthenticated', 'the access token is invalid or expired');
     // Live check: sign-out, revocation and password change take effect on the next request.
     await checkSession(domain(ctx), claims);
     ctx.state.caller = claims;
+    return next();
   };
 
   return {
-    required: async (ctx, next) => {
-      await authenticate(ctx, true);
-      await next();
-    },
-    optional: async (ctx, next) => {
-      await authenticate(ctx, false);
-      await next();
-    },
+    required: (ctx, next) => authenticate(ctx, true, next),
+    optional: (ctx, next) => authenticate(ctx, false, next),
   };
 }

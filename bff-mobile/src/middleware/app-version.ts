@@ -7,7 +7,7 @@ import { compareVersions, parseVersion } from '../semver.ts';
 export function appVersionGate(minVersion: string): Middleware {
   const min = parseVersion(minVersion);
   if (!min) throw new Error(`MIN_APP_VERSION ${JSON.stringify(minVersion)} is not a semantic version`);
-  return async (ctx, next) => {
+  return (ctx, next) => {
     const raw = ctx.get('x-app-version');
     if (raw !== '') {
       const version = parseVersion(raw);
@@ -23,6 +23,6 @@ export function appVersionGate(minVersion: string): Middleware {
         );
       }
     }
-    await next();
+    return next();
   };
 }

@@ -7,9 +7,11 @@ const TOKEN_FIELDS = ['access_token', 'accessToken'];
 
 /** 400 bad_request when a token is offered anywhere but the Authorization header. */
 export function headerOnlyTokens(): Middleware {
-  return async (ctx, next) => {
-    const query = ctx.query;
+  return (ctx, next) => {
     const body = ctx.request.body as Record<string, unknown> | undefined;
+    // Without a query string or a body (most requests) there is nothing to parse or look at.
+    if (ctx.querystring === '' && body === undefined) return next();
+    const query = ctx.query;
     const inQuery = TOKEN_FIELDS.some((f) => Object.hasOwn(query, f));
     const inBody = body !== undefined && TOKEN_FIELDS.some((f) => Object.hasOwn(body, f));
     if (inQuery || inBody) {
@@ -19,6 +21,6 @@ export function headerOnlyTokens(): Middleware {
         'send the access token in the Authorization: Bearer header, never in the URL or body',
       );
     }
-    await next();
+    return next();
   };
 }

@@ -2,7 +2,7 @@
 // a query, path parameter or header that does is 400.
 import { formatIssues } from '@microblog/mobile-contract';
 import type { Context } from 'koa';
-import { HttpProblem } from '@microblog/bff-kit';
+import { HttpProblem, parseQueryOnce } from '@microblog/bff-kit';
 
 /** What the BFF needs of a contract schema (zod's safeParse), without depending on zod itself. */
 type Schema<T> = {
@@ -26,15 +26,14 @@ function parseOr400<T>(what: string, value: unknown, schema: Schema<T>): T {
   return result.data;
 }
 
-// What each schema makes of an empty query string (the common case: a first page) never changes: parsed once.
-const emptyQueryAnswers = new WeakMap<object, unknown>();
-
-/** The query string, parsed by `schema`; 400 bad_request otherwise. */
+/** The query string, parsed by `schema` (once per query string: the kit's parseQueryOnce); 400 bad_request otherwise. */
 export function parseQuery<T>(ctx: Context, schema: Schema<T>): T {
-  if (ctx.querystring !== '') return parseOr400('query parameter', { ...ctx.query }, schema);
-  if (!emptyQueryAnswers.has(schema)) emptyQueryAnswers.set(schema, parseOr400('query parameter', {}, schema));
-  // A copy, so a handler changing its input cannot change the next request's.
-  return { ...(emptyQueryAnswers.get(schema) as T & object) };
+  const querystring = ctx.querystring;
+  return parseQueryOnce(
+    schema,
+    querystring,
+    () => parseOr400('query parameter', querystring === '' ? {} : { ...ctx.query }, schema) as T & object,
+  );
 }
 
 /** The path parameters, parsed by `schema`; 400 bad_request otherwise. */

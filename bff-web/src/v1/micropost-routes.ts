@@ -9,7 +9,7 @@ import {
   searchMicroposts,
   type NumberedPage,
 } from '@microblog/domain';
-import { sendCachedAnswer } from '@microblog/bff-kit';
+import { parseQueryOnce, sendCachedAnswer } from '@microblog/bff-kit';
 import {
   MicropostIdParams,
   MicropostTextRequest,
@@ -20,7 +20,7 @@ import {
 import type { ParameterizedContext } from 'koa';
 import { optionalViewer, requireViewer, signedIn, type AppState } from '../auth.ts';
 import { pageLinks } from './page-links.ts';
-import { parseBody, parseParams } from './parse.ts';
+import { parseBody, parseParams, parseQuery } from './parse.ts';
 import { presentMicropost, presentPage } from './presenters.ts';
 import type { V1Deps, V1Router } from './router.ts';
 
@@ -35,8 +35,12 @@ export function respondWithPage<T, R>(
 }
 
 // The Link header repeats the request's other query parameters: only answers to page and per_page alone are cached.
-const onlyPaging = (query: Record<string, unknown>) =>
-  Object.keys(query).every((k) => k === 'page' || k === 'per_page');
+// Decided once per query string, like its parameters.
+const ONLY_PAGING = {};
+const onlyPaging = (ctx: ParameterizedContext<AppState>): boolean =>
+  parseQueryOnce(ONLY_PAGING, ctx.querystring, () => ({
+    only: Object.keys(ctx.query).every((k) => k === 'page' || k === 'per_page'),
+  })).only;
 
 const paging = (query: PageQuery) => ({ kind: 'page', number: query.page, size: query.per_page }) as const;
 
@@ -73,7 +77,7 @@ export function micropostRoutes(router: V1Router, deps: V1Deps): void {
 
   router.get('getTimeline', '/timeline', requireViewer(deps.cookies), async (ctx) => {
     const viewer = signedIn(ctx);
-    const query = parseParams(PageQuery, ctx.query);
+    const query = parseQuery(PageQuery, ctx);
     const read = async () => {
       const page = await homeTimeline(ctx.state.domain, { viewerId: viewer.userId, paging: paging(query) });
       return {
@@ -84,19 +88,19 @@ export function micropostRoutes(router: V1Router, deps: V1Deps): void {
     };
     // From the answer cache until the viewer's feed or an author shown changes (every instance hears it).
     const key = `web:timeline:${viewer.userId}:${query.page}:${query.per_page}`;
-    await sendCachedAnswer(ctx, onlyPaging(ctx.query) ? ctx.state.domain.answers : null, key, read);
+    await sendCachedAnswer(ctx, onlyPaging(ctx) ? ctx.state.domain.answers : null, key, read);
   });
 
   router.get('listUserMicroposts', '/users/:username/microposts', optionalViewer(deps.cookies), async (ctx) => {
     const { username } = parseParams(UsernameParams, ctx.params);
-    const query = parseParams(PageQuery, ctx.query);
+    const query = parseQuery(PageQuery, ctx);
     const page = await listUserMicroposts(ctx.state.domain, { username, paging: paging(query) });
     const viewerId = ctx.state.viewer?.userId ?? null;
     respondWithPage(ctx, page, (post) => presentMicropost(post, viewerId));
   });
 
   router.get('searchMicroposts', '/search', optionalViewer(deps.cookies), async (ctx) => {
-    const query = parseParams(SearchQuery, ctx.query);
+    const query = parseQuery(SearchQuery, ctx);
     const page = await searchMicroposts(ctx.state.domain, {
       query: query.q,
       order: query.order,

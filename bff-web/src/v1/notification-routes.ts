@@ -10,7 +10,7 @@ import { NotificationReadRequest, PageQuery } from '@microblog/web-contract';
 import type * as contract from '@microblog/web-contract';
 import { requireViewer, signedIn } from '../auth.ts';
 import { respondWithPage } from './micropost-routes.ts';
-import { parseBody, parseParams } from './parse.ts';
+import { parseBody, parseQuery } from './parse.ts';
 import { presentMicropost, presentUserSummary } from './presenters.ts';
 import type { V1Deps, V1Router } from './router.ts';
 
@@ -35,7 +35,7 @@ export function presentUnread(unread: UnreadNotifications): contract.UnreadNotif
 export function notificationRoutes(router: V1Router, deps: V1Deps): void {
   router.get('listNotifications', '/notifications', requireViewer(deps.cookies), async (ctx) => {
     const viewer = signedIn(ctx);
-    const query = parseParams(PageQuery, ctx.query);
+    const query = parseQuery(PageQuery, ctx);
     const page = await listNotifications(ctx.state.domain, {
       userId: viewer.userId,
       paging: { kind: 'page', number: query.page, size: query.per_page },

@@ -1,6 +1,7 @@
 // Request parsing with the contract's schemas: a bad body is 422 per field, a bad query or path is 400.
 import { formatIssues } from '@microblog/web-contract';
-import { HttpProblem } from '@microblog/bff-kit';
+import { HttpProblem, parseQueryOnce } from '@microblog/bff-kit';
+import type { Context } from 'koa';
 
 type ContractError = Parameters<typeof formatIssues>[0];
 /** Any contract schema (zod), seen only through safeParse so bff-web does not depend on zod itself. */
@@ -39,6 +40,11 @@ export function parseParams<T>(schema: Schema<T>, input: unknown): T {
     return { ...(emptyInputAnswers.get(schema) as T & object) };
   }
   return checkParams(schema, input);
+}
+
+/** The query string, parsed by `schema` as parseParams does, once per query string (the kit's parseQueryOnce). */
+export function parseQuery<T>(schema: Schema<T>, ctx: Pick<Context, 'query' | 'querystring'>): T {
+  return parseQueryOnce(schema, ctx.querystring, () => parseParams(schema, ctx.query) as T & object);
 }
 
 function checkParams<T>(schema: Schema<T>, input: unknown): T {

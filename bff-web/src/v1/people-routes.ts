@@ -4,7 +4,7 @@ import { PeopleSearchQuery } from '@microblog/web-contract';
 import type * as contract from '@microblog/web-contract';
 import { optionalViewer, requireViewer, signedIn } from '../auth.ts';
 import { respondWithPage } from './micropost-routes.ts';
-import { parseParams } from './parse.ts';
+import { parseQuery } from './parse.ts';
 import { presentUserSummary } from './presenters.ts';
 import type { V1Deps, V1Router } from './router.ts';
 
@@ -23,7 +23,7 @@ export function presentSuggestions(suggestions: Suggestion[]): contract.Suggesti
 /** Adds /search/users and /suggestions. */
 export function peopleRoutes(router: V1Router, deps: V1Deps): void {
   router.get('searchPeople', '/search/users', optionalViewer(deps.cookies), async (ctx) => {
-    const query = parseParams(PeopleSearchQuery, ctx.query);
+    const query = parseQuery(PeopleSearchQuery, ctx);
     const page = await searchUsers(ctx.state.domain, {
       query: query.q,
       paging: { kind: 'page', number: query.page, size: query.per_page },

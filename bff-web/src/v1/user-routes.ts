@@ -3,7 +3,7 @@ import { followUser, getProfile, listFollowers, listFollowing, unfollowUser } fr
 import { PageQuery, UsernameParams } from '@microblog/web-contract';
 import { optionalViewer, requireViewer, signedIn } from '../auth.ts';
 import { respondWithPage } from './micropost-routes.ts';
-import { parseParams } from './parse.ts';
+import { parseParams, parseQuery } from './parse.ts';
 import { presentProfile, presentRelationship, presentUserSummary } from './presenters.ts';
 import type { V1Deps, V1Router } from './router.ts';
 
@@ -32,7 +32,7 @@ export function userRoutes(router: V1Router, deps: V1Deps): void {
 
   router.get('listFollowers', '/users/:username/followers', async (ctx) => {
     const { username } = parseParams(UsernameParams, ctx.params);
-    const query = parseParams(PageQuery, ctx.query);
+    const query = parseQuery(PageQuery, ctx);
     const page = await listFollowers(ctx.state.domain, {
       username,
       paging: { kind: 'page', number: query.page, size: query.per_page },
@@ -42,7 +42,7 @@ export function userRoutes(router: V1Router, deps: V1Deps): void {
 
   router.get('listFollowing', '/users/:username/following', async (ctx) => {
     const { username } = parseParams(UsernameParams, ctx.params);
-    const query = parseParams(PageQuery, ctx.query);
+    const query = parseQuery(PageQuery, ctx);
     const page = await listFollowing(ctx.state.domain, {
       username,
       paging: { kind: 'page', number: query.page, size: query.per_page },

@@ -18,7 +18,7 @@ export type ServedVersion<R extends VersionRouter = VersionRouter> = ApiVersion<
 
 /** Whether `path` is the base path or below it (`/v10` is not under `/v1`). */
 export function isUnder(path: string, basePath: string): boolean {
-  return path === basePath || path.startsWith(`${basePath}/`);
+  return path.startsWith(basePath) && (path.length === basePath.length || path[basePath.length] === '/');
 }
 
 /** The served version `path` belongs to, if any. */
@@ -26,7 +26,9 @@ export function versionOf<R extends VersionRouter>(
   versions: readonly ServedVersion<R>[],
   path: string,
 ): ServedVersion<R> | undefined {
-  return versions.find(({ basePath }) => isUnder(path, basePath));
+  // A plain loop: this runs a few times per request.
+  for (const version of versions) if (isUnder(path, version.basePath)) return version;
+  return undefined;
 }
 
 /**
@@ -77,6 +79,8 @@ export function deprecationHeaders(versions: readonly ServedVersion[]): Middlewa
   const values = new Map<string, HeaderValues>();
   for (const { version, deprecation } of versions)
     if (deprecation !== null) values.set(version, deprecationHeaderValues(deprecation));
+  // Nothing deprecated (the usual case): nothing to do after each answer.
+  if (values.size === 0) return (_ctx, next) => next();
   return async (ctx, next) => {
     await next();
     const version = versionOf(versions, ctx.path);

@@ -11,3 +11,4 @@ export * from './ops-routes.ts';
 export * from './request-body.ts';
 export * from './static-files.ts';
 export * from './http-caching.ts';
+export * from './parsed-queries.ts';

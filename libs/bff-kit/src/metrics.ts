@@ -96,10 +96,15 @@ export function createMetrics(options: MetricsOptions): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
   });
+  // Counted in a plain number and read at scrape time (a gauge's inc and dec hash its labels every time).
+  let requestsInFlight = 0;
   const inFlight = new client.Gauge({
     name: 'http_server_requests_in_flight',
     help: 'Requests being answered right now',
     registers,
+    collect() {
+      this.set(requestsInFlight);
+    },
   });
   const acquire = new client.Histogram({
     name: 'db_pool_acquire_seconds',
@@ -131,6 +136,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     registers,
   });
   const seenAppVersions = new Map<string, Set<string>>();
+  void inFlight;
 
   const onRateLimited = (message: unknown) => {
     const limiter = (message as { limiter?: unknown }).limiter;
@@ -142,8 +148,8 @@ export function createMetrics(options: MetricsOptions): Metrics {
     registry,
     requests() {
       return async (ctx, next) => {
-        const started = process.hrtime.bigint();
-        inFlight.inc();
+        const started = performance.now();
+        requestsInFlight++;
         let failed = false;
         try {
           await next();
@@ -151,11 +157,11 @@ export function createMetrics(options: MetricsOptions): Metrics {
           failed = true;
           throw error;
         } finally {
-          inFlight.dec();
+          requestsInFlight--;
           const route = routeTemplate(ctx);
           const method = METHODS.has(ctx.method) ? ctx.method : 'OTHER';
           const status = failed ? '500' : String(ctx.status);
-          duration.observe({ route, method, status }, Number(process.hrtime.bigint() - started) / 1e9);
+          duration.observe({ route, method, status }, (performance.now() - started) / 1000);
         }
       };
     },

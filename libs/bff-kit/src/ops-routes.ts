@@ -7,6 +7,7 @@ import { Router } from '@koa/router';
 import type Koa from 'koa';
 import type { DefaultState } from 'koa';
 import { HttpProblem, UNAVAILABLE_RETRY_AFTER } from './problem.ts';
+import { dispatch } from './route-dispatch.ts';
 import { sendFile } from './static-files.ts';
 
 /** What /readyz asks: can the database be reached now? */
@@ -109,10 +110,10 @@ export function opsRouter<S = DefaultState>(options: OpsRoutesOptions): Router<S
   return router;
 }
 
-/** Mounts routers in order, each with allowedMethods that throws, so 405 and 501 reach the error mapper. */
+/**
+ * Mounts routers in order, each with allowedMethods that throws, so 405 and 501 reach the error mapper; a router and
+ * its allowedMethods are one middleware, with each method and path planned once (route-dispatch.ts).
+ */
 export function useRouters<S, C>(app: Koa<S, C>, routers: Iterable<Router<S, C>>): void {
-  for (const router of routers) {
-    app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true }));
-  }
+  for (const router of routers) app.use(dispatch(router));
 }

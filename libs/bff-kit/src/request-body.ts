@@ -5,6 +5,8 @@ import { koaBody } from 'koa-body';
 import { HttpProblem } from './problem.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+// The methods koa-body parses (its default parsedMethods); for any other it only calls next().
+const PARSED_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
   if (headers['transfer-encoding'] !== undefined) return true;
@@ -12,8 +14,11 @@ function hasBody(headers: Record<string, string | string[] | undefined>): boolea
   return typeof length === 'string' && length !== '0';
 }
 
-/** The body parser stack: content-type check, koa-body (JSON only, 16 KiB), object check. */
-export function jsonBody(options: { limit?: string } = {}): Middleware[] {
+/**
+ * The body parser: content-type check, koa-body (JSON only, 16 KiB), object check, as one middleware that reads
+ * nothing for a GET, HEAD, OPTIONS or a request without a body (most requests), since koa-body would not either.
+ */
+export function jsonBody(options: { limit?: string } = {}): Middleware {
   const parse = koaBody({
     json: true,
     urlencoded: false,
@@ -23,21 +28,20 @@ export function jsonBody(options: { limit?: string } = {}): Middleware[] {
     jsonStrict: true,
     patchNode: false,
   });
-  return [
-    async (ctx, next) => {
-      if (!SAFE_METHODS.has(ctx.method) && hasBody(ctx.req.headers) && ctx.is('application/json', '+json') === false) {
-        throw new HttpProblem(415, 'unsupported_media_type', 'the request body must be application/json');
-      }
-      await next();
-    },
-    parse,
-    async (ctx, next) => {
+  return (ctx, next) => {
+    const method = ctx.method;
+    if (SAFE_METHODS.has(method)) return next();
+    const sent = hasBody(ctx.req.headers);
+    if (sent && ctx.is('application/json', '+json') === false) {
+      throw new HttpProblem(415, 'unsupported_media_type', 'the request body must be application/json');
+    }
+    if (!PARSED_METHODS.has(method)) return next();
+    return parse(ctx, () => {
       const body: unknown = ctx.request.body;
-      const sent = hasBody(ctx.req.headers);
       if (sent && body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
         throw new HttpProblem(400, 'bad_request', 'the body must be a JSON object');
       }
-      await next();
-    },
-  ];
+      return next();
+    });
+  };
 }
