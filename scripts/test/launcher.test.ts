@@ -121,7 +121,8 @@ describe('npm start', function () {
         for (let i = 0; i < 300 && !output.includes('Press Ctrl-C to stop') && child.exitCode === null; i++)
           await new Promise((r) => setTimeout(r, 200));
         expect(output).to.include('Press Ctrl-C to stop');
-        const banner = output.slice(output.indexOf('is running'));
+        // The banner's lines only: the BFFs' own log lines (buffered, so they may come later) share the output.
+        const banner = output.slice(output.indexOf('is running'), output.indexOf('Press Ctrl-C to stop'));
         const urls = [...banner.matchAll(/https?:\/\/\S+/g)].map((m) => m[0]);
         expect(urls).to.include.members([`http://localhost:${webPort}`, `http://localhost:${mobilePort}/v1`]);
         for (const link of urls) {
