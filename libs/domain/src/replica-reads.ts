@@ -98,56 +98,66 @@ export async function recordWrite(ctx: {
 
 /** Runs a read on a replica when that is safe and the replica answers, on the primary otherwise. */
 export async function replicaRead<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  const mark = byUnitOfWork.get(em);
-  const primary = () => em.execute<T[]>(sql, params, { method: 'all', connectionType: 'write' });
-  // Inside a transaction everything stays on its connection; without replicas there is nothing to choose.
-  if (!mark?.replicas.enabled || em.getTransactionContext() !== undefined || Date.now() < mark.replicas.downUntil) {
-    return primary();
-  }
-  const replica = em.getConnection('read');
-  try {
-    if (mark.readAfterLsn !== null) {
-      // On a server that is not in recovery (a "replica" URL pointing at a primary) the replay position is null.
-      const [caughtUp] = await replica.execute<{ ok: boolean }[]>(
-        'select coalesce(pg_last_wal_replay_lsn() >= ?::pg_lsn, true) as ok',
-        [mark.readAfterLsn],
-        'all',
-      );
-      if (!caughtUp?.ok) return await primary();
-    }
-    return await replica.execute<T[]>(sql, params, 'all');
-  } catch (error) {
-    if (!isReplicaUnavailable(error)) throw error;
-    mark.replicas.downUntil = Date.now() + REPLICA_RETRY_AFTER_MS;
-    return primary();
-  }
+  return readWhereSafe(
+    byUnitOfWork.get(em),
+    em,
+    () => em.execute<T[]>(sql, params, { method: 'all', connectionType: 'write' }),
+    (replica) => replica.execute<T[]>(sql, params, 'all'),
+  );
 }
 
 /**
  * Like `replicaRead`, for a named prepared statement (src/sql/): sent through the replica's pg pool when that is
- * safe and the replica answers, through `primary` (the context's pool) otherwise.
+ * safe and the replica answers, through the context's pool otherwise.
  */
 export async function preparedReplicaRead<T extends QueryResultRow>(
   ctx: { readonly em: EntityManager; readonly pool: Pool },
   statement: QueryConfig,
 ): Promise<T[]> {
   const mark = byContext.get(ctx) ?? byUnitOfWork.get(ctx.em);
-  const primary = async () => (await ctx.pool.query<T>(statement)).rows;
-  // Without replicas nothing to choose (and the request's unit of work need not be opened to find out).
+  return readWhereSafe(
+    mark,
+    // Only looked at with replicas: without, the request's unit of work need not be opened to find out.
+    () => mark?.em ?? ctx.em,
+    async () => (await ctx.pool.query<T>(statement)).rows,
+    async (replica) => (await (await nativePool(replica)).query<T>(statement)).rows,
+  );
+}
+
+type ReadConnection = ReturnType<EntityManager['getConnection']>;
+
+async function nativePool(connection: ReadConnection): Promise<Pool> {
+  return (await connection.getNativeClient()) as Pool;
+}
+
+/**
+ * The rules of both reads: the primary without replicas, inside a transaction, or while the replica is considered
+ * down; else the replica, once it has replayed the user's last write (else the primary); a replica that cannot
+ * answer sends this read and the next REPLICA_RETRY_AFTER_MS of reads to the primary.
+ */
+async function readWhereSafe<T>(
+  mark: RequestMarks | undefined,
+  unitOfWork: EntityManager | (() => EntityManager),
+  primary: () => Promise<T[]>,
+  onReplica: (replica: ReadConnection) => Promise<T[]>,
+): Promise<T[]> {
   if (!mark?.replicas.enabled || Date.now() < mark.replicas.downUntil) return primary();
-  const em = mark.em ?? ctx.em;
+  const em = typeof unitOfWork === 'function' ? unitOfWork() : unitOfWork;
   if (em.getTransactionContext() !== undefined) return primary();
   try {
-    const replica = (await em.getConnection('read').getNativeClient()) as Pool;
+    const replica = em.getConnection('read');
     if (mark.readAfterLsn !== null) {
-      const caughtUp = await replica.query<{ ok: boolean }>({
+      // On a server that is not in recovery (a "replica" URL pointing at a primary) the replay position is null.
+      const caughtUp = await (
+        await nativePool(replica)
+      ).query<{ ok: boolean }>({
         name: 'replica_caught_up',
         text: 'select coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, true) as ok',
         values: [mark.readAfterLsn],
       });
       if (!caughtUp.rows[0]?.ok) return await primary();
     }
-    return (await replica.query<T>(statement)).rows;
+    return await onReplica(replica);
   } catch (error) {
     if (!isReplicaUnavailable(error)) throw error;
     mark.replicas.downUntil = Date.now() + REPLICA_RETRY_AFTER_MS;
