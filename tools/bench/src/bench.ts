@@ -678,6 +678,10 @@ async function main(): Promise<number> {
   // The limit server answers the BFFs' own paths: a limit row sends exactly the BFF row's requests.
   const limitUrl = `http://127.0.0.1:${ceilings.ports.limit}`;
   const get = (path: string): LoadStep['request'] => ({ method: 'GET', path, headers: json });
+  // The SQL ceiling's replay of an endpoint's recorded round trips, one variant per recorded user.
+  const replayed = (endpoint: string, count: number): LoadStep[] => [
+    { request: get(`/${endpoint}`), variants: recorded(endpoint, count) },
+  ];
   const postText = JSON.stringify({ text: `${BENCH_TEXT_PREFIX}{n} written by npm run bench` });
   const webPath = (page: number) => `/api/v1/timeline?page=${page}&per_page=${PAGE}`;
   const cookie = (r: Reader) => ({ headers: { cookie: r.web?.cookie ?? '' } });
@@ -751,7 +755,7 @@ async function main(): Promise<number> {
       'ceiling-sql-me',
       'SQL ceiling: /v1/me',
       'ceiling',
-      spec('ceiling-sql-me', sqlUrl, [{ request: get('/me'), variants: recorded('me', readers.length) }]),
+      spec('ceiling-sql-me', sqlUrl, replayed('me', readers.length)),
     ),
     scenario(
       'ceiling-limit-me',
@@ -765,9 +769,7 @@ async function main(): Promise<number> {
       'ceiling-sql-timeline',
       'SQL ceiling: timeline first page',
       'ceiling',
-      spec('ceiling-sql-timeline', sqlUrl, [
-        { request: get('/timeline'), variants: recorded('timeline', readers.length) },
-      ]),
+      spec('ceiling-sql-timeline', sqlUrl, replayed('timeline', readers.length)),
     ),
     scenario(
       'ceiling-limit-timeline',
@@ -781,9 +783,7 @@ async function main(): Promise<number> {
       'ceiling-sql-timeline-deep',
       `SQL ceiling: timeline after ${profile.deepItems} items`,
       'ceiling',
-      spec('ceiling-sql-timeline-deep', sqlUrl, [
-        { request: get('/timeline-deep'), variants: recorded('timeline-deep', readers.length) },
-      ]),
+      spec('ceiling-sql-timeline-deep', sqlUrl, replayed('timeline-deep', readers.length)),
     ),
     scenario(
       'ceiling-limit-timeline-deep',
@@ -802,9 +802,7 @@ async function main(): Promise<number> {
       'ceiling-sql-web-timeline-1',
       'SQL ceiling: web timeline page 1',
       'ceiling',
-      spec('ceiling-sql-web-timeline-1', sqlUrl, [
-        { request: get('/web-timeline-1'), variants: recorded('web-timeline-1', readers.length) },
-      ]),
+      spec('ceiling-sql-web-timeline-1', sqlUrl, replayed('web-timeline-1', readers.length)),
     ),
     scenario(
       'ceiling-limit-web-timeline-1',
@@ -817,9 +815,7 @@ async function main(): Promise<number> {
       'ceiling-sql-web-timeline-deep',
       `SQL ceiling: web timeline page ${profile.webDeepPage}`,
       'ceiling',
-      spec('ceiling-sql-web-timeline-deep', sqlUrl, [
-        { request: get('/web-timeline-deep'), variants: recorded('web-timeline-deep', readers.length) },
-      ]),
+      spec('ceiling-sql-web-timeline-deep', sqlUrl, replayed('web-timeline-deep', readers.length)),
     ),
     scenario(
       'web-timeline-deep',
@@ -834,9 +830,7 @@ async function main(): Promise<number> {
       'ceiling-sql-user-posts',
       "SQL ceiling: a user's posts",
       'ceiling',
-      spec('ceiling-sql-user-posts', sqlUrl, [
-        { request: get('/user-posts'), variants: recorded('user-posts', authors.length) },
-      ]),
+      spec('ceiling-sql-user-posts', sqlUrl, replayed('user-posts', authors.length)),
     ),
     scenario(
       'ceiling-limit-user-posts',
