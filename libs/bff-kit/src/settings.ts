@@ -1,6 +1,6 @@
 // Settings from the environment: each BFF declares one zod schema of its variables, built from these field readers.
 // A bad value becomes one line naming the variable, the value given and what is allowed; secrets are never echoed.
-import { DEFAULT_FAN_OUT_MAX_FOLLOWERS } from '@microblog/domain';
+import { DEFAULT_FAN_OUT_MAX_FOLLOWERS } from '@microblog/domain/fan-out-limits';
 import { z } from 'zod';
 
 /** The environment as the process sees it. */

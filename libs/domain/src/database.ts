@@ -7,12 +7,14 @@ import { deriveKeys, type DomainKeys } from './keys.ts';
 import { trackRequest, type ReplicaState } from './replica-reads.ts';
 import { answerCache, type AnswerCache, type AnswerCacheOptions } from './answer-cache.ts';
 import { changeNotifications } from './change-notifications.ts';
+import { DEFAULT_FAN_OUT_MAX_FOLLOWERS } from './fan-out-limits.ts';
 import { sessionCache, type SessionCache, type SessionCacheOptions } from './session-cache.ts';
 import { reportingClient, type StatementListener } from './statement-reporting.ts';
 
 export type { SentStatement, StatementListener } from './statement-reporting.ts';
 export type { SessionCache, SessionCacheOptions } from './session-cache.ts';
 export type { AnswerCache, AnswerCacheOptions } from './answer-cache.ts';
+export { DEFAULT_FAN_OUT_MAX_FOLLOWERS } from './fan-out-limits.ts';
 
 /** Where the committed migrations live. */
 export const MIGRATIONS_PATH = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -57,9 +59,6 @@ export type DatabaseOptions = {
    */
   fanOutMaxFollowers?: number;
 };
-
-/** Default of `fanOutMaxFollowers`. */
-export const DEFAULT_FAN_OUT_MAX_FOLLOWERS = 10_000;
 
 /** The connection pool right now, as metrics see it. */
 export type PoolStats = {
