@@ -20,7 +20,10 @@ export type CachedSession = SessionView & { lastWriteLsn: string | null };
 export type SessionCacheOptions = {
   /** Most sessions kept (default 10,000: a few MB). */
   maxEntries?: number;
-  /** Longest an entry is served without asking PostgreSQL again (default 30 s). */
+  /**
+   * Longest an entry is served without asking PostgreSQL again (default 5 min). Revocations reach the cache by
+   * notification, at once; this bound is a safety net, and the lag of a session's "last used" in the device list.
+   */
   ttlMs?: number;
 };
 
@@ -45,7 +48,7 @@ type Entry = { session: CachedSession; storedAt: number };
 /** A session cache invalidated by the notifications `changes` hears (it connects on first use). */
 export function sessionCache(changes: ChangeNotifications, options: SessionCacheOptions = {}): SessionCache {
   const maxEntries = options.maxEntries ?? 10_000;
-  const ttlMs = options.ttlMs ?? 30_000;
+  const ttlMs = options.ttlMs ?? 300_000;
   const entries = new Map<string, Entry>();
   let generation = 0;
 
