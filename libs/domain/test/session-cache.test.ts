@@ -180,8 +180,32 @@ describe('session cache across instances', () => {
     const input = { sessionId: session.id, userId: user.id };
     await warm(b, input);
 
-    await sql("update sessions set revoked_at = now(), revoked_reason = 'test' where id = ?", [session.id]);
+    // Replication's apply mode skips triggers: the one way left to revoke without notifying.
+    await context().em.transactional(async (em) => {
+      await em.execute('set local session_replication_role = replica');
+      await em.execute("update sessions set revoked_at = now(), revoked_reason = 'test' where id = ?", [session.id]);
+    });
     await refusedWithin(b, input, Date.now(), 2000);
+  });
+
+  it('when an operator revokes or deletes sessions by hand in SQL, then B refuses them within 100 ms', async () => {
+    const b = await instanceB();
+    const user = await makeUser(context());
+    const [revoked, deleted] = [
+      await startWebSession(context(), { userId: user.id }),
+      await startWebSession(context(), { userId: user.id }),
+    ];
+    await warm(b, { sessionId: revoked.id, userId: user.id });
+    await warm(b, { sessionId: deleted.id, userId: user.id });
+
+    const since = Date.now();
+    await sql("update sessions set revoked_at = now(), revoked_reason = 'operator' where id = ?", [revoked.id]);
+    await refusedWithin(b, { sessionId: revoked.id, userId: user.id }, since, 100);
+
+    await warm(b, { sessionId: deleted.id, userId: user.id });
+    const later = Date.now();
+    await sql('delete from sessions where id = ?', [deleted.id]);
+    await refusedWithin(b, { sessionId: deleted.id, userId: user.id }, later, 100);
   });
 
   it('when more sessions are checked than the cache holds, then it keeps only that many', async () => {

@@ -34,6 +34,26 @@ const SessionSchema = defineEntity({
     identityProvider: p.string().length(64).nullable(),
   },
   indexes: [{ name: 'sessions_user_idx', properties: ['user'] }],
+  // A session revoked or deleted, by any statement, tells every instance's session cache at commit (the function is
+  // written by migration 20261206210000; session-cache.ts).
+  triggers: [
+    {
+      name: 'sessions_revoked',
+      timing: 'after',
+      events: ['update'],
+      forEach: 'row',
+      expression:
+        'create trigger "sessions_revoked" after update on "sessions" for each row when (OLD.revoked_at is null and NEW.revoked_at is not null) execute function "sessions_notify_revoked_fn"()',
+    },
+    {
+      name: 'sessions_deleted',
+      timing: 'after',
+      events: ['delete'],
+      forEach: 'row',
+      expression:
+        'create trigger "sessions_deleted" after delete on "sessions" for each row execute function "sessions_notify_revoked_fn"()',
+    },
+  ],
 });
 
 /** A signed-in browser or app device; revoking it ends access on the next request. */

@@ -1,12 +1,11 @@
 // SQL of the `sessions` table family that runs on hot paths or must travel with a revocation: each statement
 // a named prepared statement (parsed and planned once per connection), each function returning typed rows.
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Pool } from 'pg';
-import { query } from '../sql.ts';
 
 /**
- * The channel a revoking transaction notifies, with the user id as payload; every session cache listens on it and
- * drops that user's entries. A write that moves the user's read-your-writes mark notifies it too (replica-reads.ts).
+ * The channel every revoked or deleted session row notifies at commit (triggers on `sessions`), with the user id as
+ * payload; every session cache listens on it and drops that user's entries. A write that moves the user's
+ * read-your-writes mark notifies it too (replica-reads.ts).
  */
 export const SESSIONS_REVOKED_CHANNEL = 'sessions_revoked';
 
@@ -62,12 +61,4 @@ export async function checkLiveSession(
     values: [input.sessionId, input.userId, input.touchAfterMs, input.idleTtlMs.web, input.idleTtlMs.mobile],
   });
   return result.rows[0] ?? null;
-}
-
-/**
- * Tells every session cache that sessions of `userId` were revoked. Call it inside the revoking transaction:
- * PostgreSQL delivers the notification at commit, and never when the transaction rolls back.
- */
-export async function notifySessionsRevoked(em: EntityManager, userId: string): Promise<void> {
-  await query(em, 'select pg_notify(?, ?)', [SESSIONS_REVOKED_CHANNEL, userId]);
 }

@@ -2,7 +2,6 @@ import type { DomainContext } from '../database.ts';
 import { ValidationError } from '../errors.ts';
 import { checkPassword, hashPassword, passwordMatches } from '../passwords.ts';
 import { run } from '../sql.ts';
-import { notifySessionsRevoked } from '../sql/sessions.ts';
 import { loadUserById } from './find-user.ts';
 
 /**
@@ -37,7 +36,6 @@ export async function changePassword(
        where user_id = ? and revoked_at is null and id <> coalesce(?::bigint, 0)`,
       [user.id, input.keepSessionId],
     );
-    if (revokedSessions > 0) await notifySessionsRevoked(em, user.id);
     return { revokedSessions };
   });
   if (result.revokedSessions > 0) ctx.sessionCache?.forgetUser(user.id);

@@ -2,7 +2,6 @@ import type { DomainContext } from '../database.ts';
 import { ValidationError } from '../errors.ts';
 import { passwordMatches } from '../passwords.ts';
 import { query, run } from '../sql.ts';
-import { notifySessionsRevoked } from '../sql/sessions.ts';
 import { loadUserById } from './find-user.ts';
 
 /** How recent a provider sign-in must be to confirm deleting an account that has no password. */
@@ -88,8 +87,8 @@ export async function deleteAccount(
     const sessions = await run(em, 'delete from sessions where user_id = ?', [id]);
     await run(em, 'delete from idempotency_records where user_id = ?', [id]);
     await run(em, 'delete from users where id = ?', [id]);
-    // Every session cache drops the user's sessions when this commits (and this process at once, below).
-    await notifySessionsRevoked(em, id);
+    // Every session cache drops the user's sessions when this commits (the deleted rows' trigger notifies; this
+    // process drops them at once, below).
     return { posts, follows, sessions };
   });
   ctx.sessionCache?.forgetUser(user.id);

@@ -2,7 +2,6 @@ import type { DomainContext } from '../database.ts';
 import { Session } from '../entities/session.ts';
 import { NotFound } from '../errors.ts';
 import { isId, query, run } from '../sql.ts';
-import { notifySessionsRevoked } from '../sql/sessions.ts';
 import { toSessionView, type SessionView } from './start-session.ts';
 
 /** Ends one of the user's sessions (sign-out, or "log out that device"); NotFound for another user's session. */
@@ -20,7 +19,6 @@ export async function revokeSession(
     );
     if (rows.length === 0) throw new NotFound('session');
     await run(em, 'delete from push_tokens where session_id = ?', [input.sessionId]);
-    await notifySessionsRevoked(em, input.userId);
   });
   ctx.sessionCache?.forgetUser(input.userId);
 }

@@ -3,7 +3,6 @@ import { Session } from '../entities/session.ts';
 import { InvalidGrant } from '../errors.ts';
 import { hashRefreshToken, issueRefreshToken, readRefreshToken } from '../refresh-tokens.ts';
 import { run } from '../sql.ts';
-import { notifySessionsRevoked } from '../sql/sessions.ts';
 import { SESSION_IDLE_TTL_MS, toSessionView, type SessionView } from './start-session.ts';
 
 /**
@@ -53,13 +52,12 @@ export async function rotateRefreshToken(
 async function revokeForReuse(ctx: DomainContext, sessionId: string, userId: string): Promise<void> {
   await ctx.em.transactional(async (em) => {
     await run(em, 'delete from push_tokens where session_id = ?', [sessionId]);
-    const revoked = await run(
+    await run(
       em,
       `update sessions set revoked_at = now(), revoked_reason = 'refresh_token_reused', refresh_token_hash = null
        where id = ? and revoked_at is null`,
       [sessionId],
     );
-    if (revoked > 0) await notifySessionsRevoked(em, userId);
   });
   ctx.sessionCache?.forgetUser(userId);
 }

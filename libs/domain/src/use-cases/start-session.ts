@@ -2,7 +2,6 @@ import type { DomainContext } from '../database.ts';
 import { Session } from '../entities/session.ts';
 import { issueRefreshToken } from '../refresh-tokens.ts';
 import { run } from '../sql.ts';
-import { notifySessionsRevoked } from '../sql/sessions.ts';
 import { loadUserById } from './find-user.ts';
 
 /** How long a session lives without being used (each use or refresh extends it). */
@@ -79,7 +78,6 @@ export async function startDeviceSession(
        where user_id = ? and device_id = ? and revoked_at is null`,
       [user.id, input.device.id],
     );
-    if (replaced > 0) await notifySessionsRevoked(em, user.id);
     const session = em.create(Session, {
       user,
       kind: 'mobile',
