@@ -37,12 +37,17 @@ function chosenEncoding(ctx: Context): 'br' | 'gzip' | 'identity' {
   return encoding === 'br' || encoding === 'gzip' ? encoding : 'identity';
 }
 
+// zlib's output buffer: below half of Buffer.poolSize (8 KiB), so it is cut from Buffer's shared pool instead of being a
+// 16 KiB allocation of its own per answer (a quarter of gzip's time on a page). The bytes made do not depend on it.
+const OUTPUT_CHUNK = 4095;
+
 function compressed(encoding: 'br' | 'gzip', content: Buffer): Buffer {
   return encoding === 'br'
     ? brotliCompressSync(content, {
+        chunkSize: OUTPUT_CHUNK,
         params: { [zlib.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: content.length },
       })
-    : gzipSync(content, { level: GZIP_LEVEL });
+    : gzipSync(content, { level: GZIP_LEVEL, chunkSize: OUTPUT_CHUNK });
 }
 
 const IN_MEMORY_TYPES = /^(application\/(json|problem\+json|javascript)|text\/)/;
@@ -140,10 +145,11 @@ export function matchesETag(ifNoneMatch: string, etag: string): boolean {
   return ifNoneMatch.split(',').some((tag) => opaque(tag) === opaque(etag));
 }
 
-function hashable(body: unknown): string | Buffer | null {
-  if (typeof body === 'string' || Buffer.isBuffer(body)) return body;
+/** What the ETag hashes: the body as sent; a JSON object serialized (to bytes, once: hashed, measured, compressed). */
+function hashable(body: unknown): { content: string | Buffer; serialized: boolean } | null {
+  if (typeof body === 'string' || Buffer.isBuffer(body)) return { content: body, serialized: false };
   if (body !== null && typeof body === 'object' && typeof (body as { pipe?: unknown }).pipe !== 'function')
-    return JSON.stringify(body);
+    return { content: Buffer.from(JSON.stringify(body)), serialized: true };
   return null;
 }
 
@@ -157,11 +163,12 @@ export function etags(options: { vary?: string } = {}): Middleware {
     await next();
     if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.status !== 200 || ctx.body == null) return;
     const preset = answerETags.get(ctx);
-    const content = preset === undefined ? hashable(ctx.body) : null;
-    if ((preset === undefined && content === null) || ctx.response.get('ETag')) return;
-    const etag = preset ?? etagOf(content!);
-    // The JSON just made is the body from here on: compression and Koa need not serialize the object again.
-    if (typeof content === 'string' && typeof ctx.body === 'object') ctx.body = content;
+    const body = preset === undefined ? hashable(ctx.body) : null;
+    if ((preset === undefined && body === null) || ctx.response.get('ETag')) return;
+    const etag = preset ?? etagOf(body!.content);
+    // The JSON just made is the body from here on: compression and Koa need neither serialize the object again nor
+    // encode the text to UTF-8 again (Koa keeps the Content-Type the object gave, application/json).
+    if (body?.serialized) ctx.body = body.content;
     ctx.set('ETag', etag);
     if (!ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'private, no-cache');
     if (options.vary !== undefined) ctx.vary(options.vary);

@@ -35,11 +35,6 @@ export function toMicropostViews(rows: MicropostRow[]): MicropostView[] {
   }));
 }
 
-/** Keyset-row adapter: the position fields `cursorPage` reads. */
-export function withPosition(row: MicropostRow): MicropostRow & { createdAt: Date; id: string } {
-  return Object.assign(row, { createdAt: toDate(row.created_at) });
-}
-
 /**
  * The page answering `paging` from the rows a feed query returned: numbered (with `totalItems()`, asked only
  * then) or keyset (rows hold one extra row that only says there is more).
@@ -53,9 +48,6 @@ export async function micropostPage<P extends Paging>(
 ): Promise<Paged<P, MicropostView>> {
   const views = toMicropostViews(rows);
   if (paging.kind === 'page') return numberedPage(views, paging, await totalItems()) as Paged<P, MicropostView>;
-  const byId = new Map(views.map((v) => [v.id, v]));
-  return cursorPage(ctx.keys, scope, rows.map(withPosition), paging.limit, (row) => byId.get(row.id)!) as Paged<
-    P,
-    MicropostView
-  >;
+  // A view holds its own keyset position (createdAt, id): it is its own page item.
+  return cursorPage(ctx.keys, scope, views, paging.limit, (view) => view) as Paged<P, MicropostView>;
 }

@@ -32,7 +32,21 @@ export function isId(value: string): boolean {
  */
 export function toDate(value: Date | string): Date {
   if (value instanceof Date) return value;
-  return new Date(value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
+  return new Date(utcMillis(value) ?? Date.parse(value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')));
+}
+
+// The text PostgreSQL sends for a timestamptz in UTC, `2026-11-21 15:18:23.028+00` (from year 1000, where Date.UTC
+// takes the year as given; 0 to 6 digits of fraction), read by position: a few times cheaper than parsing the ISO form
+// made of it. Null for any other shape.
+const UTC_TIMESTAMP = /^[1-9]\d{3}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,6})?\+00$/;
+
+function utcMillis(text: string): number | null {
+  if (!UTC_TIMESTAMP.test(text)) return null;
+  const digits = (from: number, to: number) => Number(text.slice(from, to));
+  // Like Date.parse, milliseconds from the first three digits of the fraction (the rest is dropped, not rounded).
+  const fraction = text.length > 23 ? text.slice(20, -3) : '';
+  const ms = fraction === '' ? 0 : Number(fraction.slice(0, 3).padEnd(3, '0'));
+  return Date.UTC(digits(0, 4), digits(5, 7) - 1, digits(8, 10), digits(11, 13), digits(14, 16), digits(17, 19), ms);
 }
 
 /** Like toDate, keeping null. */

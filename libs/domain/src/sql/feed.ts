@@ -61,14 +61,8 @@ export async function homeFeedFirstPage(
   };
 }
 
-/** `limit` lines of the timeline strictly after the keyset position `after`, newest first (may go to a replica). */
-export async function homeFeedPageAfter(
-  reader: Reader,
-  input: { viewerId: string; after: { createdAt: Date; id: string }; limit: number },
-): Promise<MicropostRow[]> {
-  return preparedReplicaRead<MicropostRow>(reader, {
-    name: 'feed_page_after',
-    text: `select ${MICROPOST_COLUMNS}
+// Built once: pg compares a named statement's text with the one it prepared on every execution.
+const FEED_PAGE_AFTER = `select ${MICROPOST_COLUMNS}
            from (${feedLines({
              where: 'and (@.created_at, @.micropost_id) < ($2::timestamptz, $3::bigint)',
              limit: '$4',
@@ -77,7 +71,16 @@ export async function homeFeedPageAfter(
            ) page
            join microposts p on p.id = page.micropost_id
            join users u on u.id = p.author_id
-           order by p.created_at desc, p.id desc`,
+           order by p.created_at desc, p.id desc`;
+
+/** `limit` lines of the timeline strictly after the keyset position `after`, newest first (may go to a replica). */
+export async function homeFeedPageAfter(
+  reader: Reader,
+  input: { viewerId: string; after: { createdAt: Date; id: string }; limit: number },
+): Promise<MicropostRow[]> {
+  return preparedReplicaRead<MicropostRow>(reader, {
+    name: 'feed_page_after',
+    text: FEED_PAGE_AFTER,
     values: [input.viewerId, input.after.createdAt, input.after.id, input.limit],
   });
 }

@@ -116,6 +116,12 @@ left join lateral (
 where u.username_key = $1
 order by page.created_at desc, page.id desc`;
 
+// Built once: pg compares a named statement's text with the one it prepared on every execution.
+const USER_PAGE = page('order by p.created_at desc, p.id desc limit $2 offset $3');
+const USER_PAGE_AFTER = page(
+  'and (p.created_at, p.id) < ($2::timestamptz, $3::bigint) order by p.created_at desc, p.id desc limit $4',
+);
+
 /**
  * The user whose username key is `usernameKey` and `limit` of their live posts, newest first: after the keyset
  * position `after`, or from `offset`. Null when there is no such user. May go to a replica.
@@ -127,16 +133,10 @@ export async function userPostsPage(
   const rows = await preparedReplicaRead<UserPostsRow>(
     reader,
     input.after === null
-      ? {
-          name: 'microposts_user_page',
-          text: page('order by p.created_at desc, p.id desc limit $2 offset $3'),
-          values: [input.usernameKey, input.limit, input.offset],
-        }
+      ? { name: 'microposts_user_page', text: USER_PAGE, values: [input.usernameKey, input.limit, input.offset] }
       : {
           name: 'microposts_user_page_after',
-          text: page(
-            'and (p.created_at, p.id) < ($2::timestamptz, $3::bigint) order by p.created_at desc, p.id desc limit $4',
-          ),
+          text: USER_PAGE_AFTER,
           values: [input.usernameKey, input.after.createdAt, input.after.id, input.limit],
         },
   );
