@@ -15,7 +15,8 @@ const GZIP_LEVEL = 6;
  * Brotli (quality 4, cheap enough per request) or gzip, for answers of 1 KiB and more. A JSON or text body in memory
  * is compressed at once on this thread (a few dozen microseconds for a page): zlib's asynchronous streams would hand
  * each answer to the thread pool and back, which on two cores cost a timeline page more waiting than compressing.
- * Streams (files) are left to koa-compress.
+ * Streams (files) are left to koa-compress, which is asked only about answers it could change: not an answer already
+ * encoded (every cached page), without a body, or under the threshold (a profile).
  */
 export function compression(): Middleware {
   const streams = compress({
@@ -24,17 +25,44 @@ export function compression(): Middleware {
     gzip: { level: GZIP_LEVEL },
     deflate: false,
   });
-  return (ctx, next) =>
-    streams(ctx, async () => {
-      await next();
-      compressInMemory(ctx);
-    });
+  const nothingMore = () => Promise.resolve();
+  return async (ctx, next) => {
+    // What koa-compress does first, on every answer.
+    ctx.vary('Accept-Encoding');
+    await next();
+    compressInMemory(ctx);
+    if (!leftAsIs(ctx)) await streams(ctx, nothingMore);
+  };
 }
 
+const EMPTY_BODY_STATUSES = new Set([204, 205, 304]);
+
+/** Whether koa-compress would return at once without touching the answer (its own first checks, in its terms). */
+function leftAsIs(ctx: Context): boolean {
+  if (!ctx.body || ctx.method === 'HEAD' || EMPTY_BODY_STATUSES.has(ctx.status)) return true;
+  if (ctx.response.get('Content-Encoding')) return true;
+  // Its threshold, unless a route overrode its options for this answer.
+  if ((ctx as { compress?: unknown }).compress !== undefined) return false;
+  const size = ctx.response.length;
+  return size !== undefined && size < COMPRESSION_THRESHOLD;
+}
+
+type Encoding = 'br' | 'gzip' | 'identity';
+
+// The choice for each Accept-Encoding value seen (clients send a handful of distinct ones); past the cap, each
+// request negotiates afresh.
+const chosenByHeader = new Map<string, Encoding>();
+const CHOSEN_BY_HEADER_MAX = 256;
+
 /** The encoding koa-compress would choose for this request: brotli, else gzip, else none. */
-function chosenEncoding(ctx: Context): 'br' | 'gzip' | 'identity' {
-  const encoding = ctx.acceptsEncodings('br', 'gzip', 'identity');
-  return encoding === 'br' || encoding === 'gzip' ? encoding : 'identity';
+function chosenEncoding(ctx: Context): Encoding {
+  const header = ctx.req.headers['accept-encoding'];
+  const known = header === undefined ? undefined : chosenByHeader.get(header);
+  if (known !== undefined) return known;
+  const accepted = ctx.acceptsEncodings('br', 'gzip', 'identity');
+  const encoding = accepted === 'br' || accepted === 'gzip' ? accepted : 'identity';
+  if (header !== undefined && chosenByHeader.size < CHOSEN_BY_HEADER_MAX) chosenByHeader.set(header, encoding);
+  return encoding;
 }
 
 // zlib's output buffer: below half of Buffer.poolSize (8 KiB), so it is cut from Buffer's shared pool instead of being a
