@@ -120,8 +120,11 @@ export function serializeAnswer(body: unknown, headers: Record<string, string> =
   return { json, etag: etagOf(json), headers, encoded: {} };
 }
 
-// Set by sendAnswer: the ETag the etags middleware uses instead of hashing the (possibly compressed) body again.
-const answerETags = new WeakMap<Context, string>();
+// Set by sendAnswer on the context: the ETag the etags middleware uses instead of hashing the (possibly compressed)
+// body again. A property of the request's own context rather than a WeakMap entry per request, which the garbage
+// collector pays for.
+const ANSWER_ETAG = Symbol('answerETag');
+type WithAnswerETag = { [ANSWER_ETAG]?: string };
 
 /**
  * Sends a serialized answer as `compression()` and `etags()` would have sent its body: the same Content-Type, the
@@ -131,7 +134,7 @@ export function sendAnswer(ctx: Context, answer: SerializedAnswer): void {
   ctx.set(answer.headers);
   // The header Koa sets for a JSON body, without looking the type up on every answer.
   ctx.set('Content-Type', 'application/json; charset=utf-8');
-  answerETags.set(ctx, answer.etag);
+  (ctx as WithAnswerETag)[ANSWER_ETAG] = answer.etag;
   if (answer.json.length < COMPRESSION_THRESHOLD) {
     ctx.body = answer.json;
     return;
@@ -190,7 +193,7 @@ export function etags(options: { vary?: string } = {}): Middleware {
   return async (ctx, next) => {
     await next();
     if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || ctx.status !== 200 || ctx.body == null) return;
-    const preset = answerETags.get(ctx);
+    const preset = (ctx as WithAnswerETag)[ANSWER_ETAG];
     const body = preset === undefined ? hashable(ctx.body) : null;
     if ((preset === undefined && body === null) || ctx.response.get('ETag')) return;
     const etag = preset ?? etagOf(body!.content);

@@ -133,8 +133,10 @@ const REQUEST_LINE = Symbol('requestLine');
 export function requestLogging(logger: Logger): Middleware {
   const lines = requestLineLoggers.get(logger) ?? logger;
   function logRequest(this: Timed): void {
-    const { id, started } = this[REQUEST_LINE]!;
     const status = this.statusCode;
+    // Below the logger's level (warn, say), the line would be dropped: not made either.
+    if (status < 500 && !lines.isLevelEnabled('info')) return;
+    const { id, started } = this[REQUEST_LINE]!;
     const line = {
       requestId: id,
       method: this.req.method,

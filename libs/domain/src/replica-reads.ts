@@ -25,8 +25,10 @@ type RequestMarks = {
   em: EntityManager | null;
 };
 
-// Reached from the request's context object, and from its unit of work once opened (the ORM-level reads only see it).
-const byContext = new WeakMap<object, RequestMarks>();
+// Reached from the request's context object (a hidden property: a WeakMap entry per request cost the garbage
+// collector more than the lookups saved), and from its unit of work once opened (the ORM-level reads only see it).
+const MARKS = Symbol('requestMarks');
+type Marked = { readonly [MARKS]?: RequestMarks };
 const byUnitOfWork = new WeakMap<EntityManager, RequestMarks>();
 const LSN = /^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i;
 
@@ -36,7 +38,8 @@ const LSN = /^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i;
  */
 export function trackRequest(ctx: object, replicas: ReplicaState): (em: EntityManager) => void {
   const mark: RequestMarks = { replicas, userId: null, readAfterLsn: null, em: null };
-  byContext.set(ctx, mark);
+  // Not enumerable, so a copy of the context (`{ ...ctx, em }`) does not carry it, as it did not the WeakMap's.
+  Object.defineProperty(ctx, MARKS, { value: mark });
   return (em) => {
     mark.em = em;
     byUnitOfWork.set(em, mark);
@@ -44,7 +47,7 @@ export function trackRequest(ctx: object, replicas: ReplicaState): (em: EntityMa
 }
 
 function marksOf(ctx: { readonly em: EntityManager }): RequestMarks | undefined {
-  return byContext.get(ctx) ?? byUnitOfWork.get(ctx.em);
+  return (ctx as Marked)[MARKS] ?? byUnitOfWork.get(ctx.em);
 }
 
 /** Called once the request's session is known: later reads wait for that session's last write on a replica. */
@@ -114,7 +117,7 @@ export async function preparedReplicaRead<T extends QueryResultRow>(
   ctx: { readonly em: EntityManager; readonly pool: Pool },
   statement: QueryConfig,
 ): Promise<T[]> {
-  const mark = byContext.get(ctx) ?? byUnitOfWork.get(ctx.em);
+  const mark = (ctx as Marked)[MARKS] ?? byUnitOfWork.get(ctx.em);
   return readWhereSafe(
     mark,
     // Only looked at with replicas: without, the request's unit of work need not be opened to find out.
