@@ -28,7 +28,7 @@ export function compression(): Middleware {
   const nothingMore = () => Promise.resolve();
   return async (ctx, next) => {
     // What koa-compress does first, on every answer.
-    ctx.vary('Accept-Encoding');
+    varyOn(ctx, 'Accept-Encoding');
     await next();
     compressInMemory(ctx);
     if (!leftAsIs(ctx)) await streams(ctx, nothingMore);
@@ -36,6 +36,31 @@ export function compression(): Middleware {
 }
 
 const EMPTY_BODY_STATUSES = new Set([204, 205, 304]);
+
+// One header field name (RFC 9110 token), not `*`.
+const FIELD_NAME = /^[!#$%&'^_`|~0-9A-Za-z+.-]+$/;
+
+/**
+ * `ctx.vary(field)` for one field name, without parsing the Vary header when it is empty or names a single field
+ * (every answer here: Accept-Encoding, then the credentials' header). Anything else goes to Koa's `vary`.
+ */
+function varyOn(ctx: Context, field: string): void {
+  const res = ctx.res;
+  if (res.headersSent) return;
+  const current = res.getHeader('Vary');
+  if (typeof current === 'string' || current === undefined) {
+    if (current === undefined || current === '') {
+      if (FIELD_NAME.test(field)) {
+        res.setHeader('Vary', field);
+        return;
+      }
+    } else if (FIELD_NAME.test(current) && FIELD_NAME.test(field)) {
+      if (current.toLowerCase() !== field.toLowerCase()) res.setHeader('Vary', `${current}, ${field}`);
+      return;
+    }
+  }
+  ctx.vary(field);
+}
 
 /** Whether koa-compress would return at once without touching the answer (its own first checks, in its terms). */
 function leftAsIs(ctx: Context): boolean {
@@ -91,7 +116,7 @@ function compressInMemory(ctx: Context): void {
   else if (typeof (body as { pipe?: unknown }).pipe === 'function') return;
   else content = Buffer.from(JSON.stringify(body));
   if (content.length < COMPRESSION_THRESHOLD) return;
-  ctx.vary('Accept-Encoding');
+  varyOn(ctx, 'Accept-Encoding');
   const encoding = chosenEncoding(ctx);
   if (encoding === 'identity') return;
   ctx.body = compressed(encoding, content);
@@ -139,7 +164,7 @@ export function sendAnswer(ctx: Context, answer: SerializedAnswer): void {
     ctx.body = answer.json;
     return;
   }
-  ctx.vary('Accept-Encoding');
+  varyOn(ctx, 'Accept-Encoding');
   const encoding = chosenEncoding(ctx);
   if (encoding === 'identity') {
     ctx.body = answer.json;
@@ -202,7 +227,7 @@ export function etags(options: { vary?: string } = {}): Middleware {
     if (body?.serialized) ctx.body = body.content;
     ctx.set('ETag', etag);
     if (!ctx.response.get('Cache-Control')) ctx.set('Cache-Control', 'private, no-cache');
-    if (options.vary !== undefined) ctx.vary(options.vary);
+    if (options.vary !== undefined) varyOn(ctx, options.vary);
     const ifNoneMatch = ctx.get('if-none-match');
     if (ifNoneMatch !== '' && matchesETag(ifNoneMatch, etag)) {
       ctx.status = 304;
