@@ -185,6 +185,12 @@ export async function sendCachedAnswer(
   key: string,
   load: () => Promise<{ body: unknown; dependsOn: readonly string[]; headers?: Record<string, string> }>,
 ): Promise<void> {
+  // A hit is answered at once, without a loader or a promise of the cache's own.
+  const cached = cache?.cached<SerializedAnswer>(key);
+  if (cached !== undefined) {
+    sendAnswer(ctx, cached);
+    return;
+  }
   const read = async () => {
     const { body, dependsOn, headers } = await load();
     const answer = serializeAnswer(body, headers);

@@ -41,6 +41,8 @@ export type AnswerCache = {
    * `key` must name everything the answer varies with, including the user it is for.
    */
   answer<V>(key: string, load: () => Promise<CacheableAnswer<V>>): Promise<V>;
+  /** The answer stored under `key` when `answer` would serve it without loading, else undefined (nothing loads). */
+  cached<V>(key: string): V | undefined;
   /** Drops every answer depending on `dependency` (a change this process made and wants seen at once). */
   forget(dependency: string): void;
   /** Whether the listener is connected, i.e. whether the cache serves. */
@@ -138,21 +140,30 @@ export function answerCache(changes: ChangeNotifications, options: AnswerCacheOp
     }
   };
 
+  // A fresh entry, made the most recently used; an expired one is dropped.
+  const hit = (key: string): Entry | undefined => {
+    const entry = entries.get(key);
+    if (entry === undefined) return undefined;
+    if (Date.now() - entry.storedAt >= ttlMs) {
+      remove(key);
+      return undefined;
+    }
+    entries.delete(key);
+    entries.set(key, entry);
+    return entry;
+  };
+
   return {
+    cached<V>(key: string): V | undefined {
+      return changes.listening ? (hit(key)?.value as V | undefined) : undefined;
+    },
     async answer<V>(key: string, load: () => Promise<CacheableAnswer<V>>): Promise<V> {
       if (!changes.listening) {
         changes.start();
         return (await load()).value;
       }
-      const entry = entries.get(key);
-      if (entry !== undefined) {
-        if (Date.now() - entry.storedAt < ttlMs) {
-          entries.delete(key);
-          entries.set(key, entry);
-          return entry.value as V;
-        }
-        remove(key);
-      }
+      const entry = hit(key);
+      if (entry !== undefined) return entry.value as V;
       const began = heard;
       const readAt = Date.now();
       loading.set(began, (loading.get(began) ?? 0) + 1);
