@@ -1,7 +1,7 @@
 // The session cache: live sessions `checkSession` found, kept in this process so a warm request needs no
 // database round trip. Correctness rests on PostgreSQL notifications: every session row revoked or deleted notifies
-// SESSIONS_REVOKED_CHANNEL with the user id, by trigger (delivered at commit), and the process's listener (change-notifications.ts)
-// hears it here, dropping that user's entries. Rules that keep it honest:
+// SESSIONS_REVOKED_CHANNEL with the user id, by trigger (delivered at commit), and the process's listener
+// (change-notifications.ts) hears it here, dropping that user's entries. Rules that keep it honest:
 // - it serves only while the listener is connected; losing the connection, or (re)connecting, empties it, because
 //   notifications sent meanwhile are lost;
 // - an answer read before an invalidation is not stored after it (a generation counter);

@@ -1,5 +1,6 @@
-// SQL of the `sessions` table family that runs on hot paths or must travel with a revocation: each statement
-// a named prepared statement (parsed and planned once per connection), each function returning typed rows.
+// SQL of the `sessions` table family that runs on hot paths: each statement a named prepared statement (parsed and
+// planned once per connection), each function returning typed rows. Revocations notify by trigger (migration
+// 20261206210000), so no statement here has to travel with one.
 import type { Pool } from 'pg';
 
 /**
