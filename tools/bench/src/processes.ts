@@ -3,13 +3,18 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@microblog/domain/embedded-postgres';
 import type { CapturePlan, CaptureSummary, CeilingOptions, CeilingPorts } from './ceilings.ts';
 import { PRODUCTION_NODE_FLAGS } from '../../../scripts/lib/node-flags.ts';
+import { fillCompileCache } from '../../../deploy/compile-cache.ts';
 import type { LoadResult, LoadSpec } from './load.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
+// The BFFs start from a filled compile cache, as in the production image (deploy/compile-cache.ts says why).
+const compileCache = join(root, 'node_modules', '.cache', 'microblog-compile-cache');
+let compileCacheFilled: Promise<void> | undefined;
 
 /** A running BFF. */
 export type Bff = {
@@ -54,9 +59,10 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', grac
 }
 
 /**
- * Starts `node bff-web/src/main.ts` or `node bff-mobile/src/main.ts` with the production heap limits, NODE_ENV=production, fresh secrets,
- * TRUST_PROXY on (the load generator gives each sign-in its own X-Forwarded-For address, as clients behind a
- * proxy have), in-memory rate limits (no REDIS_URL), LOG_LEVEL warn; resolves once /readyz answers 200.
+ * Starts `node bff-web/src/main.ts` or `node bff-mobile/src/main.ts` with the production heap limits and a filled
+ * compile cache (NODE_COMPILE_CACHE), NODE_ENV=production, fresh secrets, TRUST_PROXY on (the load generator gives
+ * each sign-in its own X-Forwarded-For address, as clients behind a proxy have), in-memory rate limits (no
+ * REDIS_URL), LOG_LEVEL warn; resolves once /readyz answers 200.
  */
 export async function startBff(
   name: Bff['name'],
@@ -78,11 +84,14 @@ async function startBffOnce(
   options: { databaseUrl: string; logLevel: string; nodeArgs?: string[] },
   port: number,
 ): Promise<Bff> {
+  compileCacheFilled ??= fillCompileCache(compileCache);
+  await compileCacheFilled;
   const tokenSecret = randomBytes(32).toString('base64url');
   const jwtSecret = randomBytes(32).toString('base64url');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
+    NODE_COMPILE_CACHE: compileCache,
     DATABASE_URL: options.databaseUrl,
     TOKEN_SECRET: tokenSecret,
     JWT_SECRET: jwtSecret,
