@@ -13,6 +13,7 @@ import {
   opsRouter,
   requestLogging,
   securityHeaders,
+  sendInOneWrite,
   serveVersions,
   useRouters,
   UNAVAILABLE_RETRY_AFTER,
@@ -127,6 +128,8 @@ export function createApp(deps: AppDeps): Koa {
     readiness: db,
   });
 
+  // First, so that it runs after every other middleware: small Buffer answers leave in one socket write.
+  app.use(sendInOneWrite());
   if (deps.metrics) app.use(deps.metrics.requests());
   app.use(requestLogging(logger));
   app.use(countAppVersions(deps.appVersionMix ?? appVersionMix(), versions));

@@ -11,4 +11,5 @@ export * from './ops-routes.ts';
 export * from './request-body.ts';
 export * from './static-files.ts';
 export * from './http-caching.ts';
+export * from './one-write.ts';
 export * from './parsed-queries.ts';
