@@ -22,6 +22,8 @@ import { gzip as gzipCallback } from 'node:zlib';
 import type { Pool } from 'pg';
 
 const gzip = promisify(gzipCallback);
+// The kit's ONE_WRITE_MAX_BYTES (libs/bff-kit/src/one-write.ts); this server depends on no workspace package.
+const ONE_WRITE_MAX_BYTES = 16 * 1024;
 
 /** The secrets the BFFs were started with. */
 export type LimitSecrets = { mobileJwtSecret: string; webJwtSecret: string; mobileTokenSecret: string };
@@ -413,7 +415,9 @@ export function createLimitServer(pool: Pool, secrets: LimitSecrets): http.Serve
         if (Buffer.byteLength(body) >= 1024 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
           const zipped = await gzip(body, { level: 6, chunkSize: 4095 });
           res.writeHead(status, { ...headers, 'content-encoding': 'gzip', 'content-length': zipped.length });
-          res.end(zipped);
+          // As the kit's sendInOneWrite(): a small Buffer leaves in one write with the head, as a latin1 string.
+          if (zipped.length <= ONE_WRITE_MAX_BYTES) res.end(zipped.toString('latin1'), 'latin1');
+          else res.end(zipped);
         } else {
           res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
           res.end(body);
