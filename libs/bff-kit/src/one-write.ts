@@ -4,9 +4,10 @@
 // chunks and handed to the kernel together by `writev`, with the chunk array, its callbacks and the string's copy
 // built on every answer. A string body is instead joined to the head and written once. Every answer the BFFs keep
 // (profiles, first pages, compressed bytes) is a Buffer, so for them that path is the common one. Measured with wrk
-// on 2 cores, each answer's bytes sent both ways by the same server: a 200-byte body went 1.25-1.35× as fast as one
-// latin1 string, an 8 KB body 1.15×; a 32 KB body no faster (the string costs two copies), so larger bodies keep the
-// Buffer path. bff-mobile's cached GET /v1/me went from 6,525 to 7,140 req/s (medians of 10 interleaved runs).
+// on 2 cores, the same bytes sent both ways by one node:http server: as a latin1 string, a 200-byte body went
+// 1.2-1.35× as fast as as a Buffer, an 8 KB body 1.15×, a 32 KB body 0.9× (the string costs two copies), so larger
+// bodies keep the Buffer path. bff-mobile's cached GET /v1/me went from 6,525 to 7,140 req/s (medians of 10
+// interleaved runs).
 //
 // latin1 maps each byte to one character and back, so the bytes written are the Buffer's bytes, compressed or not,
 // and Content-Length (set by Koa from the Buffer) stays exact.
