@@ -38,19 +38,27 @@ export async function notifyMention(
   return row?.id ?? null;
 }
 
-/** Removes the mention notifications of a post: all of them (post deleted), or those of users no longer mentioned. */
+/**
+ * Removes the mention notifications of a post: all of them (post deleted), or those of users no longer mentioned;
+ * with them, their pushes still waiting in the outbox, so nobody is told of a mention that is gone.
+ */
 export async function withdrawMentions(
   em: EntityManager,
   micropostId: string,
   recipientIds: string[] | 'all',
 ): Promise<void> {
-  if (recipientIds === 'all') {
-    await run(em, `delete from notifications where micropost_id = ? and kind = 'mention'`, [micropostId]);
-  } else if (recipientIds.length > 0) {
-    await run(
-      em,
-      `delete from notifications where micropost_id = ? and kind = 'mention' and recipient_id = any(?::bigint[])`,
-      [micropostId, `{${recipientIds.join(',')}}`],
-    );
-  }
+  if (recipientIds !== 'all' && recipientIds.length === 0) return;
+  const recipients = recipientIds === 'all' ? null : `{${recipientIds.join(',')}}`;
+  await run(
+    em,
+    `with withdrawn as (
+       delete from notifications
+        where micropost_id = ? and kind = 'mention' and (?::bigint[] is null or recipient_id = any(?::bigint[]))
+       returning id
+     )
+     delete from outbox_events
+      where processed_at is null and type = 'user.mentioned'
+        and payload->>'notificationId' in (select id::text from withdrawn)`,
+    [micropostId, recipients, recipients],
+  );
 }

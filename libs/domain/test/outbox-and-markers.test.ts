@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import {
   claimOutboxEvents,
   completeOutboxEvent,
+  deleteMicropost,
+  editMicropost,
   failOutboxEvent,
   followUser,
   getTimelineMarker,
@@ -79,6 +81,48 @@ describe('outbox', () => {
     );
     expect(row?.processed_at).to.not.equal(null);
     expect(row?.last_error).to.equal(null);
+  });
+
+  it('when a post is deleted before its mention pushes go out, then they are withdrawn; sent ones stay on record', async () => {
+    const author = await makeUser(context());
+    const [star, other] = await Promise.all([makeUser(context()), makeUser(context())]);
+    await followUser(context(), { followerId: author.id, username: star.username });
+    const sent = await postMicropost(context(), { authorId: author.id, text: `earlier, @${other.username}` });
+    const [sentEvent] = await sql<{ id: string }>(
+      `select id from outbox_events where type = 'user.mentioned' and payload->>'micropostId' = ?`,
+      [sent.id],
+    );
+    await completeOutboxEvent(context(), { id: sentEvent!.id });
+    const post = await postMicropost(context(), {
+      authorId: author.id,
+      text: `hi @${star.username} @${other.username}`,
+    });
+    expect((await eventsFor(star.id)).map((e) => e.type)).to.deep.equal(['user.followed', 'user.mentioned']);
+
+    await deleteMicropost(context(), { actorId: author.id, micropostId: post.id });
+    await deleteMicropost(context(), { actorId: author.id, micropostId: sent.id });
+
+    // The follow's push is not about the post; the push already sent is history.
+    expect((await eventsFor(star.id)).map((e) => e.type)).to.deep.equal(['user.followed']);
+    const otherEvents = await eventsFor(other.id);
+    expect(otherEvents.map((e) => e.type)).to.deep.equal(['user.mentioned']);
+    expect(otherEvents[0]?.payload).to.include({ micropostId: sent.id });
+  });
+
+  it('when an edit drops a mention, then only the pending push of the user no longer mentioned is withdrawn', async () => {
+    const author = await makeUser(context());
+    const [kept, dropped] = await Promise.all([makeUser(context()), makeUser(context())]);
+    const post = await postMicropost(context(), {
+      authorId: author.id,
+      text: `@${kept.username} @${dropped.username}`,
+    });
+
+    await editMicropost(context(), { actorId: author.id, micropostId: post.id, text: `only @${kept.username} now` });
+
+    expect(await eventsFor(dropped.id)).to.deep.equal([]);
+    const keptEvents = await eventsFor(kept.id);
+    expect(keptEvents.map((e) => e.type)).to.deep.equal(['user.mentioned']);
+    expect(keptEvents[0]?.payload).to.include({ micropostId: post.id });
   });
 });
 
