@@ -375,7 +375,7 @@ describe('posts', () => {
       });
       expect(created.status).to.equal(201);
       expect(sent.length, sent.map((s) => s.sql).join('\n')).to.be.at.most(2);
-      expect(sent.filter((s) => /post_micropost\(/.test(s.sql))).to.have.length(1);
+      expect(sent.filter((s) => /post_micropost_committed\(/.test(s.sql))).to.have.length(1);
     } finally {
       await db.close();
     }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Client } from 'pg';
 import { MikroORM } from '@mikro-orm/postgresql';
 import {
   checkSession,
@@ -55,7 +56,7 @@ describe('a post in one statement (post_micropost)', () => {
 
     expect(replayed).to.equal(false);
     expect(sent.map((s) => s.sql)).to.have.length(1);
-    expect(sent[0]?.sql).to.match(/^select outcome, post from post_micropost\(\$1/);
+    expect(sent[0]?.sql).to.match(/^call post_micropost_committed\(\$1/);
     expect(post).to.deep.include({ text, editedAt: null });
     expect(post.author).to.deep.equal({ id: author.id, username: author.username, displayName: 'The Author' });
     expect(post.mentions, 'registered names, in order of appearance').to.deep.equal([
@@ -272,9 +273,7 @@ describe('a post in one statement (post_micropost)', () => {
     await checkSession(ctx, input);
     await postMicropostOnce(ctx, { authorId: author.id, text: 'warm', key: 'warm', fingerprint: 'f' });
     expect(sent.length).to.be.at.most(2);
-    expect(sent.map((s) => s.sql)).to.deep.equal([
-      'select outcome, post from post_micropost($1, $2, $3, $4, $5, $6, $7, $8)',
-    ]);
+    expect(sent.map((s) => s.sql)).to.deep.equal(['call post_micropost_committed($1, $2, $3, $4, $5, $6, $7, $8)']);
     expect(sent[0]?.values.slice(0, 5)).to.deep.equal([author.id, 'warm', [], 'warm', 'f']);
   });
 
@@ -339,6 +338,156 @@ describe('a post in one statement (post_micropost)', () => {
     } finally {
       await Promise.all(opened.splice(0).map((db) => db.close()));
       await other.drop();
+    }
+  });
+});
+
+/**
+ * Listens on `channels` on a connection of its own. `heard` collects channel, payload and, when `check` is given, what
+ * that statement answered on the listening connection as the notification arrived (a snapshot taken after it).
+ */
+async function listen(
+  channels: string[],
+  check?: { text: string; values: unknown[] },
+): Promise<{ heard: Array<[string, string, unknown?]>; close(): Promise<void> }> {
+  const client = new Client({ connectionString: suite.url() });
+  const heard: Array<[string, string, unknown?]> = [];
+  // The checks run one after the other, in order of arrival (pg wants one query at a time per connection).
+  let checks = Promise.resolve();
+  client.on('notification', (message) => {
+    const entry: [string, string, unknown?] = [message.channel, message.payload ?? ''];
+    heard.push(entry);
+    if (check) {
+      checks = checks.then(() =>
+        client.query<{ found: unknown }>(check.text, check.values).then((r) => void entry.push(r.rows[0]?.found)),
+      );
+    }
+  });
+  await client.connect();
+  await client.query(channels.map((channel) => `listen ${channel};`).join(' '));
+  return { heard, close: () => client.end() };
+}
+
+async function hearAtLeast(listener: { heard: unknown[][] }, count: number, width = 2): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (listener.heard.filter((h) => h.length >= width).length < count && Date.now() < deadline) await pause(10);
+}
+
+const POST_CHANNELS = ['micropost_changes', 'users_changed', 'home_feed_changed'];
+const byNumber = (ids: string[]) => [...ids].sort((a, b) => Number(a) - Number(b));
+
+describe("a post's notifications (sent after its commit)", () => {
+  it('when a post is made, then each of its notifications arrives once, naming the author and every feed owner, and the post is readable as each arrives', async () => {
+    const db = await reportingDatabase();
+    const author = await makeUser(context());
+    const [fan1, fan2] = [await makeUser(context()), await makeUser(context())];
+    for (const fan of [fan1!, fan2!]) await followUser(context(), { followerId: fan.id, username: author.username });
+    const listener = await listen(POST_CHANNELS, {
+      text: "select exists (select 1 from microposts where author_id = $1 and text = 'heard after commit') as found",
+      values: [author.id],
+    });
+    try {
+      await postMicropostOnce(db.context(), {
+        authorId: author.id,
+        text: 'heard after commit',
+        key: 'heard',
+        fingerprint: 'fp',
+      });
+      await hearAtLeast(listener, 3, 3);
+      await pause(50);
+      expect(listener.heard).to.have.deep.members([
+        ['micropost_changes', author.id, true],
+        ['users_changed', author.id, true],
+        ['home_feed_changed', byNumber([author.id, fan1!.id, fan2!.id]).join(','), true],
+      ]);
+      expect(listener.heard).to.have.length(3);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('when a post is replayed, refused for a reused key or fails for want of an author, then nothing is sent', async () => {
+    const author = await makeUser(context());
+    const input = { authorId: author.id, text: 'once', key: 'quiet', fingerprint: 'fp' };
+    await postMicropostOnce(context(), input);
+    const listener = await listen(POST_CHANNELS);
+    try {
+      expect((await postMicropostOnce(context(), input)).replayed).to.equal(true);
+      await expectDomainError(
+        postMicropostOnce(context(), { ...input, fingerprint: 'other' }),
+        'idempotency_key_reused',
+      );
+      await expectDomainError(
+        postMicropostOnce(context(), { ...input, authorId: '999999999999', key: 'ghost' }),
+        'not_found',
+      );
+      await pause(150);
+      expect(listener.heard).to.deep.equal([]);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('when the connection that made a post runs the next write, then that write notifies with its own commit, as before', async () => {
+    const db = await openDatabase({ url: suite.url(), tokenSecret: TEST_TOKEN_SECRET, poolSize: 1 });
+    opened.push(db);
+    const author = await makeUser(context());
+    await postMicropostOnce(db.context(), { authorId: author.id, text: 'first', key: 'k1', fingerprint: 'f' });
+    const listener = await listen(['users_changed']);
+    try {
+      const [left] = (
+        await db.context().pool.query<{ collecting: string | null; pending: string | null }>(
+          `select current_setting('microblog.notify_after_commit', true) as collecting,
+                  current_setting('microblog.pending_notifications', true) as pending`,
+        )
+      ).rows;
+      expect(left?.collecting || null, 'nothing of the post is left on the connection').to.equal(null);
+      expect(left?.pending || null).to.equal(null);
+      await db.context().pool.query("update users set bio = 'later' where id = $1", [author.id]);
+      await hearAtLeast(listener, 1);
+      expect(listener.heard).to.deep.equal([['users_changed', author.id]]);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it("when a post is made inside the caller's transaction, then its notifications leave with that commit, and none after a rollback", async () => {
+    const author = await makeUser(context());
+    const listener = await listen(POST_CHANNELS);
+    try {
+      let heardBeforeCommit = -1;
+      await postMicropostOnce(context(), {
+        authorId: author.id,
+        text: 'inside',
+        key: 'inside',
+        fingerprint: 'f',
+        beforeCommit: async () => {
+          await pause(100);
+          heardBeforeCommit = listener.heard.length;
+        },
+      });
+      await hearAtLeast(listener, 3);
+      expect(heardBeforeCommit).to.equal(0);
+      expect(listener.heard.map(([channel]) => channel)).to.have.members(POST_CHANNELS);
+
+      listener.heard.length = 0;
+      await postMicropostOnce(context(), {
+        authorId: author.id,
+        text: 'rolled back',
+        key: 'rolled-back',
+        fingerprint: 'f',
+        beforeCommit: async () => {
+          throw new Error('roll back');
+        },
+      }).catch(() => undefined);
+      await pause(150);
+      expect(listener.heard).to.deep.equal([]);
+      const [posts] = await sql<{ n: number }>('select count(*)::int as n from microposts where author_id = ?', [
+        author.id,
+      ]);
+      expect(posts?.n).to.equal(1);
+    } finally {
+      await listener.close();
     }
   });
 });

@@ -57,13 +57,14 @@ const MicropostSchema = defineEntity({
       forEach: 'row',
       body: CHANGE_SEQ_TRIGGER_BODY,
     },
-    // Tells listeners (the live timeline) at commit whose posts changed.
+    // Tells listeners (the live timeline) at commit whose posts changed; after the commit for a post (microblog_notify:
+    // migration 20261207000000).
     {
       name: 'microposts_notify_change',
       timing: 'after',
       events: ['insert', 'update'],
       forEach: 'row',
-      body: "perform pg_notify('micropost_changes', NEW.author_id::text); RETURN NULL;",
+      body: "perform microblog_notify('micropost_changes', NEW.author_id::text); RETURN NULL;",
     },
   ],
 });

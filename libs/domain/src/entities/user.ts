@@ -44,13 +44,14 @@ const UserSchema = defineEntity({
     },
   ],
   triggers: [
-    // Tells the answer caches of every instance at commit whose profile, counters or name changed (answer-cache.ts).
+    // Tells the answer caches of every instance at commit whose profile, counters or name changed (answer-cache.ts);
+    // after the commit for a post (microblog_notify: migration 20261207000000).
     {
       name: 'users_notify_change',
       timing: 'after',
       events: ['update', 'delete'],
       forEach: 'row',
-      body: "perform pg_notify('users_changed', coalesce(NEW.id, OLD.id)::text); RETURN NULL;",
+      body: "perform microblog_notify('users_changed', coalesce(NEW.id, OLD.id)::text); RETURN NULL;",
     },
   ],
 });

@@ -7,7 +7,10 @@
 // and micropost_changes triggers fire); fans it out into home_feed (the author's and every follower's line); records
 // its mentions, a notification for each mentioned user but the author, and that notification's `user.mentioned`
 // outbox event (the payload appendOutboxEvent writes for an edit, src/mentions.ts); and stores the post's view as the
-// key's record. Change one side and the other together.
+// key's record. Change one side and the other together. The statement calls it through the procedure
+// post_micropost_committed (migrations/Migration20261207000000_…), which commits the post and then sends its
+// notifications (micropost_changes, users_changed, home_feed_changed) in a transaction of their own, so that posts do
+// not commit one at a time behind PostgreSQL's lock on NOTIFY.
 //
 // The read side: a user's posts, author and total included, in one statement (userPostsPage).
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -44,7 +47,7 @@ export type PostMicropostInput = {
   fanOutMaxFollowers: number;
 };
 
-const POST_MICROPOST = 'select outcome, post from post_micropost($1, $2, $3, $4, $5, $6, $7, $8)';
+const POST_MICROPOST = 'call post_micropost_committed($1, $2, $3, $4, $5, $6, $7, $8)';
 
 function valuesOf(input: PostMicropostInput): unknown[] {
   const once = input.idempotency;
@@ -61,7 +64,8 @@ function valuesOf(input: PostMicropostInput): unknown[] {
 }
 
 /**
- * Makes the post in one round trip and one transaction of its own (the prepared statement `microposts_post`).
+ * Makes the post in one round trip (the prepared statement `microposts_post`): the post commits in a transaction of its
+ * own, then its notifications are sent. Never call it inside a transaction: use `postMicropostRowIn`.
  * Rejects with SQLSTATE 55P03 when a request with the same key is still running after `waitMs`, P0002 or 23503
  * when the author does not exist. The author id must be checked with `isId` first.
  */
@@ -74,7 +78,10 @@ export async function postMicropostRow(pool: Pool, input: PostMicropostInput): P
   return onlyRow(result.rows);
 }
 
-/** The same call inside the caller's transaction (it then commits or rolls back with the rest). */
+/**
+ * The same post inside the caller's transaction (it then commits or rolls back with the rest, and its notifications
+ * are sent with that commit).
+ */
 export async function postMicropostRowIn(em: EntityManager, input: PostMicropostInput): Promise<PostMicropostRow> {
   // MikroORM inlines parameters: the keys go as an array literal (they are [a-z0-9_] only, see text-rules.ts).
   const values = valuesOf(input);
