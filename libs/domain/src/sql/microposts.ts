@@ -64,17 +64,16 @@ function valuesOf(input: PostMicropostInput): unknown[] {
 }
 
 /**
- * Makes the post in one round trip (the prepared statement `microposts_post`): the post commits in a transaction of its
- * own, then its notifications are sent. Never call it inside a transaction: use `postMicropostRowIn`.
+ * Makes the post in one round trip: the post commits in a transaction of its own, then its notifications are sent.
+ * Never call it inside a transaction: use `postMicropostRowIn`.
  * Rejects with SQLSTATE 55P03 when a request with the same key is still running after `waitMs`, P0002 or 23503
  * when the author does not exist. The author id must be checked with `isId` first.
  */
 export async function postMicropostRow(pool: Pool, input: PostMicropostInput): Promise<PostMicropostRow> {
-  const result = await pool.query<PostMicropostRow>({
-    name: 'microposts_post',
-    text: POST_MICROPOST,
-    values: valuesOf(input),
-  });
+  // Unnamed: a CALL has no plan to keep (the procedure's statements keep theirs, per connection, in PL/pgSQL), and
+  // pg_stat_statements does not count a named CALL under plan_cache_mode=force_generic_plan (database.ts), which would
+  // hide the hottest write from operators and from the bench's round-trip count.
+  const result = await pool.query<PostMicropostRow>({ text: POST_MICROPOST, values: valuesOf(input) });
   return onlyRow(result.rows);
 }
 
