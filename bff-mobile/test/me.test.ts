@@ -1,4 +1,4 @@
-import { changePassword, countPushTokens, pushTargets } from '@microblog/domain';
+import { changePassword, checkSession, countPushTokens, pushTargets, startWebSession } from '@microblog/domain';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { device, post, signUp, startApp, TEST_PASSWORD } from './helpers.ts';
@@ -135,6 +135,25 @@ describe('device sessions', () => {
     );
     expect((await app.call('revokeSession', 'DELETE', '/v1/me/sessions/1')).status).to.equal(401);
     expect((await app.call('listSessions', 'GET', '/v1/me/sessions')).status).to.equal(401);
+  });
+
+  it("when the id is one of the user's web sessions, then it is 404 like any session the list does not show, and the web session stays signed in", async () => {
+    const app = await startApp();
+    const user = await signUp(app);
+    const web = await startWebSession(suite.database().context(), { userId: user.id });
+    const list = await app.call('listSessions', 'GET', '/v1/me/sessions', { token: user.token });
+    expect((list.body.items as Array<{ id: string }>).map((s) => s.id)).not.to.include(web.id);
+
+    const revoke = await app.call('revokeSession', 'DELETE', `/v1/me/sessions/${web.id}`, { token: user.token });
+    expect(revoke.status).to.equal(404);
+    expect(revoke.body).to.include({ code: 'not_found' });
+    const still = await checkSession(suite.database().context(), { sessionId: web.id, userId: user.id });
+    expect(still.userId).to.equal(user.id);
+    const stored = await suite
+      .database()
+      .context()
+      .em.execute<{ revoked_at: Date | null }[]>('select revoked_at from sessions where id = ?', [web.id]);
+    expect(stored).to.deep.equal([{ revoked_at: null }]);
   });
 });
 

@@ -79,7 +79,8 @@ export function authRoutes(router: Router, deps: RouteDeps): void {
 
   router.delete('/v1/me/sessions/:id', deps.requireAuth, async (ctx) => {
     const { id } = parseParams(ctx, SessionIdParams);
-    await revokeSession(domain(ctx), { userId: caller(ctx).userId, sessionId: id, reason: 'revoked' });
+    // Only the device sessions GET /v1/me/sessions lists: a web session's id is 404 here.
+    await revokeSession(domain(ctx), { userId: caller(ctx).userId, sessionId: id, reason: 'revoked', kind: 'mobile' });
     ctx.status = 204;
   });
 }
