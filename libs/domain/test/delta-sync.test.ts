@@ -1,9 +1,18 @@
 import { expect } from 'chai';
 import { Client } from 'pg';
-import { followUser, issueSyncToken, postMicropost, timelineChanges, type DomainContext } from '../src/index.ts';
+import {
+  deleteAccount,
+  deleteMicropost,
+  followUser,
+  homeTimelineFirstPage,
+  issueSyncToken,
+  postMicropost,
+  timelineChanges,
+  type DomainContext,
+} from '../src/index.ts';
 import { testServerUrl } from '../src/testing/database.ts';
-import { makeUser } from '../src/testing/index.ts';
-import { context, sql } from './helpers.ts';
+import { makeUser, TEST_PASSWORD } from '../src/testing/index.ts';
+import { context, expectDomainError, sql } from './helpers.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -150,5 +159,62 @@ describe('delta sync on a busy server', () => {
       { classid: '1937337955', n: 1 },
       { classid: '1937337956', n: 1 },
     ]);
+  });
+});
+
+describe('delta sync when a followed account is deleted', () => {
+  it("when an account the viewer follows is deleted, then the viewer's older sync token is refused, and the reloaded first page and its token go on without the posts", async () => {
+    const [ann, ben, cat, dan] = await Promise.all([0, 1, 2, 3].map(() => makeUser(context())));
+    for (const author of [ben!, cat!]) await followUser(context(), { followerId: ann!.id, username: author.username });
+    await followUser(context(), { followerId: dan!.id, username: cat!.username });
+    const gone = await postMicropost(context(), { authorId: ben!.id, text: 'soon gone' });
+    await postMicropost(context(), { authorId: cat!.id, text: 'stays' });
+    const annBefore = await issueSyncToken(context(), { viewerId: ann!.id });
+    const danBefore = await issueSyncToken(context(), { viewerId: dan!.id });
+
+    await deleteAccount(context(), { userId: ben!.id, password: TEST_PASSWORD });
+
+    await expectDomainError(
+      timelineChanges(context(), { viewerId: ann!.id, since: annBefore, limit: 20 }),
+      'bad_cursor',
+    );
+    const reloaded = await homeTimelineFirstPage(context(), { viewerId: ann!.id, limit: 20 });
+    expect(reloaded.page.items.map((p) => p.text)).to.deep.equal(['stays']);
+    expect(reloaded.page.items.map((p) => p.id)).not.to.include(gone.id);
+    const later = await postMicropost(context(), { authorId: cat!.id, text: 'later' });
+    const changes = await timelineChanges(context(), { viewerId: ann!.id, since: reloaded.syncToken, limit: 20 });
+    expect(changes.items.map((p) => p.id)).to.deep.equal([later.id]);
+
+    // Someone who did not follow the deleted account syncs on as before.
+    const dans = await timelineChanges(context(), { viewerId: dan!.id, since: danBefore, limit: 20 });
+    expect(dans.items.map((p) => p.id)).to.deep.equal([later.id]);
+    // Nothing names the deleted account: one row per follower, the follower's own.
+    expect(
+      await sql(
+        'select owner_id::text as owner from timeline_resets where owner_id in (?, ?, ?, ?) order by owner_id',
+        [ann!.id, ben!.id, cat!.id, dan!.id],
+      ),
+    ).to.deep.equal([{ owner: ann!.id }]);
+  });
+
+  it('when a follower is reset twice and then deletes their own account, then each reset refuses only older tokens and their row goes with them', async () => {
+    const [ann, ben, cat] = await Promise.all([0, 1, 2].map(() => makeUser(context())));
+    for (const author of [ben!, cat!]) await followUser(context(), { followerId: ann!.id, username: author.username });
+    await deleteAccount(context(), { userId: ben!.id, password: TEST_PASSWORD });
+    const between = await issueSyncToken(context(), { viewerId: ann!.id });
+    const post = await postMicropost(context(), { authorId: cat!.id, text: 'between' });
+    expect((await timelineChanges(context(), { viewerId: ann!.id, since: between, limit: 20 })).items).to.have.length(
+      1,
+    );
+    await deleteMicropost(context(), { actorId: cat!.id, micropostId: post.id });
+    await deleteAccount(context(), { userId: cat!.id, password: TEST_PASSWORD });
+    await expectDomainError(timelineChanges(context(), { viewerId: ann!.id, since: between, limit: 20 }), 'bad_cursor');
+    const after = await issueSyncToken(context(), { viewerId: ann!.id });
+    expect(await timelineChanges(context(), { viewerId: ann!.id, since: after, limit: 20 })).to.include({
+      hasMore: false,
+    });
+
+    await deleteAccount(context(), { userId: ann!.id, password: TEST_PASSWORD });
+    expect(await sql('select 1 from timeline_resets where owner_id = ?', [ann!.id])).to.deep.equal([]);
   });
 });

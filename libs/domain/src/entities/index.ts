@@ -13,6 +13,7 @@ import { OutboxEventSchema } from './outbox-event.ts';
 import { PushTokenSchema } from './push-token.ts';
 import { SessionSchema } from './session.ts';
 import { TimelineMarkerSchema } from './timeline-marker.ts';
+import { TimelineResetSchema } from './timeline-reset.ts';
 import { UserSchema } from './user.ts';
 
 /** Every entity the ORM maps. */
@@ -26,6 +27,7 @@ export const entities = [
   PushTokenSchema,
   OutboxEventSchema,
   TimelineMarkerSchema,
+  TimelineResetSchema,
   HomeFeedEntrySchema,
   HomeFeedSizeSchema,
   PendingFanOutSchema,
@@ -50,4 +52,5 @@ export { OutboxEvent } from './outbox-event.ts';
 export { PushToken } from './push-token.ts';
 export { Session } from './session.ts';
 export { TimelineMarker } from './timeline-marker.ts';
+export { TimelineReset } from './timeline-reset.ts';
 export { User } from './user.ts';

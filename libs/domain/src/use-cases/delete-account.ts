@@ -14,6 +14,7 @@ export type DeletedAccount = { posts: number; follows: number; sessions: number 
  * Deletes an account after re-checking its password, all in one transaction: the user's posts (and their mentions,
  * feed lines and notifications), follows both ways (the other side's counters move by exactly one), sessions and
  * push tokens, notifications, idempotency records and pending pushes about them. The username is freed at once.
+ * Followers' delta sync tokens from before the deletion are refused from then on (their apps reload the timeline).
  * A wrong password is a ValidationError on `password` and changes nothing. An account without a password (provider
  * sign-in only) confirms with a session signed in within the last 10 minutes instead.
  */
@@ -69,6 +70,15 @@ export async function deleteAccount(
       [id, id],
     );
     await run(em, 'delete from home_feed where owner_id = ?', [id]);
+    // The posts leave no row for delta sync to report: each follower's sync tokens from before this are refused
+    // (timelineChanges), and the app reloads its first page. Upserted in owner order, as the counters above.
+    await run(
+      em,
+      `insert into timeline_resets (owner_id) select follower_id from follows where followee_id = ? order by follower_id
+       on conflict (owner_id) do update set change_seq = null`,
+      [id],
+    );
+    await run(em, 'delete from timeline_resets where owner_id = ?', [id]);
     const follows = await run(em, 'delete from follows where follower_id = ? or followee_id = ?', [id, id]);
     await run(
       em,

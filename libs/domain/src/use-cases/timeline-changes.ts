@@ -52,7 +52,8 @@ export function syncTokenAt(ctx: DomainContext, viewerId: string, horizon: bigin
 
 /**
  * What changed in the viewer's home timeline since `since` (a token from the first timeline page or a
- * previous sync): up to `limit` created or edited posts and deleted ids, and the next token.
+ * previous sync): up to `limit` created or edited posts and deleted ids, and the next token. InvalidCursor when an
+ * account the viewer followed was deleted since (its posts left nothing to report): the app reloads its first page.
  * (Posts of someone newly followed are not changes of theirs: an app reloads its first page after a follow.)
  */
 export async function timelineChanges(
@@ -63,6 +64,13 @@ export async function timelineChanges(
   const limit = Math.min(Math.max(1, Math.trunc(input.limit)), PAGE_LIMITS.maxCursorLimit);
   const horizon = await changeHorizon(ctx.em);
   if (horizon <= position.seq) return { items: [], deleted: [], syncToken: input.since, hasMore: false };
+  // A change that left no rows to report (an account the viewer followed was deleted, with its posts) since the token.
+  const [reset] = await query<{ found: boolean }>(
+    ctx.em,
+    'select true as found from timeline_resets where owner_id = ? and change_seq > ? and change_seq <= ?',
+    [input.viewerId, position.seq.toString(), horizon.toString()],
+  );
+  if (reset) throw new InvalidCursor('the timeline changed in a way sync cannot describe; reload the timeline');
   // A statement after changeHorizon returned: every write numbered up to the horizon is final in its snapshot.
   const rows = await query<MicropostRow & { deleted_at: Date | null; change_seq: string }>(
     ctx.em,
