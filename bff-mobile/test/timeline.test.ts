@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { follow, post, signUp, startApp, type AppUser, type TestApp } from './helpers.ts';
+import { follow, post, signUp, startApp, TEST_PASSWORD, type AppUser, type TestApp } from './helpers.ts';
 
 type Page = {
   items: Array<{ id: string; authorId: string; text: string }>;
@@ -166,5 +166,39 @@ describe('timeline delta sync', () => {
         })
       ).status,
     ).to.equal(400);
+  });
+
+  it('when an account the viewer follows is deleted, then the older sync token is 400 (reload the timeline), and the reloaded first page is without its posts and syncs on', async () => {
+    const app = await startApp();
+    const [viewer, leaving, staying] = [await signUp(app), await signUp(app), await signUp(app)];
+    await follow(app, viewer, leaving);
+    await follow(app, viewer, staying);
+    const gone = await post(app, leaving, 'about to go');
+    const kept = await post(app, staying, 'still here');
+    const before = await page(app, viewer, '');
+    expect(before.items.map((p) => p.id)).to.deep.equal([kept.id, gone.id]);
+
+    const deleted = await app.call('deleteAccount', 'POST', '/v1/me/deletion', {
+      token: leaving.token,
+      body: { password: TEST_PASSWORD },
+    });
+    expect(deleted.status).to.equal(204);
+    const refused = await app.call('getTimelineChanges', 'GET', `/v1/timeline/changes?since=${before.syncToken}`, {
+      token: viewer.token,
+    });
+    expect(refused.status).to.equal(400);
+    expect(refused.headers.get('content-type')).to.match(/^application\/problem\+json/);
+    expect(refused.body).to.include({ code: 'bad_request' });
+    expect(refused.body.detail).to.match(/reload the timeline/);
+
+    const reloaded = await page(app, viewer, '');
+    expect(reloaded.items.map((p) => p.id)).to.deep.equal([kept.id]);
+    expect(Object.keys(reloaded.users)).not.to.include(leaving.id);
+    const later = await post(app, staying, 'after');
+    const changes = await app.call('getTimelineChanges', 'GET', `/v1/timeline/changes?since=${reloaded.syncToken}`, {
+      token: viewer.token,
+    });
+    expect(changes.status).to.equal(200);
+    expect(changes.body.items.map((p: { id: string }) => p.id)).to.deep.equal([later.id]);
   });
 });
