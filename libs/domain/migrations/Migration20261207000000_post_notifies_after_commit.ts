@@ -7,10 +7,10 @@ import { Migration } from '@mikro-orm/migrations';
 // - the three triggers call microblog_notify, which sends at once as before, unless the transaction has set
 //   microblog.notify_after_commit: then it keeps the notification in microblog.pending_notifications (one line
 //   "channel payload" each, transaction-local);
-// - post_micropost_committed, the procedure the post's one prepared statement calls, runs post_micropost in a
-//   transaction that collects, commits it (durably, as any commit), and sends what was collected in a second
-//   transaction of its own that does not wait for its flush (the notifications are not data: nothing is lost if
-//   that commit record is).
+// - post_micropost_committed, the procedure the post's one statement calls (src/sql/microposts.ts), runs
+//   post_micropost in a transaction that collects, commits it (durably, as any commit), and sends what was collected
+//   in a second transaction of its own that does not wait for its flush (the notifications are not data: nothing is
+//   lost if that commit record is).
 // The post stays one statement and one round trip. Between the two commits the post is visible and not yet heard
 // of, as it always was between a commit and the delivery of its notifications. If the server dies in between,
 // every listener lost its connection too and starts over (src/change-notifications.ts). Called inside a caller's
