@@ -15,6 +15,9 @@ import type { MicropostView } from '../views.ts';
  */
 type SyncPosition = { seq: bigint };
 
+/** A changed post as the sync statement reads it. */
+type ChangeRow = MicropostRow & { deleted_at: Date | null; change_seq: string };
+
 /** Delta-sync answer: posts created or edited, ids deleted, and the token to ask with next time. */
 export type TimelineChanges = { items: MicropostView[]; deleted: string[]; syncToken: string; hasMore: boolean };
 
@@ -64,26 +67,40 @@ export async function timelineChanges(
   const limit = Math.min(Math.max(1, Math.trunc(input.limit)), PAGE_LIMITS.maxCursorLimit);
   const horizon = await changeHorizon(ctx.em);
   if (horizon <= position.seq) return { items: [], deleted: [], syncToken: input.since, hasMore: false };
-  // A change that left no rows to report (an account the viewer followed was deleted, with its posts) since the token.
-  const [reset] = await query<{ found: boolean }>(
+  // One statement after changeHorizon returned, so every write numbered up to the horizon is final in its snapshot:
+  // whether a change that left no rows to report happened since the token (an account the viewer followed was
+  // deleted, with its posts: timeline_resets), and if not, the changed posts. Always one row at least (`reset`).
+  const rows = await query<{ reset: boolean } & (ChangeRow | { [K in keyof ChangeRow]: null })>(
     ctx.em,
-    'select true as found from timeline_resets where owner_id = ? and change_seq > ? and change_seq <= ?',
-    [input.viewerId, position.seq.toString(), horizon.toString()],
+    `select r.reset, c.*
+     from (select exists (select 1 from timeline_resets where owner_id = ? and change_seq > ? and change_seq <= ?)
+             as reset) r
+     left join lateral (
+       select ${MICROPOST_COLUMNS}, p.deleted_at, p.change_seq::text as change_seq
+       from microposts p join users u on u.id = p.author_id
+       where not r.reset
+         and p.author_id in (select followee_id from follows where follower_id = ? union all select ?::bigint)
+         and p.change_seq > ? and p.change_seq <= ?
+       order by p.change_seq
+       limit ?
+     ) c on true
+     order by c.change_seq::bigint`,
+    [
+      input.viewerId,
+      position.seq.toString(),
+      horizon.toString(),
+      input.viewerId,
+      input.viewerId,
+      position.seq.toString(),
+      horizon.toString(),
+      limit + 1,
+    ],
   );
-  if (reset) throw new InvalidCursor('the timeline changed in a way sync cannot describe; reload the timeline');
-  // A statement after changeHorizon returned: every write numbered up to the horizon is final in its snapshot.
-  const rows = await query<MicropostRow & { deleted_at: Date | null; change_seq: string }>(
-    ctx.em,
-    `select ${MICROPOST_COLUMNS}, p.deleted_at, p.change_seq::text as change_seq
-     from microposts p join users u on u.id = p.author_id
-     where p.author_id in (select followee_id from follows where follower_id = ? union all select ?::bigint)
-       and p.change_seq > ? and p.change_seq <= ?
-     order by p.change_seq
-     limit ?`,
-    [input.viewerId, input.viewerId, position.seq.toString(), horizon.toString(), limit + 1],
-  );
-  const hasMore = rows.length > limit;
-  const batch = hasMore ? rows.slice(0, limit) : rows;
+  if (rows[0]?.reset)
+    throw new InvalidCursor('the timeline changed in a way sync cannot describe; reload the timeline');
+  const changed = rows.filter((row): row is { reset: boolean } & ChangeRow => row.id !== null);
+  const hasMore = changed.length > limit;
+  const batch = hasMore ? changed.slice(0, limit) : changed;
   const live = batch.filter((r) => r.deleted_at === null);
   const deleted = batch.filter((r) => r.deleted_at !== null).map((r) => r.id);
   const last = batch.at(-1);
