@@ -16,8 +16,8 @@
 // `openDatabase({ onQuery })` hook), and replays those statements under load. The session check is answered by the
 // session cache, as in a warm BFF, so it sends nothing. What the BFFs' answer cache serves (GET /v1/me, the first
 // timeline page, bff-web's pages) is replayed as a miss: the statement that computes the answer. A statement the
-// domain sent with parameters (its named prepared statements) is replayed as a named prepared statement too;
-// MikroORM's (literal SQL) as literal SQL. Reads are replayed verbatim. Writes are replayed with what must differ
+// domain sent with parameters (its named prepared statements) is replayed as a named prepared statement too, a CALL
+// unnamed as the domain sends it; MikroORM's (literal SQL) as literal SQL. Reads are replayed verbatim. Writes are replayed with what must differ
 // per request substituted: the Idempotency-Key, the text and its fingerprint, the device id, timestamps (shifted to
 // now), and the ids that earlier statements of the same request returned (the new session's).
 import { createHash } from 'node:crypto';
@@ -263,9 +263,10 @@ async function capture(databaseUrl: string, plan: CapturePlan): Promise<Map<SqlE
 /**
  * A statement as the domain sent it: with parameters, it was one of its named prepared statements (src/sql/ of the
  * domain), so it is prepared here too, once per connection, under a name of its text; MikroORM's literal SQL has none.
+ * A CALL (the post's procedure) the domain sends unnamed (src/sql/microposts.ts), so it goes unnamed here too.
  */
 function asSent(sql: string, values: unknown[]): { name?: string; text: string; values: unknown[] } {
-  if (values.length === 0) return { text: sql, values };
+  if (values.length === 0 || /^call /i.test(sql)) return { text: sql, values };
   return { name: `ceiling_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`, text: sql, values };
 }
 
