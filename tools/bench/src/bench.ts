@@ -32,7 +32,7 @@ import {
 import type { CaptureSummary, Statement } from './ceilings.ts';
 import type { LoadResult, LoadSpec, LoadStep } from './load.ts';
 import { renderProfile, summarizeProfiles, type ProfileSummary } from './profile.ts';
-import { rssSampler, startBff, startCeilings, startLoadGenerator, type Bff } from './processes.ts';
+import { cpuSeconds, rssSampler, startBff, startCeilings, startLoadGenerator, type Bff } from './processes.ts';
 import {
   compareWith,
   measuredRow,
@@ -591,24 +591,41 @@ async function main(): Promise<number> {
     kind,
     spec: loadSpec,
   });
-  /** One run of a row (a round, or the whole row); its statements are counted when it is a BFF's. */
-  const counted = new Map<string, { statements: number; served: number; responses: number }>();
+  // The process that serves a row: a BFF, else the ceilings' (bare servers, SQL ceilings, limit servers).
+  const pidOf = (url: string) => servers.find((x) => x.url === url)?.pid ?? ceilings.pid;
+  /**
+   * One run of a row (a round, or the whole row): the CPU time its serving process spent, and, for a BFF's, the
+   * statements PostgreSQL completed, both over the requests served in the run.
+   */
+  type Counted = { statements: number; served: number; responses: number; cpuSeconds: number; cpuServed: number };
+  const counted = new Map<string, Counted>();
   const runOnce = async (s: Scenario, seconds: number, warmupSeconds: number, keep: boolean): Promise<LoadResult> => {
     const loadSpec: LoadSpec = { ...s.spec, durationSeconds: seconds, warmupSeconds, keep };
     const countIn = s.kind === 'endpoint' && counting ? dbOf(loadSpec.url) : null;
+    const pid = pidOf(loadSpec.url);
     const before = countIn ? await statementsCompleted(countIn) : null;
+    const cpuBefore = await cpuSeconds(pid);
     const result = await load.run(loadSpec);
-    const so = counted.get(s.id) ?? { statements: 0, served: 0, responses: 0 };
+    const so = counted.get(s.id) ?? { statements: 0, served: 0, responses: 0, cpuSeconds: 0, cpuServed: 0 };
     // With `keep`, the result is the row's total so far: this run's own responses are the difference.
     const own = keep ? result.responses - so.responses : result.responses;
     so.responses = keep ? result.responses : so.responses + result.responses;
+    const warm = warmupSeconds > 0 ? result.warmupResponses + loadSpec.connections : 0;
+    // Read at once: the requests still in flight when the run stopped are not counted, nor (but for the little
+    // they had done) is their CPU time.
+    const cpuAfter = await cpuSeconds(pid);
+    if (cpuBefore !== null && cpuAfter !== null) {
+      so.cpuSeconds += cpuAfter - cpuBefore;
+      so.cpuServed += own + (keep || warmupSeconds === 0 ? 0 : result.warmupResponses);
+    }
     if (countIn && before !== null) {
       await new Promise((resolve) => setTimeout(resolve, 300));
       const after = await statementsCompleted(countIn);
       // (The counting queries themselves are left out: they name pg_stat_statements.)
       if (after !== null) {
-        const warm = warmupSeconds > 0 ? result.warmupResponses + loadSpec.connections : 0;
         so.statements += after - before;
+        // Every response, plus the one each connection still had in flight when the run stopped (its statements
+        // finish during the pause above), and the warm-up's when the run had one.
         so.served += own + loadSpec.connections + (keep ? 0 : warm);
       }
     }
@@ -619,11 +636,13 @@ async function main(): Promise<number> {
     const measured = measuredRow(s.id, s.label, s.kind, result);
     const so = counted.get(s.id);
     if (so && so.served > 0) measured.roundTrips = so.statements / so.served;
+    if (so && so.cpuServed > 0) measured.cpuUsPerRequest = (so.cpuSeconds * 1e6) / so.cpuServed;
     rows.push(measured);
     const errors = result.non2xx + result.socketErrors + result.timeouts;
     log(
       `  ${s.label.padEnd(54)} ${Math.round(result.rps).toString().padStart(6)} req/s  p50 ${result.p50.toFixed(1).padStart(6)} ms  p99 ${result.p99.toFixed(1).padStart(6)} ms` +
         (measured.roundTrips != null ? `  ${measured.roundTrips.toFixed(2)} round trips/request` : '') +
+        (measured.cpuUsPerRequest != null ? `  ${measured.cpuUsPerRequest.toFixed(0)} µs CPU/request` : '') +
         (errors ? `  ERRORS ${errors} ${JSON.stringify(result.statuses)} ${result.failures[0] ?? ''}` : '') +
         (result.responses === 0 ? '  NO RESPONSE within the run' : ''),
     );

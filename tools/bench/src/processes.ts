@@ -220,6 +220,20 @@ export async function residentKb(pid: number): Promise<number | null> {
   return match ? Number(match[1]) : null;
 }
 
+/**
+ * CPU time a process has used so far, user plus system, in seconds, or null when it is gone: fields 14 and 15 of
+ * /proc/<pid>/stat, in clock ticks of 1/100 s (Linux's USER_HZ on every architecture it runs this on).
+ */
+export async function cpuSeconds(pid: number): Promise<number | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  if (!stat) return null;
+  // The command name (field 2) may hold spaces and parentheses: count from after its last ')'. The state (field 3)
+  // is then the first, so utime (14) and stime (15) are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return Number.isFinite(ticks) ? ticks / 100 : null;
+}
+
 /** Samples the resident memory of some processes every `intervalMs`; `window()` opens a span and reports its peaks. */
 export function rssSampler(pids: Record<string, number>, intervalMs = 250) {
   type Span = { peaks: Record<string, number>; samples: number };

@@ -16,6 +16,11 @@ export type Row = {
   errors: number | null;
   /** Statements PostgreSQL completed per request during the row (pg_stat_statements), or null when not counted. */
   roundTrips?: number | null;
+  /**
+   * CPU time (user + system) the serving process spent per request during the row, in µs: the BFF's own, or the
+   * ceilings process's (PostgreSQL's is not in it). Less sensitive to a shared machine's noise than req/s.
+   */
+  cpuUsPerRequest?: number | null;
   /** Throughput as a share of bare Koa's in the same run (every row but the bare ones). */
   ofKoa?: number | null;
   /** A BFF row's throughput as a share of its limit server's in the same rounds. */
@@ -124,6 +129,7 @@ function cells(row: Row): string[] {
     row.target?.text ?? '',
     row.target?.measured ?? '',
     row.target ? (row.target.pass ? 'pass' : 'FAIL') : '',
+    row.cpuUsPerRequest == null ? '' : row.cpuUsPerRequest.toFixed(0),
   ];
 }
 
@@ -140,8 +146,9 @@ const HEADER = [
   'target',
   'measured',
   'result',
+  'CPU µs/req',
 ];
-const RIGHT = new Set([1, 2, 3, 4, 5, 7, 8]);
+const RIGHT = new Set([1, 2, 3, 4, 5, 7, 8, 12]);
 
 /** The table as aligned plain text. */
 export function renderTable(rows: Row[]): string {

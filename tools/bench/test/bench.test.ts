@@ -219,6 +219,15 @@ describe('npm run bench -- --quick', function () {
     expect(output).to.match(/\d+ of \d+ criteria met/);
   });
 
+  it('when it runs, then every measured row says how much CPU its serving process spent per request', () => {
+    for (const id of [...ENDPOINT_ROWS, ...CEILING_ROWS]) {
+      const row = report.rows.find((r) => r.id === id);
+      expect(row?.cpuUsPerRequest, id).to.be.a('number').and.greaterThan(0);
+    }
+    expect(output).to.match(/GET \/v1\/me .* \d+ µs CPU\/request/);
+    expect(output).to.match(/result\s+CPU µs\/req/);
+  });
+
   it('when it runs, then it prints the table with every row', () => {
     expect(output).to.match(
       /endpoint\s+req\/s\s+p50 ms\s+p99 ms\s+errors\s+round trips\s+vs ceiling\s+% Koa\s+% limit\s+target\s+measured\s+result/,
