@@ -138,7 +138,7 @@ export const operations = {
     method: 'delete',
     path: '/v1/me/sessions/{id}',
     summary: 'Revoke one of my device sessions',
-    description: "404 when no such device session is the signed-in user's (a web session's id included).",
+    description: "404 when no such session is the signed-in user's.",
     tag: 'auth',
     auth: 'required',
     request: { params: SessionIdParams, headers: AppVersionHeaders },

@@ -108,7 +108,7 @@ export interface paths {
     post?: never;
     /**
      * Revoke one of my device sessions
-     * @description 404 when no such device session is the signed-in user's (a web session's id included).
+     * @description 404 when no such session is the signed-in user's.
      */
     delete: operations["revokeSession"];
     options?: never;
