@@ -18,6 +18,7 @@ import {
   BENCH_TEXT_PREFIX,
   dropDatabase,
   ensureDataSet,
+  FULL_DATA_SET,
   pickReaders,
   pickUsers,
   resetBenchRows,
@@ -98,7 +99,7 @@ type Profile = {
 const PROFILES: Record<'full' | 'quick', Profile> = {
   full: {
     mode: 'full',
-    dataSet: { users: 10_000, posts: 1_000_000, followsPerUser: 100 },
+    dataSet: FULL_DATA_SET.size,
     growthPosts: 100_000,
     connections: 64,
     mixedConnections: 50,
@@ -456,7 +457,7 @@ async function main(): Promise<number> {
       ? { main: `microblog_bench_quick_${process.pid}`, growth: `microblog_bench_quick_${process.pid}_growth` }
       : profile.mode === 'quick'
         ? { main: 'microblog_bench_quick', growth: 'microblog_bench_quick_growth' }
-        : { main: 'microblog_bench', growth: 'microblog_bench_100k' };
+        : { main: FULL_DATA_SET.name, growth: 'microblog_bench_100k' };
   if (profile.mode === 'quick')
     cleanup.push(async () => {
       await dropDatabase(server, names.main);

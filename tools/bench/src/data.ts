@@ -16,6 +16,12 @@ export const BENCH_TEXT_PREFIX = 'bench:';
 /** One data set: how many users, microposts and follows per user. */
 export type DataSetSize = { users: number; posts: number; followsPerUser: number };
 
+/** The full run's data set and the database that holds it (`npm run bench`, `npm run bench:post-commit`). */
+export const FULL_DATA_SET = {
+  name: 'microblog_bench',
+  size: { users: 10_000, posts: 1_000_000, followsPerUser: 100 },
+};
+
 /** A PostgreSQL server the benchmark may create databases on. */
 export type BenchServer = {
   adminUrl: string;

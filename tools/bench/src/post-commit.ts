@@ -12,7 +12,15 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
-import { BENCH_TEXT_PREFIX, ensureDataSet, pickUsers, resetBenchRows, startBenchServer, withClient } from './data.ts';
+import {
+  BENCH_TEXT_PREFIX,
+  ensureDataSet,
+  FULL_DATA_SET,
+  pickUsers,
+  resetBenchRows,
+  startBenchServer,
+  withClient,
+} from './data.ts';
 
 const { values } = parseArgs({
   options: {
@@ -89,12 +97,7 @@ const loadBefore = os.loadavg();
 log(`load average before: ${loadBefore.map((n) => n.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`);
 const server = await startBenchServer({ throwaway: false, log });
 try {
-  const { url } = await ensureDataSet(
-    server,
-    'microblog_bench',
-    { users: 10_000, posts: 1_000_000, followsPerUser: 100 },
-    { reseed: false, log },
-  );
+  const { url } = await ensureDataSet(server, FULL_DATA_SET.name, FULL_DATA_SET.size, { reseed: false, log });
   const writers = (await pickUsers(url, 2000, [])).map((u) => u.id);
   const pool = new Pool({ connectionString: url, max: connections, options: SESSION_OPTIONS });
   pool.on('error', () => undefined);
