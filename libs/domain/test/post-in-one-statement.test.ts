@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { Client } from 'pg';
 import { MikroORM } from '@mikro-orm/postgresql';
 import {
   checkSession,
@@ -16,7 +15,7 @@ import {
 } from '../src/index.ts';
 import { createTestDatabase } from '../src/testing/database.ts';
 import { makeUser, TEST_TOKEN_SECRET } from '../src/testing/index.ts';
-import { context, expectDomainError, sql } from './helpers.ts';
+import { context, expectDomainError, listen, sql } from './helpers.ts';
 import { suite } from './setup.ts';
 
 let sent: SentStatement[] = [];
@@ -341,32 +340,6 @@ describe('a post in one statement (post_micropost)', () => {
     }
   });
 });
-
-/**
- * Listens on `channels` on a connection of its own. `heard` collects channel, payload and, when `check` is given, what
- * that statement answered on the listening connection as the notification arrived (a snapshot taken after it).
- */
-async function listen(
-  channels: string[],
-  check?: { text: string; values: unknown[] },
-): Promise<{ heard: Array<[string, string, unknown?]>; close(): Promise<void> }> {
-  const client = new Client({ connectionString: suite.url() });
-  const heard: Array<[string, string, unknown?]> = [];
-  // The checks run one after the other, in order of arrival (pg wants one query at a time per connection).
-  let checks = Promise.resolve();
-  client.on('notification', (message) => {
-    const entry: [string, string, unknown?] = [message.channel, message.payload ?? ''];
-    heard.push(entry);
-    if (check) {
-      checks = checks.then(() =>
-        client.query<{ found: unknown }>(check.text, check.values).then((r) => void entry.push(r.rows[0]?.found)),
-      );
-    }
-  });
-  await client.connect();
-  await client.query(channels.map((channel) => `listen ${channel};`).join(' '));
-  return { heard, close: () => client.end() };
-}
 
 async function hearAtLeast(listener: { heard: unknown[][] }, count: number, width = 2): Promise<void> {
   const deadline = Date.now() + 2000;

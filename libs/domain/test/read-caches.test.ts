@@ -1,7 +1,6 @@
 // What the one-round-trip reads and the answer cache rest on: the home_feed_sizes counter, the first page with its
 // horizon, and the notifications sent at commit.
 import { expect } from 'chai';
-import { Client } from 'pg';
 import {
   answerDependency,
   deleteAccount,
@@ -18,7 +17,7 @@ import {
   updateProfile,
 } from '../src/index.ts';
 import { makeUser, TEST_PASSWORD, TEST_TOKEN_SECRET } from '../src/testing/index.ts';
-import { context, expectDomainError, sql } from './helpers.ts';
+import { context, expectDomainError, listen, sql } from './helpers.ts';
 import { suite } from './setup.ts';
 
 /** Every owner whose counter differs from the lines home_feed really holds (none when the triggers keep it exact). */
@@ -27,16 +26,6 @@ async function wrongCounters(): Promise<unknown[]> {
               from home_feed_sizes s
               full join (select owner_id, count(*)::int as lines from home_feed group by owner_id) f on f.owner_id = s.owner_id
               where coalesce(s.items, 0) <> coalesce(f.lines, 0)`);
-}
-
-/** Listens on `channels` on a connection of its own, collecting the payloads it hears. */
-async function listen(channels: string[]): Promise<{ heard: Array<[string, string]>; close(): Promise<void> }> {
-  const client = new Client({ connectionString: suite.url() });
-  const heard: Array<[string, string]> = [];
-  client.on('notification', (message) => heard.push([message.channel, message.payload ?? '']));
-  await client.connect();
-  for (const channel of channels) await client.query(`listen ${channel}`);
-  return { heard, close: () => client.end() };
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
