@@ -129,14 +129,23 @@ export function createMetrics(options: MetricsOptions): Metrics {
     labelNames: ['outcome'] as const,
     registers,
   });
+  // Counted in plain numbers per API version and app version, published at scrape time: on every request, a
+  // counter's inc would hash its labels.
+  const appVersionCounts = new Map<string, Map<string, number>>();
   const appVersions = new client.Counter({
     name: 'app_version_requests_total',
     help: 'Requests by API version and X-App-Version (unknown when absent, invalid when not a version, other past the cap)',
     labelNames: ['api_version', 'app_version'] as const,
     registers,
+    collect() {
+      this.reset();
+      for (const [apiVersion, counts] of appVersionCounts)
+        for (const [appVersion, count] of counts) this.inc({ api_version: apiVersion, app_version: appVersion }, count);
+    },
   });
-  const seenAppVersions = new Map<string, Set<string>>();
+  // Read by their collect() at scrape time only: registered, never touched per request.
   void inFlight;
+  void appVersions;
 
   const onRateLimited = (message: unknown) => {
     const limiter = (message as { limiter?: unknown }).limiter;
@@ -229,16 +238,19 @@ export function createMetrics(options: MetricsOptions): Metrics {
     statementTimedOut: () => statementTimeouts.inc(),
     pushed: (outcome) => push.inc({ outcome }),
     appVersionSeen(apiVersion, appVersion) {
-      let seen = seenAppVersions.get(apiVersion);
-      if (seen === undefined) {
+      let counts = appVersionCounts.get(apiVersion);
+      if (counts === undefined) {
         // API versions come from the BFF's own registry, a handful; the cap is only a guard.
-        if (seenAppVersions.size >= 20) return;
-        seen = new Set();
-        seenAppVersions.set(apiVersion, seen);
+        if (appVersionCounts.size >= 20) return;
+        counts = new Map();
+        appVersionCounts.set(apiVersion, counts);
       }
-      if (!seen.has(appVersion) && seen.size >= maxAppVersions) appVersion = OTHER_APP_VERSION;
-      seen.add(appVersion);
-      appVersions.inc({ api_version: apiVersion, app_version: appVersion });
+      let count = counts.get(appVersion);
+      if (count === undefined && counts.size >= maxAppVersions) {
+        appVersion = OTHER_APP_VERSION;
+        count = counts.get(appVersion);
+      }
+      counts.set(appVersion, (count ?? 0) + 1);
     },
     scrape: () => registry.metrics(),
     close: () => unsubscribe(RATE_LIMITED_CHANNEL, onRateLimited),

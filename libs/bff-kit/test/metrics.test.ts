@@ -55,6 +55,30 @@ describe('metrics', () => {
     expect(Object.fromEntries(mix)).to.deep.equal({ '1.0.0': 2, '1.1.0': 1, unknown: 1, other: 2 });
   });
 
+  it('reports the app version counts as totals, the same on every scrape until more requests come', async () => {
+    const counted = async () =>
+      samples(await metrics.scrape(), 'app_version_requests_total').map((s) => [
+        `${s.labels.api_version} ${s.labels.app_version}`,
+        s.value,
+      ]);
+    metrics.appVersionSeen('v1', '2.0.0');
+    metrics.appVersionSeen('v1', '2.0.0');
+    metrics.appVersionSeen('v2', '2.0.0');
+    expect(await counted()).to.have.deep.members([
+      ['v1 2.0.0', 2],
+      ['v2 2.0.0', 1],
+    ]);
+    expect(await counted()).to.have.deep.members([
+      ['v1 2.0.0', 2],
+      ['v2 2.0.0', 1],
+    ]);
+    metrics.appVersionSeen('v1', '2.0.0');
+    expect(await counted()).to.have.deep.members([
+      ['v1 2.0.0', 3],
+      ['v2 2.0.0', 1],
+    ]);
+  });
+
   it('counts rate-limit rejections by limiter name, and a name that is not one as "other"', async () => {
     reportRateLimited('postsPerUser');
     reportRateLimited('postsPerUser');
