@@ -41,6 +41,7 @@ import {
   renderDoneWhen,
   renderTable,
   type DoneWhen,
+  type KitFloorCheck,
   type LimitCheck,
   type Report,
   type Row,
@@ -159,7 +160,7 @@ const ROWS: { id: string; ceilings: string[] }[] = [
   { id: 'mixed-web', ceilings: [] },
   { id: 'timeline-growth', ceilings: ['timeline'] },
 ];
-const selected = new Set<string>(['ceiling-http', 'ceiling-koa']);
+const selected = new Set<string>(['ceiling-http', 'ceiling-koa', 'ceiling-kit']);
 for (const row of ROWS) {
   if (only === null || only.some((o) => row.id === o || row.id.startsWith(`${o}-`) || row.id === `${o}`)) {
     selected.add(row.id);
@@ -304,6 +305,27 @@ async function checkLimitAnswers(
     }
   }
   return outcome;
+}
+
+/**
+ * The kit floor's answer and the BFF's to the same request, compared by the names of their response headers (values
+ * such as the request id and the date differ by nature): the floor must pay for every header a BFF answer carries.
+ */
+async function checkKitFloor(bffUrl: string, floorUrl: string, step: LoadStep): Promise<KitFloorCheck> {
+  const variant = step.variants?.[0] ?? {};
+  const headers = { ...step.request.headers, ...variant.headers };
+  const path = variant.path ?? step.request.path;
+  const names = async (url: string) => {
+    const response = await fetch(`${url}${path}`, { headers });
+    await response.arrayBuffer();
+    return { status: response.status, names: new Set(response.headers.keys()) };
+  };
+  const [bff, floor] = await Promise.all([names(bffUrl), names(floorUrl)]);
+  return {
+    status: floor.status,
+    onlyBff: [...bff.names].filter((n) => !floor.names.has(n)).sort(),
+    onlyFloor: [...floor.names].filter((n) => !bff.names.has(n)).sort(),
+  };
 }
 
 /** The load average above which the timeline's latency criterion is not judged (issue 12). */
@@ -746,6 +768,16 @@ async function main(): Promise<number> {
       (limitCheck.differing.length ? `; DIFFERENT: ${limitCheck.differing.slice(0, 3).join(' | ')}` : ''),
   );
 
+  const kitFloorCheck = wanted('ceiling-kit')
+    ? await checkKitFloor(mobile.url, `http://127.0.0.1:${ceilings.ports.kitFloor}`, meSteps[0] as LoadStep)
+    : null;
+  if (kitFloorCheck)
+    log(
+      kitFloorCheck.status === 200 && kitFloorCheck.onlyBff.length + kitFloorCheck.onlyFloor.length === 0
+        ? 'kit floor: answers GET /v1/me with the same response headers as bff-mobile'
+        : `kit floor: DIFFERENT from bff-mobile's GET /v1/me: status ${kitFloorCheck.status}, headers only the BFF sends: ${kitFloorCheck.onlyBff.join(', ') || 'none'}; only the floor: ${kitFloorCheck.onlyFloor.join(', ') || 'none'}`,
+    );
+
   const deepLabel = profile.deepItems.toLocaleString('en-US');
   // The first writers are kept for the mixed run, so that each user's 300 posts an hour go to one scenario only.
   const posters = writers.length > profile.mixedConnections * 2 ? writers.slice(profile.mixedConnections) : writers;
@@ -769,6 +801,12 @@ async function main(): Promise<number> {
       'bare Koa, fixed JSON',
       'ceiling',
       spec('ceiling-koa', `http://127.0.0.1:${ceilings.ports.bareKoa}`, [{ request: get('/') }]),
+    ),
+    scenario(
+      'ceiling-kit',
+      "kit floor: Koa + the kit's per-answer layers, fixed JSON",
+      'ceiling',
+      spec('ceiling-kit', `http://127.0.0.1:${ceilings.ports.kitFloor}`, meSteps),
     ),
 
     scenario(
@@ -1146,6 +1184,7 @@ async function main(): Promise<number> {
     passed,
     failed: targets.length - passed,
     limitCheck,
+    kitFloorCheck,
     doneWhen,
   };
   for (const p of profiles) console.log(`\n${renderProfile(p)}`);

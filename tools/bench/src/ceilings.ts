@@ -2,6 +2,8 @@
 // src/bench.ts, driven over IPC):
 //   - a bare `node:http` server answering fixed JSON (what this machine's Node.js can do at all);
 //   - bare Koa answering the same JSON (what the framework costs by itself);
+//   - the kit floor (src/kit-floor.ts): Koa with the per-answer layers every BFF answer goes through, answering the
+//     same JSON kept serialized, as a cache hit is (what those layers cost);
 //   - the SQL ceiling: a bare `node:http` server that sends, for each data endpoint, exactly the statements the
 //     domain's use cases send for the BFF's request, one round trip each, through a `pg` pool of the BFF's size with
 //     the domain's connection settings, and answers their rows as JSON. No JWT, no validation, no ORM, no
@@ -39,6 +41,7 @@ import {
   type Database,
   type SentStatement,
 } from '@microblog/domain';
+import { kitFloorApp } from './kit-floor.ts';
 import { createLimitServer, type LimitSecrets } from './limit-servers.ts';
 
 /** The body both bare servers answer: about the size of a GET /v1/me answer. */
@@ -54,7 +57,7 @@ export const FIXED_BODY = {
 /** Set at fork: the database, the pool size of the BFFs, and the BFFs' secrets (for the limit servers). */
 export type CeilingOptions = { databaseUrl: string; poolSize: number } & LimitSecrets;
 /** Answered once listening. */
-export type CeilingPorts = { bareHttp: number; bareKoa: number; sql: number; limit: number };
+export type CeilingPorts = { bareHttp: number; bareKoa: number; kitFloor: number; sql: number; limit: number };
 
 /** Who to record statements for (sent once the BFFs have signed everyone in). */
 export type CapturePlan = {
@@ -362,6 +365,7 @@ export async function startCeilings(
     ctx.body = FIXED_BODY;
   });
   const koaServer = http.createServer(koa.callback());
+  const kitFloorServer = http.createServer(kitFloorApp(FIXED_BODY).callback());
 
   const pool = new Pool({
     connectionString: options.databaseUrl,
@@ -416,6 +420,7 @@ export async function startCeilings(
   const ports = {
     bareHttp: await listen(bare),
     bareKoa: await listen(koaServer),
+    kitFloor: await listen(kitFloorServer),
     sql: await listen(sqlServer),
     limit: await listen(limit),
   };
@@ -432,7 +437,7 @@ export async function startCeilings(
       return { counts, samples };
     },
     async stop() {
-      for (const server of [bare, koaServer, sqlServer, limit]) {
+      for (const server of [bare, koaServer, kitFloorServer, sqlServer, limit]) {
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
       }

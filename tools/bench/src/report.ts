@@ -38,6 +38,9 @@ export type Row = {
 /** The limit servers' answers compared with the BFFs' before the load (src/bench.ts, checkLimitAnswers). */
 export type LimitCheck = { requests: number; identical: number; syncHorizonOnly: number; differing: string[] };
 
+/** The kit floor's answer against bff-mobile's GET /v1/me: the response headers only one of them sends (by name). */
+export type KitFloorCheck = { status: number; onlyBff: string[]; onlyFloor: string[] };
+
 /** One criterion of issue 12's "Done when": the run's figure and whether it is met (null: not judged, see note). */
 export type DoneWhen = { criterion: string; figure: string; met: boolean | null; note?: string };
 
@@ -83,6 +86,7 @@ export type Report = {
   passed: number;
   failed: number;
   limitCheck: LimitCheck;
+  kitFloorCheck: KitFloorCheck | null;
   doneWhen: DoneWhen[];
 };
 

@@ -28,6 +28,7 @@ const ENDPOINT_ROWS = [
 const CEILING_ROWS = [
   'ceiling-http',
   'ceiling-koa',
+  'ceiling-kit',
   'ceiling-sql-me',
   'ceiling-limit-me',
   'ceiling-limit-timeline',
@@ -166,10 +167,19 @@ describe('npm run bench -- --quick', function () {
       expect(report.rows.find((r) => r.id === id)?.result?.statuses, id).to.have.keys('200');
   });
 
+  it("when it runs, then the kit floor answers bff-mobile's GET /v1/me with the same response headers, and is given as a share of bare Koa", () => {
+    expect(report.kitFloorCheck, output).to.deep.equal({ status: 200, onlyBff: [], onlyFloor: [] });
+    expect(output).to.include('kit floor: answers GET /v1/me with the same response headers as bff-mobile');
+    const floor = report.rows.find((r) => r.id === 'ceiling-kit');
+    expect(floor?.result?.statuses).to.have.keys('200');
+    expect(floor?.ofKoa).to.be.a('number').and.greaterThan(0);
+  });
+
   it('when it runs, then the bare servers, the limit servers and the BFF rows of the hot paths are measured in the same rounds, and each BFF row is given as a share of bare Koa and of its limit server', () => {
     const inRounds = [
       'ceiling-http',
       'ceiling-koa',
+      'ceiling-kit',
       ...CEILING_ROWS.filter((id) => id.startsWith('ceiling-limit-')),
       'me',
       'timeline',
