@@ -23,7 +23,7 @@ import { createMetrics } from '@microblog/bff-kit/metrics';
 import Koa from 'koa';
 
 /** The path the floor answers (bff-mobile's profile route, so that the metrics label it the same way). */
-export const KIT_FLOOR_PATH = '/v1/me';
+const KIT_FLOOR_PATH = '/v1/me';
 
 /** A Koa app with the kit's layers answering `body` at KIT_FLOOR_PATH, as bff-mobile answers a cached profile. */
 export function kitFloorApp(body: unknown): Koa {
